@@ -1,0 +1,143 @@
+"""The shapes residue takes, kept as data in one place.
+
+Every pattern here matches a *whole line* (a paragraph of extracted text),
+anchored at both ends, and only short lines are ever tested against them
+(see `residue.MAX_RESIDUE_WORDS`). That is what keeps a story sentence that
+merely contains "read more" or "subscribe" safe: a pattern never matches
+inside a paragraph. The patterns describe shapes of tools and publishers in
+general (a "Powered by X" stamp, a "Like X on Facebook" prompt, a bracketed
+teaser), never sentences of one article.
+
+Two strengths:
+
+- STRONG patterns are residue wherever they stand in the text.
+- EDGE patterns are residue only in the head or tail zone of the text
+  (before the first story paragraph or after the last), where feeds and
+  plugins append their footers; in the middle of a story the same short
+  line could be a subheading or a quotation, and we keep it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# An arrow, ellipsis or guillemet a "read more" link often ends with.
+_TRAIL = r"[\s.:!…»›>→\-–—\]\)\[\(]*"
+
+STRONG: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        # "Read more", "Read More »", "Continue reading →", "Read the full story", "Keep reading"
+        rf"^[\[\(]?\s*(read|continue reading|keep reading|read the (full|whole|rest of the|complete) "
+        rf"(story|article|post|piece|report)|read (the )?(full|whole) (story|article|post)|read more|"
+        rf"more|full (story|article)|view (the )?(full|original) (story|article|post)|"
+        rf"(click|tap) (here )?to (read|continue|see|view)( more| the (full|rest))?[\w\s]{{0,30}}|"
+        rf"see more|learn more|find out more)\b{_TRAIL}(on|at|from|in|:)?\s*\S{{0,60}}{_TRAIL}$",
+        # "The post X appeared first on Y." — the WordPress feed footer
+        r"^the post .{1,300} appeared first on .{1,120}$",
+        r"^this (article|post|entry|story) (was )?(originally |first )?(appeared|published|posted) "
+        r"(first )?(on|at|in) .{1,120}$",
+        r"^(originally|first) (published|posted|appeared) (on|at|in) .{1,120}$",
+        # Tool and plugin stamps
+        r"^(powered|generated|created|published|syndicated|curated|aggregated|imported|delivered|"
+        r"brought to you) (by|with|via|using) .{1,60}$",
+        r"^let[’']?s block ads!?\s*(\(why\??\))?\s*$",
+        r"^(this )?(article|post|content|feed|entry) (was )?(auto(matically)?[- ]?)?(generated|"
+        r"imported|fetched|syndicated|aggregated|curated) (by|from|with|via|using) .{1,80}$",
+        r"^(full[- ]text )?(rss|atom) (feed )?(generated|provided|created|delivered) by .{1,80}$",
+        r"^via (feedburner|feedly|google news|full[- ]?text rss|fivefilters|ifttt|zapier).{0,40}$",
+        # Advertisement labels
+        r"^(advertisement|advertising|sponsored( content)?|ad|ads|promoted|paid content|"
+        r"story continues (below|after)( the)? (advertisement|ad)|"
+        r"article continues (below|after)( the)? (advertisement|ad)|"
+        r"continue reading (the main story|below)|skip (advertisement|ad))\s*[.:]?$",
+        # Teasers with a label: "RELATED: ...", "READ MORE: ...", "SEE ALSO ..."
+        r"^[\[\(]?\s*(related|related (article|story|stories|content|coverage|links?|reading)|"
+        r"read more|read also|also read|more reading|recommended|recommended reading|"
+        r"see also|also see|more from .{1,40}|don[’']t miss|must read|trending|popular|"
+        r"most read|most popular|top stories|latest|editor[’']?s picks?|you may also like|"
+        r"you might also like|also on .{1,40}|more on this (story|topic)|more coverage|"
+        r"watch|video|listen|more|read next|up next|next up|previously|related video)"
+        r"\s*[:|»›>→\-–—]+\s*.{0,200}$",
+        r"^(related (articles?|stories|posts|content|coverage|links|reading)|recommended( for you)?|"
+        r"you may also like|you might also like|more stories|more news|more from .{1,40}|"
+        r"trending now|most popular|most read|top stories|read next|up next|see also|"
+        r"popular (posts|stories)|latest (news|stories|posts)|more in .{1,40})\s*[:.]?$",
+        # Share / follow / subscribe / newsletter prompts
+        r"^(share|share this|share this (article|story|post|page)|share on .{1,20}|"
+        r"share via .{1,20}|click to share.{0,60}|tweet( this)?|pin it|print|email|"
+        r"print this (article|page|story)|email this (article|page|story)|"
+        r"like this:?|share this:?|comments?|\d+ comments?|leave a (comment|reply)|"
+        r"join the conversation|show comments|view comments)\s*[:.]?$",
+        r"^(like|follow|find|join|connect with|add) (us|.{1,60}) on (facebook|twitter|x|instagram|"
+        r"linkedin|youtube|tiktok|threads|bluesky|mastodon|telegram|whatsapp|flipboard|"
+        r"google news|apple news)\b.{0,120}$",
+        r"^(follow|find) (us|.{1,40}) (on|at) .{1,80}$",
+        r"^(follow|subscribe to|sign up for|get|join) .{0,60}(newsletter|alerts?|updates|"
+        r"briefing|digest|podcast|channel)\b.{0,120}$",
+        r"^(subscribe|sign up|register|join now|get the app|download (the|our) app)\b.{0,100}$",
+        r"^(want|looking) (more|to read more)\b.{0,120}\?.{0,120}$",
+        r"^(to )?(get|receive) .{0,60}(in your inbox|delivered to your inbox|newsletter).{0,100}$",
+        r"^(got|have) a (news )?tip\?.{0,120}$",
+        # Cookie and paywall notices
+        r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
+        r"^by (continuing to (use|browse)|using) (this|our) (site|website).{0,300}(cookies|privacy).{0,100}$",
+        r"^(accept( all)?( cookies)?|manage (cookies|preferences)|cookie (settings|policy|preferences))"
+        r"\s*[.:]?$",
+        r"^(subscribe|log in|sign in|register) to (continue|keep) reading.{0,200}$",
+        r"^(already a (subscriber|member)\??|have an account\??)\s*(log|sign) ?in.{0,60}$",
+        r"^you (have|[’']ve) (reached|read|used) (your|all of your|\d+ of your) .{0,40}"
+        r"(free )?(articles?|stories|limit).{0,160}$",
+        r"^this (article|story|content) is (only )?(available |exclusively )?(for|to) "
+        r"(subscribers|members|premium).{0,160}$",
+        r"^(unlock|get) (unlimited|full|digital) access.{0,160}$",
+        # Image credits left as text
+        r"^[\[\(]?\s*(photo|photograph|image|picture|video|graphic|illustration|credit|photos?"
+        r" credit|image credit|source image|file photo|screenshot|screengrab)s?\s*"
+        r"(:|by|/|—|–|-|\|)\s*.{1,120}[\]\)]?$",
+        r"^[\[\(]?\s*(getty images|ap photo|reuters|afp|epa|shutterstock|istock|associated press|"
+        r"afp via getty images|ap images|bloomberg|pool)(\s*/\s*.{1,60}|\s+via\s+.{1,40})?"
+        r"\s*[\]\)]?$",
+        r"^[\[\(]?\s*.{1,80}\s*/\s*(getty images|ap( photo)?|reuters|afp|epa|shutterstock|istock|"
+        r"bloomberg|the washington post|the new york times|pool)(\s+via\s+.{1,40})?\s*[\]\)]?$",
+        # Navigation leftovers
+        r"^(back to top|top of page|skip to (main )?content|home|menu|search|close|next|previous|"
+        r"next (article|post|story)|previous (article|post|story)|« previous|next »|loading\.{0,3}|"
+        r"\(opens in new window\)|opens in a new (window|tab))\s*[.:]?$",
+    )
+)
+
+# Shapes that are residue only at the head or tail of a text.
+EDGE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"^(today[’']?s|more|the latest|all|our|daily|weekly) (coverage|news|stories|headlines|"
+        r"updates|reporting|analysis) (from|by|on|about) .{1,120}$",
+        r"^(copyright|©|\(c\))\s*.{0,160}$",
+        r"^all rights reserved\.?.{0,100}$",
+        r"^(tags?|filed under|categories|category|topics?)\s*:.{0,200}$",
+        r"^(source|via|h/t|hat tip)\s*:?\s*\S.{0,80}$",
+        r"^(updated|published|posted|last updated|first published)\s*(on|at|:)?\s*.{0,60}\d.{0,40}$",
+        r"^\d{1,2}\s*(min(ute)?s?|mins?)( read)?\s*[.]?$",
+        r"^(contact|reach) (the )?(author|writer|reporter|us)\b.{0,120}$",
+        r"^(comments|discussion|conversation) (are|is) (closed|open|welcome).{0,80}$",
+        r"^(you can )?(also )?(follow|find|reach|email|contact) (me|him|her|them|the author)\b.{0,120}$",
+    )
+)
+
+# A line made only of punctuation, bullets or stray symbols.
+DECORATION = re.compile(r"^[\W_]{1,40}$")
+
+# "[…]" or "[...]" on its own: the mark of a truncated excerpt.
+ELLIPSIS_MARK = re.compile(r"^[\[\(]?\s*(…|\.\.\.|\[…\]|\[\.\.\.\])\s*[\]\)]?$")
+
+# A teaser that is a headline in brackets: "[The bonds that Washington cannot break]".
+BRACKETED_TEASER = re.compile(r"^\[\s*[^\[\]]{3,200}\]$")
+
+# A byline: "By Jane Doe", "By and David Filipov,", "BY JANE DOE AND JOHN ROE | Reuters".
+BYLINE = re.compile(r"^(by|written by|words by|story by|reporting by|von|par|por|di)\b[\s:]*(?P<rest>.{0,200})$", _I)
+
+# The words a line ends with when it is a sentence (not a label or a stamp).
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]\s*$")

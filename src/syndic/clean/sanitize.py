@@ -1,0 +1,66 @@
+"""The one HTML sanitizer every output goes through.
+
+Article HTML comes from strangers' pages and feeds. Before any of it is
+stored, served, put in a feed or posted to WordPress it passes through
+`sanitize_html`, an allowlist (nh3, the Rust ammonia library): tags and
+attributes not on the list are dropped, URLs keep only http(s)/mailto
+schemes, and scripts, styles, event handlers, `srcdoc` and `javascript:`
+links never survive. Sanitizing twice is harmless, so outputs do it again.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import nh3
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2",
+        "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+        "picture", "pre", "q", "s", "samp", "small", "source", "span", "strong", "sub",
+        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
+        "u", "ul", "var", "audio", "video",
+    }
+)
+
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height", "srcset"},
+    "source": {"src", "srcset", "type", "media"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "poster", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Return `html` with everything outside the allowlist removed.
+
+    With `base_url`, relative links and image sources are made absolute, so
+    the HTML still works when shown on another site (a feed reader, WordPress).
+    """
+
+    def absolutize(element: str, attribute: str, value: str) -> str | None:
+        if attribute in ("href", "src", "poster", "cite") and base_url:
+            return urljoin(base_url, value.strip())
+        return value
+
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=absolutize if base_url else None,
+    )

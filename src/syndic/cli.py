@@ -1,0 +1,434 @@
+"""The `syndic` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and prints the
+result; nothing here decides anything the library could not decide alone.
+Every command has a --help that reads as its documentation (a test checks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from syndic.__about__ import __version__
+from syndic.config import Settings, load_settings
+from syndic.errors import SyndicError
+
+T = TypeVar("T")
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+def _fail(message: str) -> None:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _run(coro_factory: Callable[[], Any]) -> Any:
+    try:
+        return asyncio.run(coro_factory())
+    except SyndicError as exc:
+        _fail(str(exc))
+
+
+@contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A click progress bar on a terminal, silence otherwise."""
+    if total <= 0:
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="syndic")
+@click.option("--database", "database_url", envvar="SYNDIC_DATABASE_URL", default=None,
+              help="SQLAlchemy URL of the store (default: an SQLite file in the user's data directory).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """syndic: news feeds in; clean, full-text, deduplicated articles out.
+
+    Subscribe to feeds (add, import), poll them (poll), read the result
+    (list, serve) and publish it again as full-text feeds, a JSON API and
+    WordPress posts. Settings come from syndic.toml and SYNDIC_* variables.
+    """
+    try:
+        settings = load_settings()
+    except SyndicError as exc:
+        _fail(str(exc))
+        return
+    if database_url:
+        settings = replace(settings, database_url=database_url)
+    ctx.obj = settings
+
+
+def _store(settings: Settings) -> Any:
+    from syndic.store import open_store
+
+    try:
+        return open_store(settings.resolved_database_url())
+    except SyndicError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("url")
+@click.option("--category", help="OPML folder to file the feed under.")
+@click.pass_context
+def add(ctx: click.Context, url: str, category: str | None) -> None:
+    """Subscribe to URL: a feed, or a page whose feed is discovered.
+
+    The URL is fetched once: if it is a feed it is added as it is; if it is a
+    web page, the feeds it links to (<link rel="alternate">) are tried in order.
+    """
+    from syndic.run.local import open_runtime
+    from syndic.run.pipeline import discover_and_add
+    from syndic.store.feeds import get_feed
+
+    settings = _settings(ctx)
+
+    async def go() -> None:
+        async with open_runtime(settings, inline=True) as rt:
+            feed_id = await discover_and_add(rt, url, category=category)
+            feed = get_feed(rt.store, feed_id)
+            assert feed is not None
+            click.echo(f"subscribed: [{feed_id}] {feed.title or ''} <{feed.url}>")
+
+    _run(go)
+
+
+@main.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, opml: Path) -> None:
+    """Subscribe to every feed in an OPML file (folders become categories)."""
+    from syndic.feeds import parse_opml
+    from syndic.store.feeds import add_feed
+
+    store = _store(_settings(ctx))
+    try:
+        outlines = parse_opml(opml.read_bytes())
+    except SyndicError as exc:
+        _fail(f"{opml}: {exc}")
+        return
+    for outline in outlines:
+        add_feed(store, outline.url, title=outline.title, category=outline.category)
+    click.echo(f"imported {len(outlines)} feeds from {opml}")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, output: Path | None) -> None:
+    """Write every subscription as OPML."""
+    from syndic.feeds import OpmlOutline, write_opml
+    from syndic.store.feeds import list_feeds
+
+    store = _store(_settings(ctx))
+    outlines = [
+        OpmlOutline(url=f.url, title=f.title, html_url=f.site_url, category=f.category)
+        for f in list_feeds(store)
+    ]
+    data = write_opml(outlines, title="syndic subscriptions")
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(outlines)} feeds to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--due", is_flag=True, help="Only feeds whose next check has come (for cron).")
+@click.option("--inline", is_flag=True, help="Extract in this process instead of a process pool (debugging).")
+@click.pass_context
+def poll(ctx: click.Context, due: bool, inline: bool) -> None:
+    """Poll feeds, fetch and extract new articles, and group copies into stories.
+
+    Shows a progress bar for the feeds and one for the pages, then a summary.
+    Failures are recorded on their feed or entry (see `syndic feeds --health`
+    and `syndic list`); they never stop the rest of the batch.
+    """
+    from syndic.run.local import open_runtime
+    from syndic.run.pipeline import extract_pending, poll_feeds
+    from syndic.store import entries as store_entries
+    from syndic.store import feeds as store_feeds
+
+    settings = _settings(ctx)
+
+    async def go() -> None:
+        async with open_runtime(settings, inline=inline) as rt:
+            now = datetime.now(UTC)
+            rows = store_feeds.due_feeds(rt.store, now) if due else store_feeds.list_feeds(rt.store)
+            with _progress("feeds", len(rows)) as step:
+                outcomes = await poll_feeds(rt, rows, progress=step)
+            pending = store_entries.pending_entries(rt.store, limit=100_000,
+                                                    max_attempts=settings.max_extract_attempts)
+            with _progress("pages", len(pending)) as step:
+                results = await extract_pending(rt, progress=step)
+        errors = [o for o in outcomes if o.error]
+        click.echo(
+            f"{len(outcomes)} feeds polled ({len(errors)} failed), "
+            f"{sum(o.new_entries for o in outcomes)} new entries, "
+            f"{sum(1 for r in results if r.article_id)} articles extracted "
+            f"({sum(1 for r in results if r.error)} failed)"
+        )
+        for o in errors:
+            click.echo(f"  feed {o.url}: {o.error}", err=True)
+
+    _run(go)
+
+
+@main.command("list")
+@click.option("--feed", "feed_id", type=int, help="Only this feed's entries.")
+@click.option("--unread", is_flag=True, help="Only unread entries.")
+@click.option("--starred", is_flag=True, help="Only starred entries.")
+@click.option("-n", "--limit", default=50, show_default=True, help="How many entries.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, limit: int, as_json: bool) -> None:
+    """List entries, newest first: feed, title, date and extraction state."""
+    from syndic.store.entries import list_entries
+
+    store = _store(_settings(ctx))
+    rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit)
+    for r in rows:
+        date = (r.published or r.first_seen_at).strftime("%Y-%m-%d %H:%M")
+        if as_json:
+            click.echo(json.dumps({
+                "id": r.id, "feed": r.feed_title or r.feed_url, "title": r.title, "date": date,
+                "state": r.extract_state, "error": r.extract_error, "link": r.link, "story_id": r.story_id,
+            }))
+        else:
+            state = r.extract_state if not r.extract_error else f"{r.extract_state}: {r.extract_error[:80]}"
+            click.echo(f"{r.id:>6}  {date}  {(r.feed_title or r.feed_url)[:24]:<24}  {(r.title or '')[:60]:<60}  {state}")
+
+
+@main.command()
+@click.option("--health", is_flag=True, help="Show polling state, last error, error count and next check.")
+@click.pass_context
+def feeds(ctx: click.Context, health: bool) -> None:
+    """List subscriptions; with --health, why each one is or is not updating."""
+    from syndic.store.feeds import list_feeds
+
+    store = _store(_settings(ctx))
+    for f in list_feeds(store):
+        if health:
+            next_check = f.next_check_at.strftime("%Y-%m-%d %H:%M") if f.next_check_at else "-"
+            click.echo(f"{f.id:>5}  {f.state:<6} errors={f.error_count:<3} next={next_check}  {f.url}")
+            if f.last_error:
+                click.echo(f"       last error: {f.last_error}")
+        else:
+            click.echo(f"{f.id:>5}  {(f.title or '')[:40]:<40}  {f.url}")
+
+
+def _read_input(source: str) -> bytes:
+    path = Path(source)
+    data = sys.stdin.buffer.read() if source == "-" else path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data
+
+
+@main.command()
+@click.argument("source")
+@click.option("--url", help="The page's address, when SOURCE is a file (for links, site rules, metadata).")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "markdown", "json"]), default="text",
+              show_default=True, help="What to print.")
+@click.option("--no-clean", is_flag=True, help="Print the extractor's output without residue removal.")
+@click.pass_context
+def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean: bool) -> None:
+    """Extract the article from SOURCE: a URL, a file (HTML, or .gz) or - for stdin.
+
+    For a URL the page is fetched through syndic's guarded client (private
+    addresses refused unless SYNDIC_ALLOW_NETWORKS allows them).
+    """
+    from syndic import clean
+    from syndic.extract import extract_article, to_markdown
+    from syndic.run.stages import rules_for
+
+    settings = _settings(ctx)
+    content_type = None
+    if source.startswith(("http://", "https://")):
+        from syndic.net import fetch_sync
+        from syndic.run.pipeline import PAGE_ACCEPT, net_settings
+
+        try:
+            result = fetch_sync(source, net_settings(settings), accept=PAGE_ACCEPT)
+        except SyndicError as exc:
+            _fail(str(exc))
+            return
+        data, url, content_type = result.body, result.final_url, result.content_type
+    else:
+        try:
+            data = _read_input(source)
+        except OSError as exc:
+            _fail(f"{source}: {exc.strerror or exc}")
+            return
+        url = url or Path(source).resolve().as_uri()
+    rules = rules_for(str(settings.resolved_site_config_dir()), url)
+    article = extract_article(data, url, content_type=content_type, rules=rules)
+    if article.error:
+        _fail(f"{url}: {article.error}")
+    if not no_clean:
+        article = clean.clean_article(article)
+    if fmt == "text":
+        click.echo(article.text)
+    elif fmt == "html":
+        click.echo(article.html)
+    elif fmt == "markdown":
+        click.echo(to_markdown(article.html))
+    else:
+        click.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+
+
+def _article_json(article: Any) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "url": article.url, "canonical_url": article.canonical_url, "title": article.title,
+        "authors": list(article.authors), "published": iso(article.published), "modified": iso(article.modified),
+        "image": article.image, "language": article.language, "site_name": article.site_name,
+        "description": article.description, "byline_problem": article.byline_problem,
+        "word_count": article.word_count, "text": article.text, "html": article.html,
+    }
+
+
+@main.command("clean")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"text", "authors", "byline_problem", "removed"} instead of the text.')
+def clean_(source: str, as_json: bool) -> None:
+    """Remove residue (teasers, promo stamps, feed footers) from a text or HTML file.
+
+    SOURCE is a file or - for stdin. Prints the cleaned text; a byline that
+    lost a name is reported, never passed on as an author.
+    """
+    from syndic import clean
+
+    try:
+        raw = _read_input(source).decode("utf-8", errors="replace")
+    except OSError as exc:
+        _fail(f"{source}: {exc.strerror or exc}")
+        return
+    result = clean.clean_html(raw) if clean.looks_like_html(raw) else clean.clean_text(raw)
+    if as_json:
+        click.echo(json.dumps(clean.clean_report(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.text)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, help="Port to listen on.")
+@click.option("--secure-cookies/--no-secure-cookies", default=False,
+              help="Mark session cookies Secure (on when served behind TLS).")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> None:
+    """Serve the web reader, the JSON API and the full-text feeds.
+
+    Create the first account with `syndic user add` before logging in.
+    """
+    from syndic.run.serve import serve_forever
+
+    settings = _settings(ctx)
+    serve_forever(settings, host=host, port=port, secure_cookies=secure_cookies)
+
+
+@main.group()
+def user() -> None:
+    """Manage reader accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The password (asked for when not given).")
+@click.option("--admin/--no-admin", default=True, show_default=True, help="Give the account admin rights.")
+@click.pass_context
+def user_add(ctx: click.Context, username: str, password: str, admin: bool) -> None:
+    """Create an account (the first run creates the admin this way)."""
+    from syndic.web.users import create_user
+
+    store = _store(_settings(ctx))
+    try:
+        create_user(store, username, password, is_admin=admin)
+    except (SyndicError, ValueError) as exc:
+        _fail(str(exc))
+    click.echo(f"created user {username}")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens for the JSON API."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.pass_context
+def token_create(ctx: click.Context, name: str) -> None:
+    """Create an API token called NAME and print it (it is shown only once)."""
+    from syndic.web.tokens import create_token
+
+    store = _store(_settings(ctx))
+    click.echo(create_token(store, name))
+
+
+@main.command()
+@click.option("--port", default=8080, show_default=True, help="Port of the web reader.")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the demo keeps its database (default: a 'demo' folder in the data directory).")
+@click.option("--no-serve", is_flag=True, help="Poll and extract, print the summary, and exit.")
+@click.pass_context
+def demo(ctx: click.Context, port: int, data_dir: Path | None, no_serve: bool) -> None:
+    """Run the whole pipeline on the bundled news site and serve the reader.
+
+    Starts the bundled local news site on loopback, subscribes to its feeds,
+    polls, extracts, groups copies into stories and serves the web reader on
+    http://127.0.0.1:PORT, printing the URLs to open and a login to use.
+    """
+    from syndic.run.demo import run_demo
+
+    run_demo(_settings(ctx), port=port, data_dir=data_dir, serve=not no_serve)
+
+
+@main.group("site-config")
+def site_config() -> None:
+    """The FiveFilters site rules (one file per host) used by extraction."""
+
+
+@site_config.command("update")
+@click.option("--source", default="https://github.com/fivefilters/ftr-site-config/archive/refs/heads/master.tar.gz",
+              show_default=True, help="Tarball of the rule repository.")
+@click.pass_context
+def site_config_update(ctx: click.Context, source: str) -> None:
+    """Download or update the community site rules into the data directory."""
+    from syndic.run.site_config import update_site_config
+    from syndic.run.pipeline import net_settings
+
+    settings = _settings(ctx)
+    target = settings.resolved_site_config_dir()
+    try:
+        count = update_site_config(source, target, net_settings(settings))
+    except SyndicError as exc:
+        _fail(str(exc))
+    click.echo(f"{count} rule files in {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

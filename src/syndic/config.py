@@ -1,0 +1,127 @@
+"""Every setting in one place: defaults, then a TOML file, then SYNDIC_* variables.
+
+The file is `$SYNDIC_CONFIG`, else `syndic.toml` in the user's config
+directory. Environment variables win over the file so a test or a container
+can change one setting without writing files. Unknown keys in the file are an
+error: a misspelt setting that silently does nothing is worse than a crash.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from syndic.errors import ConfigError
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+APP_NAME = "syndic"
+
+
+def parse_networks(value: str) -> tuple[Network, ...]:
+    """Comma-separated CIDRs ("127.0.0.0/8, ::1/128") → networks; bad ones are an error."""
+    networks: list[Network] = []
+    for part in value.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"SYNDIC_ALLOW_NETWORKS: {part!r} is not a network ({exc})") from exc
+    return tuple(networks)
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a syndic process needs to know; build with `load_settings()`."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str = ""
+    allow_networks: tuple[Network, ...] = ()
+    site_config_dir: Path | None = None
+    user_agent: str = ""
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_redirects: int = 5
+    max_body_bytes: int = 10 * 1024 * 1024
+    per_host_concurrency: int = 2
+    min_host_interval: float = 0.5
+    max_connections: int = 100
+    respect_robots: bool = True
+    min_poll_interval_s: int = 5 * 60
+    max_poll_interval_s: int = 24 * 3600
+    extract_workers: int = 0  # 0: one process per core
+    max_extract_attempts: int = 3
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'syndic.db'}"
+
+    def resolved_site_config_dir(self) -> Path:
+        return self.site_config_dir or self.data_dir / "site-config"
+
+
+_ENV_PREFIX = "SYNDIC_"
+
+
+def _coerce(name: str, raw: Any, current: Any) -> Any:
+    if name == "allow_networks":
+        if isinstance(raw, list):
+            raw = ",".join(str(x) for x in raw)
+        return parse_networks(str(raw))
+    if name in ("data_dir", "site_config_dir"):
+        return Path(str(raw)).expanduser() if raw not in ("", None) else None
+    if isinstance(current, bool):
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip().lower() in ("1", "true", "yes", "on")
+    try:
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"setting {name}: {raw!r} is not a number") from exc
+    return str(raw)
+
+
+def load_settings(env: dict[str, str] | None = None, config_file: Path | None = None) -> Settings:
+    """Defaults ← TOML file ← environment."""
+    env = dict(os.environ) if env is None else env
+    settings = Settings()
+    names = {f.name for f in fields(Settings)}
+    path = config_file or (Path(env["SYNDIC_CONFIG"]) if env.get("SYNDIC_CONFIG") else None)
+    if path is None:
+        candidate = Path(platformdirs.user_config_dir(APP_NAME)) / "syndic.toml"
+        path = candidate if candidate.exists() else None
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        for key, raw in data.items():
+            if key not in names:
+                raise ConfigError(f"{path}: unknown setting {key!r}")
+            values[key] = raw
+    for key, raw in env.items():
+        if key.startswith(_ENV_PREFIX) and key != "SYNDIC_CONFIG":
+            name = key[len(_ENV_PREFIX):].lower()
+            if name in names:
+                values[name] = raw
+    coerced = {k: _coerce(k, v, getattr(settings, k)) for k, v in values.items()}
+    coerced = {k: v for k, v in coerced.items() if not (v is None and k == "data_dir")}
+    return replace(settings, **coerced)

@@ -1,0 +1,196 @@
+"""Title, authors, dates, lead image, language, canonical URL and site name.
+
+Each field is read from the most reliable source that has it: JSON-LD
+first for authors and dates (publishers fill it for search engines), then
+OpenGraph and `article:*` meta tags, then plain meta tags, then the page
+itself (`<h1>`, `<title>`, `<html lang>`). Values are normalised on the way
+out: authors become a list of names (a byline string is split, "By " and
+URLs dropped, never a name with holes), dates become timezone-aware
+datetimes (a date without a zone is taken as UTC), URLs absolute. It refuses
+to invent: a field no source gives stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from dateutil import parser as date_parser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from syndic.extract import jsonld
+
+_BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
+_TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·»]\s+")
+_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
+_MAX_AUTHOR_WORDS = 5
+_MIN_YEAR = 1990
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    image: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+
+
+def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
+    """First value of every `<meta>` by lower-cased property/name/itemprop."""
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        content = (attrs.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = attrs.get(attr)
+            if key:
+                found.setdefault(key.strip().lower(), content)
+    return found
+
+
+def _first(values: dict[str, str], *keys: str) -> str | None:
+    for key in keys:
+        if values.get(key):
+            return values[key]
+    return None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A timezone-aware datetime from an ISO or common textual date."""
+    if not value:
+        return None
+    value = value.strip()
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = date_parser.parse(value, fuzzy=False)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    now = datetime.now(UTC)
+    if parsed.year < _MIN_YEAR or parsed.year > now.year + 1:
+        return None
+    return parsed
+
+
+def clean_authors(values: list[str]) -> list[str]:
+    """Names from author values or byline strings: split, trimmed, deduplicated."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        value = _BYLINE_PREFIX_RE.sub("", re.sub(r"\s+", " ", value)).strip()
+        if not value or "://" in value or "@" in value or value.startswith("/"):
+            continue
+        for part in _AUTHOR_SPLIT_RE.split(value):
+            part = _BYLINE_PREFIX_RE.sub("", part).strip(" .,:;-–—'\"")
+            words = part.split()
+            if not words or len(words) > _MAX_AUTHOR_WORDS or not any(c.isalpha() for c in part):
+                continue
+            key = part.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(part)
+    return names
+
+
+def _strip_site_suffix(title: str, site_name: str | None) -> str:
+    parts = _TITLE_SEPARATORS_RE.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name and parts[-1].strip().casefold() == site_name.casefold():
+        return _TITLE_SEPARATORS_RE.split(title, maxsplit=len(parts) - 2)[0].strip()
+    if site_name and parts[0].strip().casefold() == site_name.casefold():
+        return title[title.find(parts[1]) :].strip()
+    return title
+
+
+def _language(tree: LexborHTMLParser, metas: dict[str, str], ld: jsonld.JsonLdMeta) -> str | None:
+    html = tree.css_first("html")
+    candidates = [
+        html.attributes.get("lang") if html is not None else None,
+        html.attributes.get("xml:lang") if html is not None else None,
+        metas.get("content-language"),
+        metas.get("og:locale"),
+        ld.language,
+    ]
+    for value in candidates:
+        if value and _LANG_RE.match(value.strip()):
+            return value.strip().replace("_", "-").split("-")[0].lower()
+    return None
+
+
+def _absolute(base: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    joined = urljoin(base, value.strip())
+    return joined if urlsplit(joined).scheme in ("http", "https") else None
+
+
+def _node_text(node: LexborNode | None) -> str | None:
+    if node is None:
+        return None
+    text = re.sub(r"\s+", " ", node.text()).strip()
+    return text or None
+
+
+def extract_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
+    """Read every metadata field of an unmodified page tree."""
+    metas = _meta_map(tree)
+    ld = jsonld.parse_blocks(
+        [n.text() for n in tree.css('script[type="application/ld+json"]')]
+    )
+    meta = Metadata()
+    meta.site_name = _first(metas, "og:site_name", "application-name") or ld.site_name
+    h1s = tree.css("h1")
+    title = (
+        _first(metas, "og:title", "twitter:title")
+        or ld.title
+        or (_node_text(h1s[0]) if len(h1s) == 1 else None)
+        or _node_text(tree.css_first("title"))
+    )
+    meta.title = _strip_site_suffix(title, meta.site_name) if title else None
+    authors = ld.authors or [
+        v for v in (_first(metas, "author", "article:author", "parsely-author", "dc.creator",
+                           "sailthru.author", "byl", "twitter:creator"),) if v
+    ]
+    if not authors:
+        authors = [t for t in (_node_text(n) for n in tree.css('[rel="author"], [itemprop="author"]')) if t]
+    meta.authors = clean_authors(authors)
+    meta.published = parse_date(
+        ld.published
+        or _first(metas, "article:published_time", "og:published_time", "datepublished",
+                  "publishdate", "pubdate", "date", "dc.date", "dc.date.issued", "dcterms.created",
+                  "sailthru.date", "parsely-pub-date", "article.published")
+        or (tree.css_first("time[datetime]").attributes.get("datetime")  # type: ignore[union-attr]
+            if tree.css_first("time[datetime]") is not None else None)
+    )
+    meta.modified = parse_date(
+        ld.modified
+        or _first(metas, "article:modified_time", "og:updated_time", "datemodified",
+                  "dcterms.modified", "last-modified", "article.updated")
+    )
+    meta.image = _absolute(url, _first(metas, "og:image", "og:image:url", "twitter:image",
+                                       "twitter:image:src") or ld.image)
+    meta.language = _language(tree, metas, ld)
+    canonical = tree.css_first('link[rel="canonical"][href]')
+    meta.canonical_url = _absolute(
+        url,
+        (canonical.attributes.get("href") if canonical is not None else None)
+        or metas.get("og:url")
+        or ld.url,
+    )
+    meta.description = _first(metas, "og:description", "description", "twitter:description") or ld.description
+    return meta

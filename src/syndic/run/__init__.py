@@ -1,0 +1,1 @@
+"""How the stages are wired: in one process (asyncio + a process pool), or as Celery tasks."""

@@ -1,0 +1,46 @@
+"""Building a Runtime for one process: the store, the one HTTP client, a process pool.
+
+Everything a command needs is opened here and closed on the way out, so the
+CLI, the web app and tests set up the pipeline the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import asynccontextmanager
+
+from syndic.config import Settings
+from syndic.net import Fetcher
+from syndic.run.pipeline import Runtime, net_settings
+from syndic.store import Store, open_store
+
+
+def make_executor(settings: Settings, *, inline: bool = False) -> Executor | None:
+    """A process pool sized to the machine, or None for inline (debuggable) runs."""
+    if inline:
+        return None
+    workers = settings.extract_workers or (os.cpu_count() or 1)
+    if workers <= 1:
+        return None
+    return ProcessPoolExecutor(max_workers=workers)
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, *, store: Store | None = None, inline: bool = False
+) -> AsyncIterator[Runtime]:
+    """Open the store (unless given), the fetcher and the executor; close them after."""
+    own_store = store is None
+    active_store = store or open_store(settings.resolved_database_url())
+    executor = make_executor(settings, inline=inline)
+    fetcher = Fetcher(net_settings(settings))
+    try:
+        yield Runtime(settings=settings, store=active_store, fetcher=fetcher, executor=executor)
+    finally:
+        await fetcher.aclose()
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if own_store:
+            active_store.close()

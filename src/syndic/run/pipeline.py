@@ -1,0 +1,360 @@
+"""The pipeline in one process: poll feeds, fetch pages, extract, clean, dedupe, store.
+
+Network work runs concurrently on one asyncio loop through the single
+`Fetcher` (which enforces per-host politeness); CPU work (extraction and
+cleaning) goes to the executor passed in — a process pool by default, plain
+inline calls when debugging. Only this coordinator writes to the store, one
+transaction per feed or article, which is what SQLite wants and what keeps a
+crash from leaving half an update behind.
+
+A failure belongs to the feed or entry it happened to: it is recorded there
+with its reason and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from syndic import clean, feeds
+from syndic.config import Settings
+from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
+from syndic.net import Fetcher, FetchResult, Limits, NetSettings
+from syndic.run.stages import PageJob, PageResult, join_and_clean, page_to_article
+from syndic.store import Store
+from syndic.store import articles as store_articles
+from syndic.store import entries as store_entries
+from syndic.store import feeds as store_feeds
+from syndic.types import Article, ParsedFeed
+
+log = logging.getLogger("syndic.run")
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+MAX_EXTRA_PAGES = 10
+
+Progress = Callable[[int], None]
+
+
+def net_settings(settings: Settings) -> NetSettings:
+    """The network settings a Settings asks for."""
+    return NetSettings(
+        limits=Limits(
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            total_timeout=settings.total_timeout,
+            max_redirects=settings.max_redirects,
+            max_body_bytes=settings.max_body_bytes,
+        ),
+        allow_networks=settings.allow_networks,
+        per_host_concurrency=settings.per_host_concurrency,
+        min_host_interval=settings.min_host_interval,
+        max_connections=settings.max_connections,
+        **({"user_agent": settings.user_agent} if settings.user_agent else {}),
+    )
+
+
+@dataclass
+class Runtime:
+    """What the stages share for one run: settings, store, the one client, an executor."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    executor: Executor | None = None
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def run_cpu(self, job: PageJob) -> PageResult:
+        if self.executor is None:
+            return page_to_article(job)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, page_to_article, job)
+
+
+@dataclass
+class FeedOutcome:
+    feed_id: int
+    url: str
+    new_entries: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass
+class ExtractOutcome:
+    entry_id: int
+    url: str | None
+    article_id: int | None = None
+    story_id: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class PollReport:
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    articles: list[ExtractOutcome] = field(default_factory=list)
+
+    @property
+    def feed_errors(self) -> int:
+        return sum(1 for f in self.feeds if f.error)
+
+    @property
+    def new_entries(self) -> int:
+        return sum(f.new_entries for f in self.feeds)
+
+    @property
+    def extracted(self) -> int:
+        return sum(1 for a in self.articles if a.article_id is not None)
+
+    @property
+    def extract_errors(self) -> int:
+        return sum(1 for a in self.articles if a.error)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _schedule(
+    rt: Runtime,
+    feed_id: int,
+    *,
+    result: FetchResult | None,
+    parsed: ParsedFeed | None,
+    error_count: int,
+    retry_after: float | None = None,
+) -> datetime:
+    now = _now()
+    headers = result.headers if result is not None else {}
+    return feeds.next_check_at(
+        now,
+        entry_times=store_entries.latest_entry_times(rt.store, feed_id),
+        min_interval=timedelta(seconds=rt.settings.min_poll_interval_s),
+        max_interval=timedelta(seconds=rt.settings.max_poll_interval_s),
+        cache_control=headers.get("cache-control") if headers else None,
+        expires=headers.get("expires") if headers else None,
+        ttl_minutes=parsed.ttl if parsed is not None else None,
+        retry_after=str(int(retry_after)) if retry_after is not None else None,
+        error_count=error_count,
+        rng=rt.rng,
+    )
+
+
+async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
+    """Fetch one feed (conditionally), store its new entries, schedule its next check."""
+    outcome = FeedOutcome(feed_id=int(feed.id), url=feed.url)
+    result: FetchResult | None = None
+    try:
+        result = await rt.fetcher.fetch(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+        )
+        parsed: ParsedFeed | None = None
+        if result.not_modified:
+            outcome.not_modified = True
+        else:
+            parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+            new_ids = store_entries.upsert_entries(
+                rt.store, outcome.feed_id, parsed.entries, base_url=result.final_url
+            )
+            outcome.new_entries = len(new_ids)
+        store_feeds.record_feed_success(
+            rt.store,
+            outcome.feed_id,
+            store_feeds.FeedPollResult(
+                status=result.status,
+                etag=result.etag or (feed.etag if result.not_modified else None),
+                last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
+                next_check_at=_schedule(rt, outcome.feed_id, result=result, parsed=parsed, error_count=0),
+                ttl_minutes=parsed.ttl if parsed is not None else feed.ttl_minutes,
+            ),
+            parsed,
+        )
+    except (FetchError, FeedError) as exc:
+        outcome.error = str(exc) or exc.__class__.__name__
+        retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
+        status = exc.status if isinstance(exc, HTTPStatusError) else (result.status if result else None)
+        store_feeds.record_feed_error(
+            rt.store,
+            outcome.feed_id,
+            store_feeds.FeedPollResult(
+                status=status,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                next_check_at=_schedule(
+                    rt, outcome.feed_id, result=None, parsed=None,
+                    error_count=int(feed.error_count or 0) + 1, retry_after=retry_after,
+                ),
+                error=outcome.error,
+            ),
+        )
+        log.info("feed %s failed: %s", feed.url, outcome.error)
+    return outcome
+
+
+async def poll_feeds(
+    rt: Runtime, feed_rows: Sequence[Any], *, progress: Progress | None = None
+) -> list[FeedOutcome]:
+    """Poll many feeds concurrently; the Fetcher's limits keep each host polite."""
+
+    async def one(feed: Any) -> FeedOutcome:
+        try:
+            return await poll_feed(rt, feed)
+        finally:
+            if progress:
+                progress(1)
+
+    return list(await asyncio.gather(*(one(f) for f in feed_rows)))
+
+
+async def _fetch_article(rt: Runtime, url: str, feed_authors: tuple[str, ...]) -> PageResult:
+    rules_dir = str(rt.settings.resolved_site_config_dir())
+    result = await rt.fetcher.fetch(url, accept=PAGE_ACCEPT, check_robots=rt.settings.respect_robots)
+    first = await rt.run_cpu(
+        PageJob(result.final_url, result.body, result.content_type, rules_dir, feed_authors, clean=False)
+    )
+    if first.article.error:
+        return first
+    pages: list[Article] = []
+    seen = {result.final_url, url}
+    next_url = first.next_page_url
+    while next_url and next_url not in seen and len(pages) < MAX_EXTRA_PAGES:
+        seen.add(next_url)
+        try:
+            more = await rt.fetcher.fetch(next_url, accept=PAGE_ACCEPT, check_robots=rt.settings.respect_robots)
+        except FetchError as exc:
+            log.info("next page %s of %s failed: %s", next_url, url, exc)
+            break
+        page = await rt.run_cpu(PageJob(more.final_url, more.body, more.content_type, rules_dir, clean=False))
+        if page.article.error:
+            break
+        pages.append(page.article)
+        next_url = page.next_page_url
+    article = join_and_clean(first.article, pages)
+    return PageResult(article, first.canonical_url, None)
+
+
+def _article_from_feed(entry: Any) -> Article | None:
+    """The feed's own full text, used when the page cannot be had (nothing fetched is lost)."""
+    html = entry.content or ""
+    if len(html) < 200 or not entry.link:
+        return None
+    result = clean.clean_html(html, metadata_authors=tuple(entry.authors or ()))
+    if len(result.text.split()) < 50:
+        return None
+    return Article(
+        url=entry.link,
+        title=entry.title,
+        html=result.html or "",
+        text=result.text,
+        authors=result.authors or tuple(entry.authors or ()),
+        published=entry.published,
+        modified=entry.updated,
+        byline_problem=result.byline_problem,
+    )
+
+
+async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
+    """Fetch an entry's page, extract and clean it, and record the article and its story."""
+    outcome = ExtractOutcome(entry_id=int(entry.id), url=entry.link)
+    final = int(entry.extract_attempts) + 1 >= rt.settings.max_extract_attempts
+    if not entry.link:
+        fallback = None
+        error = "entry has no link to fetch"
+    else:
+        try:
+            page = await _fetch_article(rt, entry.link, tuple(entry.authors or ()))
+            if page.article.error:
+                fallback = _article_from_feed(entry)
+                error = f"{entry.link}: {page.article.error}"
+                final = True
+            else:
+                if page.article.published is None and entry.published is not None:
+                    page = PageResult(replace(page.article, published=entry.published), page.canonical_url, None)
+                recorded = store_articles.record_article(
+                    rt.store, outcome.entry_id, page.article,
+                    canonical_url=page.canonical_url, fetched_url=entry.link,
+                )
+                outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
+                return outcome
+        except FetchError as exc:
+            error = str(exc) or exc.__class__.__name__
+            final = final or not exc.retryable
+            fallback = _article_from_feed(entry) if final else None
+        except SyndicError as exc:
+            error = f"{entry.link}: {exc}"
+            final = True
+            fallback = _article_from_feed(entry)
+    if fallback is not None:
+        recorded = store_articles.record_article(
+            rt.store, outcome.entry_id, fallback, canonical_url=fallback.url, fetched_url=None
+        )
+        outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
+        return outcome
+    store_entries.record_extract_error(rt.store, outcome.entry_id, error, final=final)
+    outcome.error = error
+    return outcome
+
+
+async def extract_pending(
+    rt: Runtime, *, limit: int = 10_000, progress: Progress | None = None
+) -> list[ExtractOutcome]:
+    """Extract every entry waiting for its article."""
+    pending = store_entries.pending_entries(
+        rt.store, limit=limit, max_attempts=rt.settings.max_extract_attempts
+    )
+
+    async def one(entry: Any) -> ExtractOutcome:
+        try:
+            return await extract_entry(rt, entry)
+        finally:
+            if progress:
+                progress(1)
+
+    return list(await asyncio.gather(*(one(e) for e in pending)))
+
+
+async def poll(
+    rt: Runtime,
+    *,
+    due_only: bool = False,
+    feed_progress: Progress | None = None,
+    extract_progress: Progress | None = None,
+) -> PollReport:
+    """One cycle: poll feeds (all, or those due), then extract their new entries."""
+    rows = (
+        store_feeds.due_feeds(rt.store, _now()) if due_only else store_feeds.list_feeds(rt.store)
+    )
+    report = PollReport()
+    report.feeds = await poll_feeds(rt, rows, progress=feed_progress)
+    report.articles = await extract_pending(rt, progress=extract_progress)
+    return report
+
+
+async def discover_and_add(rt: Runtime, url: str, *, category: str | None = None) -> int:
+    """Subscribe to `url`: a feed itself, or a page whose feed we discover."""
+    result = await rt.fetcher.fetch(url, accept=FEED_ACCEPT)
+    try:
+        parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        return store_feeds.add_feed(rt.store, result.final_url, title=parsed.title, category=category)
+    except FeedError as not_a_feed:
+        candidates = feeds.discover_feeds(result.body, result.final_url)
+        problems: list[str] = []
+        for candidate in candidates[:5]:
+            try:
+                found = await rt.fetcher.fetch(candidate, accept=FEED_ACCEPT)
+                parsed = feeds.parse_feed(found.body, url=found.final_url, content_type=found.content_type)
+            except (FetchError, FeedError) as exc:
+                problems.append(str(exc))
+                continue
+            return store_feeds.add_feed(rt.store, found.final_url, title=parsed.title, category=category)
+        detail = "; ".join(problems) if problems else "the page names no feed"
+        raise FeedError(f"{url}: not a feed ({not_a_feed}) and no feed found on the page: {detail}") from None

@@ -1,0 +1,113 @@
+"""`syndic serve`: the web app, its real actions, and a background poller, on one loop.
+
+The app only knows the `WebActions` it is given; here they are wired to the
+pipeline (discovery + subscribe, OPML) and to the publish stage (campaigns).
+A background task polls due feeds every minute so a reader left running
+stays current without cron.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import uvicorn
+
+from syndic.config import Settings
+from syndic.run.local import open_runtime
+from syndic.run.pipeline import discover_and_add, poll
+from syndic.store import Store, open_store
+from syndic.store import feeds as store_feeds
+from syndic.web.actions import WebActions
+
+log = logging.getLogger("syndic.serve")
+
+POLL_EVERY_SECONDS = 60.0
+
+
+def make_actions(settings: Settings, store: Store) -> WebActions:
+    """The real implementations of what the web app may ask for."""
+
+    async def add_feed(url: str) -> int:
+        async with open_runtime(settings, store=store, inline=True) as rt:
+            feed_id = await discover_and_add(rt, url)
+            feed = store_feeds.get_feed(store, feed_id)
+            if feed is not None:
+                from syndic.run.pipeline import extract_pending, poll_feed
+
+                await poll_feed(rt, feed)
+                await extract_pending(rt)
+            return feed_id
+
+    async def run_campaign(campaign_id: int) -> str:
+        from syndic.publish import run_campaign as publish_campaign
+
+        result: Any = publish_campaign(store, campaign_id)
+        if asyncio.iscoroutine(result):
+            result = await result
+        return str(getattr(result, "summary", result))
+
+    async def import_opml(document: bytes) -> int:
+        from syndic.feeds import parse_opml
+
+        outlines = parse_opml(document)
+        for outline in outlines:
+            store_feeds.add_feed(store, outline.url, title=outline.title, category=outline.category)
+        return len(outlines)
+
+    async def export_opml() -> bytes:
+        from syndic.feeds import OpmlOutline, write_opml
+
+        outlines = [
+            OpmlOutline(url=f.url, title=f.title, html_url=f.site_url, category=f.category)
+            for f in store_feeds.list_feeds(store)
+        ]
+        return write_opml(outlines, title="syndic subscriptions")
+
+    return WebActions(add_feed=add_feed, run_campaign=run_campaign, import_opml=import_opml,
+                      export_opml=export_opml)
+
+
+async def poll_forever(settings: Settings, store: Store, every: float = POLL_EVERY_SECONDS) -> None:
+    """Poll due feeds and extract their entries, forever; errors are logged, never fatal."""
+    while True:
+        try:
+            async with open_runtime(settings, store=store) as rt:
+                await poll(rt, due_only=True)
+        except Exception:  # a poll cycle must never take the server down
+            log.exception("background poll failed")
+        await asyncio.sleep(every)
+
+
+async def serve_async(
+    settings: Settings, *, host: str, port: int, secure_cookies: bool = False, background_poll: bool = True,
+    store: Store | None = None, ready: asyncio.Event | None = None,
+) -> None:
+    from syndic.web import create_app
+    from syndic.web.settings import WebSettings
+
+    active = store or open_store(settings.resolved_database_url())
+    app = create_app(active, WebSettings(secure_cookies=secure_cookies), make_actions(settings, active))
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    server = uvicorn.Server(config)
+    poller = asyncio.create_task(poll_forever(settings, active)) if background_poll else None
+    try:
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if ready is not None:
+            ready.set()
+        await serving
+    finally:
+        if poller is not None:
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+
+
+def serve_forever(settings: Settings, *, host: str, port: int, secure_cookies: bool = False) -> None:
+    print(f"syndic reader on http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_async(settings, host=host, port=port, secure_cookies=secure_cookies))

@@ -1,0 +1,62 @@
+"""The CPU-bound stage functions, pure and picklable, for any executor.
+
+`page_to_article` turns fetched page bytes into a cleaned article: decode,
+extract (site rules first), clean, canonical URL. It takes and returns plain
+values so the same call runs inline, in a process pool, or in a Celery task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from syndic import clean, dedupe, extract
+from syndic.types import Article
+
+
+@dataclass(frozen=True)
+class PageJob:
+    url: str  # the URL fetched (after redirects)
+    body: bytes
+    content_type: str | None
+    rules_dir: str | None = None
+    feed_authors: tuple[str, ...] = ()
+    clean: bool = True  # False for the pages of a multi-page article: cleaned once joined
+
+
+@dataclass(frozen=True)
+class PageResult:
+    article: Article
+    canonical_url: str
+    next_page_url: str | None
+
+
+def rules_for(rules_dir: str | None, url: str) -> extract.SiteRules | None:
+    if not rules_dir:
+        return None
+    folder = Path(rules_dir)
+    if not folder.is_dir():
+        return None
+    host = urlsplit(url).hostname or ""
+    return extract.load_site_rules(folder, host)
+
+
+def page_to_article(job: PageJob) -> PageResult:
+    """Extract and clean one page; never raises for bad pages (the article says why)."""
+    rules = rules_for(job.rules_dir, job.url)
+    article = extract.extract_article(job.body, job.url, content_type=job.content_type, rules=rules)
+    if article.error:
+        return PageResult(article, dedupe.canonical_url(job.url), None)
+    if not article.authors and job.feed_authors:
+        article = replace(article, authors=job.feed_authors)
+    canonical = dedupe.canonical_url(job.url, rel_canonical=article.canonical_url)
+    next_page = article.extra.get("next_page_url")
+    if job.clean:
+        article = clean.clean_article(article)
+    return PageResult(article, canonical, next_page)
+
+
+def join_and_clean(first: Article, rest: list[Article]) -> Article:
+    """A multi-page article: pages joined in order, then cleaned as one."""
+    return clean.clean_article(extract.merge_pages(first, rest))

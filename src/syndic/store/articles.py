@@ -1,0 +1,264 @@
+"""Articles, their revisions, and the story each belongs to — written in one transaction.
+
+`record_article` is the single write that follows extraction: it stores the
+article under its canonical URL (a changed text becomes a new revision, the
+old one is kept), finds near-duplicates through the LSH band table, joins or
+starts a story, re-elects the story's original, and marks the entry done.
+Doing all of it in one transaction is what keeps the store consistent when a
+process dies half-way: either the entry is done and its story is right, or
+the entry is still pending and will be done again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from syndic import dedupe
+from syndic.store.database import Store
+from syndic.store.entries import dialect_insert
+from syndic.store.feeds import utcnow
+from syndic.store.schema import article_bands, article_revisions, articles, entries, stories
+from syndic.types import Article
+
+MAX_CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class RecordedArticle:
+    article_id: int
+    story_id: int
+    revision: int
+    is_new_article: bool
+    is_new_revision: bool
+    joined_existing_story: bool
+
+
+def content_hash(article: Article) -> str:
+    return hashlib.sha256(((article.title or "") + "\n" + article.text).encode("utf-8")).hexdigest()
+
+
+def _article_values(article: Article, fetched_url: str | None, is_excerpt: bool) -> dict[str, Any]:
+    return {
+        "fetched_url": fetched_url,
+        "title": article.title,
+        "html": article.html,
+        "text": article.text,
+        "authors": list(article.authors),
+        "published": article.published,
+        "modified": article.modified,
+        "image": article.image,
+        "language": article.language,
+        "site_name": article.site_name,
+        "description": article.description,
+        "byline_problem": article.byline_problem,
+        "word_count": article.word_count,
+        "is_excerpt": is_excerpt,
+        "content_hash": content_hash(article),
+    }
+
+
+def _find_story(connection: Connection, article_id: int, sig: dedupe.Signature, word_count: int) -> int | None:
+    """The story of the most similar earlier article that is a copy of this one, if any."""
+    keys = dedupe.band_keys(sig)
+    candidate_ids = [
+        int(r[0])
+        for r in connection.execute(
+            select(article_bands.c.article_id)
+            .where(article_bands.c.band_key.in_(keys), article_bands.c.article_id != article_id)
+            .distinct()
+            .limit(MAX_CANDIDATES)
+        )
+    ]
+    if not candidate_ids:
+        return None
+    best: tuple[float, int] | None = None
+    for row in connection.execute(
+        select(articles.c.id, articles.c.signature, articles.c.word_count, articles.c.story_id).where(
+            articles.c.id.in_(candidate_ids), articles.c.signature.is_not(None)
+        )
+    ):
+        other = dedupe.Signature.from_bytes(row.signature)
+        if not dedupe.is_copy(sig, other, word_count, int(row.word_count)):
+            continue
+        score = dedupe.similarity(sig, other)
+        if row.story_id is not None and (best is None or score > best[0]):
+            best = (score, int(row.story_id))
+    return best[1] if best else None
+
+
+def _elect(connection: Connection, story_id: int) -> None:
+    rows = connection.execute(
+        select(
+            articles.c.id, articles.c.url, articles.c.published, articles.c.created_at,
+            articles.c.word_count, articles.c.is_excerpt, articles.c.title,
+        ).where(articles.c.story_id == story_id)
+    ).all()
+    if not rows:
+        return
+    copies = [
+        dedupe.Copy(
+            article_id=int(r.id),
+            url=r.url,
+            canonical_url=r.url,
+            published=r.published,
+            fetched_at=r.created_at,
+            word_count=int(r.word_count),
+            is_excerpt=bool(r.is_excerpt),
+        )
+        for r in rows
+    ]
+    original = dedupe.elect_original(copies)
+    title = next((r.title for r in rows if int(r.id) == original.article_id), None)
+    connection.execute(
+        update(stories)
+        .where(stories.c.id == story_id)
+        .values(original_article_id=original.article_id, copy_count=len(rows), title=title, updated_at=utcnow())
+    )
+
+
+def record_article(
+    store: Store,
+    entry_id: int | None,
+    article: Article,
+    *,
+    canonical_url: str,
+    fetched_url: str | None = None,
+    is_excerpt: bool = False,
+) -> RecordedArticle:
+    """Store an extracted, cleaned article and everything that follows from it."""
+    now = utcnow()
+    sig = dedupe.signature(article.text)
+    digest = content_hash(article)
+    with store.engine.begin() as connection:
+        existing = connection.execute(
+            select(articles.c.id, articles.c.content_hash, articles.c.revision, articles.c.story_id).where(
+                articles.c.url == canonical_url
+            )
+        ).first()
+        values = _article_values(article, fetched_url, is_excerpt)
+        is_new_revision = False
+        if existing is None:
+            article_id = int(
+                connection.execute(
+                    insert(articles).values(
+                        url=canonical_url, revision=1, signature=sig.to_bytes(), created_at=now, updated_at=now,
+                        **values,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            revision = 1
+            is_new_revision = True
+        else:
+            article_id = int(existing.id)
+            revision = int(existing.revision)
+            if existing.content_hash != digest and article.text.strip():
+                revision += 1
+                is_new_revision = True
+                connection.execute(
+                    update(articles)
+                    .where(articles.c.id == article_id)
+                    .values(revision=revision, signature=sig.to_bytes(), updated_at=now, **values)
+                )
+        if is_new_revision:
+            connection.execute(
+                dialect_insert(connection, article_revisions)
+                .values(
+                    article_id=article_id, revision=revision, title=article.title, html=article.html,
+                    text=article.text, content_hash=digest, created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["article_id", "revision"])
+            )
+        story_id = existing.story_id if existing is not None else None
+        joined = False
+        if story_id is None or is_new_revision:
+            found = _find_story(connection, article_id, sig, article.word_count) if article.text.strip() else None
+            if found is not None:
+                joined = found != story_id
+                story_id = found
+            elif story_id is None:
+                story_id = int(
+                    connection.execute(
+                        insert(stories).values(
+                            original_article_id=article_id, title=article.title, copy_count=1,
+                            created_at=now, updated_at=now,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                )
+            old_story = existing.story_id if existing is not None else None
+            connection.execute(update(articles).where(articles.c.id == article_id).values(story_id=story_id))
+            connection.execute(article_bands.delete().where(article_bands.c.article_id == article_id))
+            if article.text.strip():
+                keys = sorted(set(dedupe.band_keys(sig)))
+                connection.execute(insert(article_bands), [{"band_key": k, "article_id": article_id} for k in keys])
+            _elect(connection, int(story_id))
+            if old_story is not None and old_story != story_id:
+                _elect(connection, int(old_story))
+        if entry_id is not None:
+            connection.execute(
+                update(entries)
+                .where(entries.c.id == entry_id)
+                .values(extract_state="done", extract_error=None, article_id=article_id,
+                        extract_attempts=entries.c.extract_attempts + 1)
+            )
+    return RecordedArticle(
+        article_id=article_id,
+        story_id=int(story_id),
+        revision=revision,
+        is_new_article=existing is None,
+        is_new_revision=is_new_revision,
+        joined_existing_story=joined,
+    )
+
+
+def get_article(store: Store, article_id: int) -> Row[Any] | None:
+    with store.engine.connect() as connection:
+        return connection.execute(select(articles).where(articles.c.id == article_id)).first()
+
+
+def article_revisions_of(store: Store, article_id: int) -> Sequence[Row[Any]]:
+    with store.engine.connect() as connection:
+        return connection.execute(
+            select(article_revisions)
+            .where(article_revisions.c.article_id == article_id)
+            .order_by(article_revisions.c.revision)
+        ).all()
+
+
+def story_articles(store: Store, story_id: int) -> Sequence[Row[Any]]:
+    """The story's articles, original first."""
+    with store.engine.connect() as connection:
+        original = connection.execute(
+            select(stories.c.original_article_id).where(stories.c.id == story_id)
+        ).scalar()
+        rows = connection.execute(
+            select(articles.c.id, articles.c.url, articles.c.title, articles.c.site_name, articles.c.published,
+                   articles.c.word_count, articles.c.is_excerpt)
+            .where(articles.c.story_id == story_id)
+            .order_by(articles.c.published)
+        ).all()
+    return sorted(rows, key=lambda r: r.id != original)
+
+
+def story_count(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(stories)).scalar() or 0)
+
+
+def article_count(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(articles)).scalar() or 0)
+
+
+def newest_articles(store: Store, *, limit: int = 20) -> Sequence[Row[Any]]:
+    with store.engine.connect() as connection:
+        return connection.execute(
+            select(articles.c.id, articles.c.title, articles.c.url, articles.c.published)
+            .order_by(articles.c.id.desc())
+            .limit(limit)
+        ).all()

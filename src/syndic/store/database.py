@@ -1,0 +1,98 @@
+"""Opening a store: the engine, its pragmas, and migrations to the newest schema.
+
+`open_store(url)` is the only way the rest of syndic gets a database. It
+creates the SQLite file's folder, turns on WAL (readers never block the one
+writer), foreign keys and a busy timeout, and runs Alembic to the newest
+revision, so a store opened anywhere is always the current schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from syndic.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An Engine for `url` with syndic's settings for its dialect."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("postgresql") and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, poolclass=NullPool if not database else None)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database to the newest schema revision (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise StoreError(f"migrating {engine.url.render_as_string(hide_password=True)}: {exc}") from exc
+
+
+@dataclass
+class Store:
+    """A migrated database.
+
+    Reads and writes are functions in the sibling modules (`store.feeds`,
+    `store.entries`, `store.articles`, `store.search`) taking the store first,
+    so each stage's queries sit together and this class stays small.
+    """
+
+    engine: Engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+
+def open_store(url: str, *, run_migrations: bool = True) -> Store:
+    """Open (and by default migrate) the store at an SQLAlchemy URL."""
+    try:
+        engine = create_store_engine(url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise StoreError(f"cannot open store {url!r}: {exc}") from exc
+    if run_migrations:
+        migrate(engine)
+    return Store(engine)

@@ -1,0 +1,194 @@
+"""Feed entries: stored once per (feed, GUID-or-link), then handed to extraction.
+
+Writes are idempotent upserts keyed on the unique (feed_id, key), so a poller
+killed in the middle of a batch and started again stores nothing twice and
+loses nothing: an entry is either committed or will be seen again next poll.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from syndic.clean.sanitize import sanitize_html
+from syndic.store.database import Store
+from syndic.store.feeds import utcnow
+from syndic.store.schema import articles, entries, feeds
+from syndic.types import ParsedEntry
+
+
+def dialect_insert(connection: Connection, table: Any) -> Any:
+    """INSERT that can say ON CONFLICT, for whichever engine we are on."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def entry_key(entry: ParsedEntry) -> str | None:
+    """GUID, else link, else a hash of title+summary (some feeds have neither)."""
+    if entry.key:
+        return entry.key[:2000]
+    basis = (entry.title or "") + "\n" + (entry.summary_html or entry.content_html or "")
+    if not basis.strip():
+        return None
+    return "sha256:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | None) -> dict[str, Any]:
+    return {
+        "feed_id": feed_id,
+        "key": key,
+        "guid": entry.guid,
+        "link": entry.link,
+        "title": entry.title,
+        "summary": sanitize_html(entry.summary_html, base_url) if entry.summary_html else None,
+        "content": sanitize_html(entry.content_html, base_url) if entry.content_html else None,
+        "authors": list(entry.authors),
+        "categories": list(entry.categories),
+        "enclosures": [asdict(e) for e in entry.enclosures],
+        "published": entry.published,
+        "updated": entry.updated,
+    }
+
+
+def upsert_entries(
+    store: Store, feed_id: int, parsed: Sequence[ParsedEntry], *, base_url: str | None = None
+) -> list[int]:
+    """Store new entries, refresh changed ones; return the ids of the new ones.
+
+    An entry whose `updated` moved forward gets its fields refreshed and goes
+    back to extraction, so a publisher's correction reaches the article's
+    revisions.
+    """
+    new_ids: list[int] = []
+    now = utcnow()
+    seen: set[str] = set()
+    with store.engine.begin() as connection:
+        for entry in parsed:
+            key = entry_key(entry)
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            values = _entry_values(feed_id, entry, key, base_url or entry.link)
+            statement = (
+                dialect_insert(connection, entries)
+                .values(**values, first_seen_at=now, extract_state="pending", extract_attempts=0,
+                        read=False, starred=False)
+                .on_conflict_do_nothing(index_elements=["feed_id", "key"])
+                .returning(entries.c.id)
+            )
+            inserted = connection.execute(statement).scalar()
+            if inserted is not None:
+                new_ids.append(int(inserted))
+                continue
+            if entry.updated is not None:
+                connection.execute(
+                    update(entries)
+                    .where(
+                        entries.c.feed_id == feed_id,
+                        entries.c.key == key,
+                        (entries.c.updated.is_(None)) | (entries.c.updated < entry.updated),
+                    )
+                    .values(**values, extract_state="pending", extract_attempts=0)
+                )
+    return new_ids
+
+
+def pending_entries(store: Store, *, limit: int = 500, max_attempts: int = 3) -> Sequence[Row[Any]]:
+    """Entries still waiting for their page to be extracted."""
+    with store.engine.connect() as connection:
+        return connection.execute(
+            select(entries.c.id, entries.c.feed_id, entries.c.link, entries.c.title, entries.c.authors,
+                   entries.c.published, entries.c.updated, entries.c.content, entries.c.summary,
+                   entries.c.extract_attempts)
+            .where(entries.c.extract_state == "pending", entries.c.extract_attempts < max_attempts)
+            .order_by(entries.c.id)
+            .limit(limit)
+        ).all()
+
+
+def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool) -> None:
+    """Say why extraction failed; after the last attempt the entry stays in 'error'."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(entries)
+            .where(entries.c.id == entry_id)
+            .values(
+                extract_state="error" if final else "pending",
+                extract_error=error[:2000],
+                extract_attempts=entries.c.extract_attempts + 1,
+            )
+        )
+
+
+def list_entries(
+    store: Store,
+    *,
+    feed_id: int | None = None,
+    unread: bool = False,
+    starred: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> Sequence[Row[Any]]:
+    """Entries newest first, with their feed's title and their article's state."""
+    query = (
+        select(
+            entries.c.id,
+            entries.c.title,
+            entries.c.link,
+            entries.c.published,
+            entries.c.first_seen_at,
+            entries.c.extract_state,
+            entries.c.extract_error,
+            entries.c.read,
+            entries.c.starred,
+            entries.c.article_id,
+            feeds.c.title.label("feed_title"),
+            feeds.c.url.label("feed_url"),
+            articles.c.story_id,
+            articles.c.word_count,
+        )
+        .join(feeds, feeds.c.id == entries.c.feed_id)
+        .outerjoin(articles, articles.c.id == entries.c.article_id)
+        .order_by(func.coalesce(entries.c.published, entries.c.first_seen_at).desc(), entries.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    conditions = []
+    if feed_id is not None:
+        conditions.append(entries.c.feed_id == feed_id)
+    if unread:
+        conditions.append(entries.c.read.is_(False))
+    if starred:
+        conditions.append(entries.c.starred.is_(True))
+    if conditions:
+        query = query.where(and_(*conditions))
+    with store.engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def count_entries_by_state(store: Store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(entries.c.extract_state, func.count()).group_by(entries.c.extract_state)
+        ).all()
+    return {str(state): int(count) for state, count in rows}
+
+
+def latest_entry_times(store: Store, feed_id: int, *, limit: int = 20) -> list[datetime]:
+    """Publication times of the feed's newest entries, for the adaptive interval."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(func.coalesce(entries.c.published, entries.c.first_seen_at))
+            .where(entries.c.feed_id == feed_id)
+            .order_by(entries.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [r[0] for r in rows if r[0] is not None]

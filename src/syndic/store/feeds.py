@@ -1,0 +1,144 @@
+"""Subscriptions and their polling state.
+
+A feed is never deleted because it fails: its state, last error, error count
+and next check are kept, so `syndic feeds --health` and the reader can show
+why it is not updating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Row, func, insert, or_, select, update
+
+from syndic.store.database import Store
+from syndic.store.schema import feeds
+from syndic.types import ParsedFeed
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FeedPollResult:
+    """What a poll of one feed leaves on the feed row (the decision is the scheduler's)."""
+
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    next_check_at: datetime
+    error: str | None = None
+    ttl_minutes: int | None = None
+
+
+def add_feed(store: Store, url: str, *, title: str | None = None, category: str | None = None) -> int:
+    """Subscribe to `url` (idempotent: an existing subscription's id is returned)."""
+    with store.engine.begin() as connection:
+        existing = connection.execute(select(feeds.c.id).where(feeds.c.url == url)).scalar()
+        if existing is not None:
+            return int(existing)
+        now = utcnow()
+        result = connection.execute(
+            insert(feeds).values(
+                url=url,
+                title=title,
+                category=category,
+                state="new",
+                error_count=0,
+                public=False,
+                created_at=now,
+                next_check_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get_feed(store: Store, feed_id: int) -> Row[tuple[object, ...]] | None:
+    with store.engine.connect() as connection:
+        return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
+
+
+def find_feed(store: Store, url: str) -> Row[tuple[object, ...]] | None:
+    with store.engine.connect() as connection:
+        return connection.execute(select(feeds).where(feeds.c.url == url)).first()
+
+
+def list_feeds(store: Store) -> Sequence[Row[tuple[object, ...]]]:
+    with store.engine.connect() as connection:
+        return connection.execute(select(feeds).order_by(feeds.c.id)).all()
+
+
+def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Sequence[Row[tuple[object, ...]]]:
+    """Feeds whose next check has come, earliest first."""
+    query = (
+        select(feeds)
+        .where(or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now))
+        .order_by(feeds.c.next_check_at)
+    )
+    if limit:
+        query = query.limit(limit)
+    with store.engine.connect() as connection:
+        return connection.execute(query).all()
+
+
+def delete_feed(store: Store, feed_id: int) -> bool:
+    with store.engine.begin() as connection:
+        return bool(connection.execute(feeds.delete().where(feeds.c.id == feed_id)).rowcount)
+
+
+def record_feed_success(store: Store, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None) -> None:
+    """A fetch that worked (200 or 304): clear the error state, keep validators."""
+    now = utcnow()
+    values: dict[str, object] = {
+        "state": "ok",
+        "last_error": None,
+        "error_count": 0,
+        "last_status": result.status,
+        "last_checked_at": now,
+        "last_success_at": now,
+        "next_check_at": result.next_check_at,
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "ttl_minutes": result.ttl_minutes,
+    }
+    if parsed is not None:
+        values.update(
+            version=parsed.version,
+            description=parsed.description,
+            language=parsed.language,
+            image=parsed.image,
+            site_url=parsed.link,
+            hub_url=parsed.hubs[0] if parsed.hubs else None,
+        )
+    with store.engine.begin() as connection:
+        if parsed is not None and parsed.title:
+            # keep a title the user chose; fill it in when there is none
+            connection.execute(
+                update(feeds).where(feeds.c.id == feed_id, feeds.c.title.is_(None)).values(title=parsed.title)
+            )
+        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> None:
+    """A fetch or parse that failed: say why, count it, schedule the retry."""
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(feeds)
+            .where(feeds.c.id == feed_id)
+            .values(
+                state="error",
+                last_error=result.error,
+                error_count=feeds.c.error_count + 1,
+                last_status=result.status,
+                last_checked_at=utcnow(),
+                next_check_at=result.next_check_at,
+            )
+        )
+
+
+def feed_count(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(feeds)).scalar() or 0)

@@ -1,0 +1,321 @@
+"""The database schema, in SQLAlchemy Core, for SQLite and PostgreSQL alike.
+
+One definition serves both engines; Alembic migrations (``store/migrations``)
+are generated from it and are what actually creates tables. Times are stored
+timezone-aware (UTC). Lists (authors, categories, enclosures) are JSON.
+
+Tables, by stage:
+- feeds, entries                 subscribe / poll
+- articles, article_revisions    extract / clean (every text change kept)
+- stories, article_bands         dedupe (the LSH index lives in article_bands)
+- fetch_log                      every fetch, for health and debugging
+- users, sessions, api_tokens    the web reader and the API
+- campaigns, campaign_feeds, posts   publish (posts is the outbox)
+- ftr_cache                      Full-Text-RSS-compatible endpoint results
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC going in and coming out.
+
+    SQLite has no timestamp type and hands back naive datetimes; a naive time
+    reaching a feed or the scheduler is a bug waiting, so it is refused here.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to the store; times must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+TZ = UTCDateTime()
+# SQLite's INTEGER PRIMARY KEY is its rowid; BigInteger alone would not autoincrement there.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    Column("site_url", Text),
+    Column("description", Text),
+    Column("language", String(32)),
+    Column("image", Text),
+    Column("version", String(16)),
+    Column("category", Text),  # OPML folder
+    # polling state
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("state", String(16), nullable=False, default="new"),  # new | ok | error
+    Column("last_error", Text),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_status", Integer),
+    Column("last_checked_at", TZ),
+    Column("last_success_at", TZ),
+    Column("next_check_at", TZ),
+    Column("ttl_minutes", Integer),
+    # WebSub
+    Column("hub_url", Text),
+    Column("websub_secret", Text),
+    Column("websub_lease_until", TZ),
+    Column("public", Boolean, nullable=False, default=False),  # its full-text feed is served without login
+    Column("created_at", TZ, nullable=False),
+)
+Index("ix_feeds_next_check_at", feeds.c.next_check_at)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("original_article_id", BigInteger),  # no FK: articles point here too
+    Column("title", Text),
+    Column("copy_count", Integer, nullable=False, default=1),
+    Column("created_at", TZ, nullable=False),
+    Column("updated_at", TZ, nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),  # canonical URL
+    Column("fetched_url", Text),
+    Column("title", Text),
+    Column("html", Text, nullable=False, default=""),  # sanitized, cleaned
+    Column("text", Text, nullable=False, default=""),
+    Column("authors", JSON, nullable=False, default=list),
+    Column("published", TZ),
+    Column("modified", TZ),
+    Column("image", Text),
+    Column("language", String(32)),
+    Column("site_name", Text),
+    Column("description", Text),
+    Column("byline_problem", Text),
+    Column("word_count", Integer, nullable=False, default=0),
+    Column("is_excerpt", Boolean, nullable=False, default=False),
+    Column("content_hash", String(64)),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("signature", LargeBinary),  # MinHash signature (dedupe.Signature.to_bytes)
+    Column("story_id", ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("created_at", TZ, nullable=False),
+    Column("updated_at", TZ, nullable=False),
+)
+Index("ix_articles_story_id", articles.c.story_id)
+Index("ix_articles_published", articles.c.published)
+
+article_revisions = Table(
+    "article_revisions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("title", Text),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64)),
+    Column("created_at", TZ, nullable=False),
+    UniqueConstraint("article_id", "revision", name="uq_article_revisions_article_revision"),
+)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band_key", BigInteger, nullable=False),
+    Column("article_id", ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("band_key", "article_id", name="uq_article_bands_key_article"),
+)
+Index("ix_article_bands_article_id", article_bands.c.article_id)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("key", Text, nullable=False),  # GUID, else link
+    Column("guid", Text),
+    Column("link", Text),
+    Column("title", Text),
+    Column("summary", Text),  # publisher's HTML, sanitized
+    Column("content", Text),  # publisher's HTML, sanitized
+    Column("authors", JSON, nullable=False, default=list),
+    Column("categories", JSON, nullable=False, default=list),
+    Column("enclosures", JSON, nullable=False, default=list),
+    Column("published", TZ),
+    Column("updated", TZ),
+    Column("first_seen_at", TZ, nullable=False),
+    # extraction
+    Column("extract_state", String(16), nullable=False, default="pending"),  # pending | done | error | skipped
+    Column("extract_error", Text),
+    Column("extract_attempts", Integer, nullable=False, default=0),
+    Column("article_id", ForeignKey("articles.id", ondelete="SET NULL")),
+    # reader state (single-tenant reader: state lives on the entry)
+    Column("read", Boolean, nullable=False, default=False),
+    Column("starred", Boolean, nullable=False, default=False),
+    UniqueConstraint("feed_id", "key", name="uq_entries_feed_key"),
+)
+Index("ix_entries_extract_state", entries.c.extract_state)
+Index("ix_entries_article_id", entries.c.article_id)
+Index("ix_entries_published", entries.c.published)
+
+fetch_log = Table(
+    "fetch_log",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("at", TZ, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # feed | page
+    Column("feed_id", BigInteger),
+    Column("entry_id", BigInteger),
+    Column("status", Integer),
+    Column("error", Text),
+    Column("bytes", Integer),
+    Column("elapsed_ms", Float),
+)
+Index("ix_fetch_log_at", fetch_log.c.at)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("username", String(150), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("created_at", TZ, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(128), primary_key=True),  # sha256 of the cookie value
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(128), nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("expires_at", TZ, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(128), nullable=False, unique=True),  # sha256 hex of the token
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE")),
+    Column("created_at", TZ, nullable=False),
+    Column("last_used_at", TZ),
+)
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("config", JSON, nullable=False),  # filters, template, mapping, destination, schedule …
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("public", Boolean, nullable=False, default=False),
+    Column("last_run_at", TZ),
+    Column("next_run_at", TZ),
+    Column("created_at", TZ, nullable=False),
+)
+
+campaign_feeds = Table(
+    "campaign_feeds",
+    metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("feed_id", ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("campaign_id", "feed_id", name="uq_campaign_feeds_pair"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    Column("story_id", BigInteger, nullable=False),
+    Column("article_id", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False, default="pending"),  # pending | sending | sent | failed | rejected
+    Column("payload", JSON),
+    Column("payload_hash", String(64)),
+    Column("remote_id", Text),  # e.g. the WordPress post id
+    Column("remote_url", Text),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("next_attempt_at", TZ),
+    Column("idempotency_key", String(64), nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("updated_at", TZ, nullable=False),
+    UniqueConstraint("campaign_id", "story_id", name="uq_posts_campaign_story"),
+)
+Index("ix_posts_state", posts.c.state)
+
+post_log = Table(
+    "post_log",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("post_id", BigInteger, nullable=False),
+    Column("campaign_id", BigInteger, nullable=False),
+    Column("at", TZ, nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("detail", Text),
+)
+Index("ix_post_log_campaign_id", post_log.c.campaign_id)
+
+ftr_cache = Table(
+    "ftr_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("created_at", TZ, nullable=False),
+    Column("expires_at", TZ, nullable=False),
+)

@@ -1,0 +1,404 @@
+"""The reads (and the few reader-state writes) behind the pages and the API.
+
+SQLAlchemy Core only, the same statements on SQLite and PostgreSQL. Lists
+are keyset-paginated on (published DESC, id DESC) so page 2,000 costs what
+page 1 costs; every page is a fixed, small number of statements (no query
+per row). Entries with no published date sort after all dated ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Connection, Row, and_, case, func, or_, select, true, update
+
+from syndic.store import schema
+
+View = Literal["all", "unread", "starred"]
+VIEWS: tuple[View, ...] = ("all", "unread", "starred")
+
+E = schema.entries
+F = schema.feeds
+A = schema.articles
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a list shows."""
+
+    view: View = "all"
+    feed_id: int | None = None
+    campaign_id: int | None = None
+    since: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.view == "unread":
+            where.append(E.c.read == False)  # noqa: E712  (SQL, not Python)
+        elif self.view == "starred":
+            where.append(E.c.starred == True)  # noqa: E712
+        if self.feed_id is not None:
+            where.append(E.c.feed_id == self.feed_id)
+        if self.campaign_id is not None:
+            where.append(
+                E.c.feed_id.in_(
+                    select(schema.campaign_feeds.c.feed_id).where(
+                        schema.campaign_feeds.c.campaign_id == self.campaign_id
+                    )
+                )
+            )
+        if self.since is not None:
+            where.append(E.c.published >= self.since.astimezone(UTC))
+        return where
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a list: the (published, id) of the last entry shown."""
+
+    published: datetime | None
+    entry_id: int
+
+    def encode(self) -> str:
+        stamp = "n" if self.published is None else str(int(self.published.timestamp() * 1_000_000))
+        return f"{stamp}_{self.entry_id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        stamp, _, entry_id = text.partition("_")
+        try:
+            published = (
+                None if stamp == "n" else datetime.fromtimestamp(int(stamp) / 1_000_000, tz=UTC)
+            )
+            return cls(published, int(entry_id))
+        except (ValueError, OverflowError, OSError):
+            return None
+
+
+def _order(conn: Connection, newest_first: bool = True) -> list[Any]:
+    published = E.c.published.desc() if newest_first else E.c.published.asc()
+    ident = E.c.id.desc() if newest_first else E.c.id.asc()
+    if conn.dialect.name == "postgresql":
+        published = published.nulls_last() if newest_first else published.nulls_first()
+    return [published, ident]
+
+
+def _after(cursor: Cursor) -> ColumnElement[bool]:
+    """Entries after `cursor` in (published DESC NULLS LAST, id DESC) order."""
+    if cursor.published is None:
+        return and_(E.c.published.is_(None), E.c.id < cursor.entry_id)
+    published = cursor.published.astimezone(UTC)
+    return or_(
+        E.c.published < published,
+        and_(E.c.published == published, E.c.id < cursor.entry_id),
+        E.c.published.is_(None),
+    )
+
+
+def _before(cursor: Cursor) -> ColumnElement[bool]:
+    """Entries before `cursor` in the same order (for "previous")."""
+    if cursor.published is None:
+        return or_(E.c.published.is_not(None), and_(E.c.published.is_(None), E.c.id > cursor.entry_id))
+    published = cursor.published.astimezone(UTC)
+    return or_(
+        E.c.published > published,
+        and_(E.c.published == published, E.c.id > cursor.entry_id),
+    )
+
+
+LIST_COLUMNS = (
+    E.c.id,
+    E.c.feed_id,
+    E.c.title,
+    E.c.link,
+    E.c.published,
+    E.c.read,
+    E.c.starred,
+    E.c.article_id,
+    E.c.authors,
+    F.c.title.label("feed_title"),
+    F.c.url.label("feed_url"),
+)
+
+
+def list_entries(
+    conn: Connection, flt: EntryFilter, *, limit: int, cursor: Cursor | None = None, offset: int = 0
+) -> tuple[Sequence[Row[Any]], Cursor | None]:
+    """One page of entries, newest first, and the cursor of the next page (None at the end)."""
+    where = flt.conditions()
+    if cursor is not None:
+        where.append(_after(cursor))
+    stmt = (
+        select(*LIST_COLUMNS)
+        .join(F, F.c.id == E.c.feed_id)
+        .where(and_(true(), *where))
+        .order_by(*_order(conn))
+        .limit(limit + 1)
+        .offset(offset)
+    )
+    rows = conn.execute(stmt).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = Cursor(as_utc(last.published), int(last.id))
+    return rows, next_cursor
+
+
+def neighbours(conn: Connection, flt: EntryFilter, entry: Row[Any]) -> tuple[int | None, int | None]:
+    """(previous, next) entry ids around `entry` in the list `flt` shows."""
+    here = Cursor(as_utc(entry.published), int(entry.id))
+    where = flt.conditions()
+    nxt = conn.execute(
+        select(E.c.id).where(and_(true(), *where, _after(here))).order_by(*_order(conn)).limit(1)
+    ).scalar()
+    prev = conn.execute(
+        select(E.c.id)
+        .where(and_(true(), *where, _before(here)))
+        .order_by(*_order(conn, newest_first=False))
+        .limit(1)
+    ).scalar()
+    return prev, nxt
+
+
+def get_entry(conn: Connection, entry_id: int) -> Row[Any] | None:
+    return conn.execute(
+        select(E, F.c.title.label("feed_title"), F.c.site_url.label("feed_site_url"))
+        .join(F, F.c.id == E.c.feed_id)
+        .where(E.c.id == entry_id)
+    ).first()
+
+
+def entry_for_article(conn: Connection, article_id: int) -> int | None:
+    return conn.execute(
+        select(E.c.id).where(E.c.article_id == article_id).order_by(E.c.id).limit(1)
+    ).scalar()
+
+
+def get_article(conn: Connection, article_id: int) -> Row[Any] | None:
+    return conn.execute(select(A).where(A.c.id == article_id)).first()
+
+
+def revisions(conn: Connection, article_id: int) -> Sequence[Row[Any]]:
+    """Every earlier version of the article, oldest first."""
+    R = schema.article_revisions
+    return conn.execute(
+        select(R.c.revision, R.c.title, R.c.text, R.c.created_at)
+        .where(R.c.article_id == article_id)
+        .order_by(R.c.revision)
+    ).all()
+
+
+def get_story(conn: Connection, story_id: int) -> Row[Any] | None:
+    return conn.execute(select(schema.stories).where(schema.stories.c.id == story_id)).first()
+
+
+def story_articles(conn: Connection, story_id: int, limit: int = 100) -> Sequence[Row[Any]]:
+    """The articles of one story (the original and its copies), oldest first."""
+    return conn.execute(
+        select(A.c.id, A.c.url, A.c.title, A.c.site_name, A.c.published, A.c.authors)
+        .where(A.c.story_id == story_id)
+        .order_by(A.c.published.asc(), A.c.id.asc())
+        .limit(limit)
+    ).all()
+
+
+def list_articles(
+    conn: Connection, *, limit: int, offset: int = 0, since: datetime | None = None
+) -> Sequence[Row[Any]]:
+    stmt = select(
+        A.c.id, A.c.url, A.c.title, A.c.published, A.c.site_name, A.c.story_id, A.c.revision, A.c.word_count
+    )
+    if since is not None:
+        stmt = stmt.where(A.c.published >= since.astimezone(UTC))
+    return conn.execute(stmt.order_by(A.c.id.desc()).limit(limit).offset(offset)).all()
+
+
+def list_stories(conn: Connection, *, limit: int, offset: int = 0) -> Sequence[Row[Any]]:
+    S = schema.stories
+    return conn.execute(select(S).order_by(S.c.id.desc()).limit(limit).offset(offset)).all()
+
+
+def list_feeds(conn: Connection) -> Sequence[Row[Any]]:
+    """Every feed with its health and its unread count (one grouped query)."""
+    unread = (
+        select(E.c.feed_id, func.count().label("unread"))
+        .where(E.c.read == False)  # noqa: E712
+        .group_by(E.c.feed_id)
+        .subquery()
+    )
+    return conn.execute(
+        select(F, func.coalesce(unread.c.unread, 0).label("unread"))
+        .outerjoin(unread, unread.c.feed_id == F.c.id)
+        .order_by(func.lower(func.coalesce(F.c.title, F.c.url)))
+    ).all()
+
+
+def get_feed(conn: Connection, feed_id: int) -> Row[Any] | None:
+    return conn.execute(select(F).where(F.c.id == feed_id)).first()
+
+
+def feed_titles(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(
+        select(F.c.id, F.c.title, F.c.url).order_by(func.lower(func.coalesce(F.c.title, F.c.url)))
+    ).all()
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """Unread and starred totals for the navigation."""
+    unread = conn.execute(select(func.count()).select_from(E).where(E.c.read == False)).scalar()  # noqa: E712
+    starred = conn.execute(select(func.count()).select_from(E).where(E.c.starred == True)).scalar()  # noqa: E712
+    return {"unread": int(unread or 0), "starred": int(starred or 0)}
+
+
+def set_entry_state(
+    conn: Connection, entry_id: int, *, read: bool | None = None, starred: bool | None = None
+) -> Row[Any] | None:
+    """Change read/starred on one entry; return its new (read, starred), None if it does not exist."""
+    values: dict[str, bool] = {}
+    if read is not None:
+        values["read"] = read
+    if starred is not None:
+        values["starred"] = starred
+    if values:
+        conn.execute(update(E).where(E.c.id == entry_id).values(**values))
+    return conn.execute(select(E.c.id, E.c.read, E.c.starred).where(E.c.id == entry_id)).first()
+
+
+def mark_all_read(conn: Connection, flt: EntryFilter, *, up_to_id: int | None = None) -> int:
+    """Mark every unread entry the list shows as read; with `up_to_id`, only those
+    that existed when the page was drawn (entries fetched since stay unread)."""
+    where = [*flt.conditions(), E.c.read == False]  # noqa: E712
+    if up_to_id is not None:
+        where.append(E.c.id <= up_to_id)
+    return conn.execute(update(E).where(and_(*where)).values(read=True)).rowcount
+
+
+def max_entry_id(conn: Connection) -> int:
+    return int(conn.execute(select(func.max(E.c.id))).scalar() or 0)
+
+
+# --- campaigns ------------------------------------------------------------
+
+C = schema.campaigns
+CF = schema.campaign_feeds
+
+
+def list_campaigns(conn: Connection) -> Sequence[Row[Any]]:
+    feeds_per = (
+        select(CF.c.campaign_id, func.count().label("feed_count")).group_by(CF.c.campaign_id).subquery()
+    )
+    return conn.execute(
+        select(C, func.coalesce(feeds_per.c.feed_count, 0).label("feed_count"))
+        .outerjoin(feeds_per, feeds_per.c.campaign_id == C.c.id)
+        .order_by(C.c.name)
+    ).all()
+
+
+def get_campaign(conn: Connection, campaign_id: int) -> Row[Any] | None:
+    return conn.execute(select(C).where(C.c.id == campaign_id)).first()
+
+
+def campaign_feed_ids(conn: Connection, campaign_id: int) -> set[int]:
+    return {
+        int(x) for x in conn.execute(select(CF.c.feed_id).where(CF.c.campaign_id == campaign_id)).scalars()
+    }
+
+
+def campaign_log(conn: Connection, campaign_id: int, limit: int = 100) -> Sequence[Row[Any]]:
+    """The latest delivery events of a campaign, with the post they concern."""
+    L, P = schema.post_log, schema.posts
+    return conn.execute(
+        select(
+            L.c.at,
+            L.c.event,
+            L.c.detail,
+            P.c.state,
+            P.c.remote_url,
+            P.c.article_id,
+            A.c.title.label("article_title"),
+        )
+        .outerjoin(P, P.c.id == L.c.post_id)
+        .outerjoin(A, A.c.id == P.c.article_id)
+        .where(L.c.campaign_id == campaign_id)
+        .order_by(L.c.at.desc(), L.c.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def save_campaign(
+    conn: Connection,
+    campaign_id: int | None,
+    *,
+    name: str,
+    config: dict[str, Any],
+    enabled: bool,
+    public: bool,
+    feed_ids: set[int],
+) -> int:
+    """Create or update a campaign and its feed set; return its id."""
+    values = {"name": name, "config": config, "enabled": enabled, "public": public}
+    if campaign_id is None:
+        result = conn.execute(C.insert().values(**values, created_at=datetime.now(UTC)))
+        campaign_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    else:
+        conn.execute(update(C).where(C.c.id == campaign_id).values(**values))
+    known = {int(x) for x in conn.execute(select(F.c.id).where(F.c.id.in_(feed_ids))).scalars()}
+    conn.execute(CF.delete().where(CF.c.campaign_id == campaign_id))
+    if known:
+        conn.execute(CF.insert(), [{"campaign_id": campaign_id, "feed_id": f} for f in sorted(known)])
+    return campaign_id
+
+
+def set_feed_public(conn: Connection, feed_id: int, public: bool) -> bool:
+    return conn.execute(update(F).where(F.c.id == feed_id).values(public=public)).rowcount > 0
+
+
+def delete_feed(conn: Connection, feed_id: int) -> bool:
+    return conn.execute(F.delete().where(F.c.id == feed_id)).rowcount > 0
+
+
+def health_summary(conn: Connection) -> dict[str, int]:
+    """Numbers for the metrics endpoint: feeds by state, the extraction queue, articles."""
+    by_state = dict(conn.execute(select(F.c.state, func.count()).group_by(F.c.state)).tuples().all())
+    pending = conn.execute(
+        select(func.count()).select_from(E).where(E.c.extract_state == "pending")
+    ).scalar()
+    articles = conn.execute(select(func.count()).select_from(A)).scalar()
+    due_posts = conn.execute(
+        select(func.count()).select_from(schema.posts).where(schema.posts.c.state == "pending")
+    ).scalar()
+    return {
+        **{f"feeds_{k}": int(v) for k, v in by_state.items()},
+        "extract_queue": int(pending or 0),
+        "articles": int(articles or 0),
+        "post_queue": int(due_posts or 0),
+    }
+
+
+def fetch_stats(conn: Connection, since: datetime) -> Sequence[Row[Any]]:
+    """Fetches by kind since `since`: count, failures, total time (for the metrics endpoint)."""
+    L = schema.fetch_log
+    failed = or_(L.c.error.is_not(None), L.c.status >= 400)
+    return conn.execute(
+        select(
+            L.c.kind,
+            func.count().label("total"),
+            func.coalesce(func.sum(case((failed, 1), else_=0)), 0).label("errors"),
+            func.coalesce(func.sum(L.c.elapsed_ms), 0.0).label("elapsed_ms"),
+        )
+        .where(L.c.at >= since.astimezone(UTC))
+        .group_by(L.c.kind)
+    ).all()

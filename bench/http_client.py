@@ -2,7 +2,9 @@
 
 Fetches many small files (2 KiB, like a feed poll that mostly gets small
 bodies) from a fast local server at concurrency 50 and 100, with httpx and
-with aiohttp, and prints requests per second and client CPU per request.
+with aiohttp, and prints requests per second and client CPU per request;
+the last row is syndic's own Fetcher (aiohttp plus the address guard,
+politeness and capped decoding), to show what those cost.
 The server runs in a separate process so the client's CPU time
 (`time.process_time` in this process) is the client's alone.
 
@@ -91,7 +93,27 @@ async def bench_aiohttp(url: str, n: int, concurrency: int) -> None:
         await _run(fetch_one, url, n, concurrency)
 
 
-CLIENTS = {"httpx": bench_httpx, "aiohttp": bench_aiohttp}
+async def bench_syndic(url: str, n: int, concurrency: int) -> None:
+    """The chosen client with everything syndic adds: guard, politeness, capped decoding."""
+    from ipaddress import ip_network
+
+    from syndic.net import Fetcher, NetSettings
+
+    settings = NetSettings(
+        allow_networks=(ip_network("127.0.0.0/8"),),
+        per_host_concurrency=concurrency,
+        min_host_interval=0,
+        max_connections=concurrency,
+    )
+    async with Fetcher(settings) as fetcher:
+
+        async def fetch_one(u: str) -> int:
+            return len((await fetcher.fetch(u)).body)
+
+        await _run(fetch_one, url, n, concurrency)
+
+
+CLIENTS = {"httpx": bench_httpx, "aiohttp": bench_aiohttp, "syndic Fetcher": bench_syndic}
 
 
 def main() -> None:
@@ -107,8 +129,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{ports.get(timeout=10)}"
     try:
         print(f"{args.requests} GETs of {len(BODY)} bytes per run, median of {args.rounds} runs\n")
-        print("| client  | concurrency | requests/s | client CPU µs/request |")
-        print("|---------|-------------|------------|-----------------------|")
+        print("| client         | concurrency | requests/s | client CPU µs/request |")
+        print("|----------------|-------------|------------|-----------------------|")
         for concurrency in (50, 100):
             for name, bench in CLIENTS.items():
                 rates, cpus = [], []
@@ -119,7 +141,7 @@ def main() -> None:
                     rates.append(args.requests / wall)
                     cpus.append(cpu / args.requests * 1e6)
                 print(
-                    f"| {name:<7} | {concurrency:>11} | {statistics.median(rates):>10.0f} "
+                    f"| {name:<14} | {concurrency:>11} | {statistics.median(rates):>10.0f} "
                     f"| {statistics.median(cpus):>21.0f} |"
                 )
     finally:

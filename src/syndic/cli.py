@@ -126,7 +126,7 @@ def import_(ctx: click.Context, opml: Path) -> None:
         _fail(f"{opml}: {exc}")
         return
     for outline in outlines:
-        add_feed(store, outline.url, title=outline.title, category=outline.category)
+        add_feed(store, outline.xml_url, title=outline.title, category=outline.category)
     click.echo(f"imported {len(outlines)} feeds from {opml}")
 
 
@@ -141,7 +141,7 @@ def export(ctx: click.Context, output: Path | None) -> None:
 
     store = _store(_settings(ctx))
     outlines = [
-        OpmlOutline(url=f.url, title=f.title, html_url=f.site_url, category=f.category)
+        OpmlOutline(xml_url=f.url, title=f.title, html_url=f.site_url, category=f.category)
         for f in list_feeds(store)
     ]
     data = write_opml(outlines, title="syndic subscriptions")
@@ -155,8 +155,10 @@ def export(ctx: click.Context, output: Path | None) -> None:
 @main.command()
 @click.option("--due", is_flag=True, help="Only feeds whose next check has come (for cron).")
 @click.option("--inline", is_flag=True, help="Extract in this process instead of a process pool (debugging).")
+@click.option("--distributed", is_flag=True,
+              help="Enqueue the work for Celery workers (`syndic worker`) instead of doing it here.")
 @click.pass_context
-def poll(ctx: click.Context, due: bool, inline: bool) -> None:
+def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None:
     """Poll feeds, fetch and extract new articles, and group copies into stories.
 
     Shows a progress bar for the feeds and one for the pages, then a summary.
@@ -169,6 +171,11 @@ def poll(ctx: click.Context, due: bool, inline: bool) -> None:
     from syndic.store import feeds as store_feeds
 
     settings = _settings(ctx)
+    if distributed:
+        from syndic.run.distributed import enqueue_poll
+
+        click.echo(f"enqueued {enqueue_poll(_store(settings), due_only=due)} feeds")
+        return
 
     async def go() -> None:
         async with open_runtime(settings, inline=inline) as rt:
@@ -350,6 +357,21 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
     serve_forever(settings, host=host, port=port, secure_cookies=secure_cookies)
 
 
+@main.command()
+@click.option("--concurrency", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--loglevel", default="INFO", show_default=True, help="Celery log level.")
+def worker(concurrency: int | None, loglevel: str) -> None:
+    """Run a Celery worker: polls and extracts what `syndic poll --distributed` enqueues.
+
+    Workers share the store named by SYNDIC_DATABASE_URL (use PostgreSQL) and
+    the broker named by SYNDIC_BROKER_URL (RabbitMQ or Redis; default Redis on
+    127.0.0.1:6379). Delivery is at-least-once; every write is idempotent.
+    """
+    from syndic.run.distributed import start_worker
+
+    start_worker(concurrency, loglevel)
+
+
 @main.group()
 def user() -> None:
     """Manage reader accounts."""
@@ -418,8 +440,8 @@ def site_config() -> None:
 @click.pass_context
 def site_config_update(ctx: click.Context, source: str) -> None:
     """Download or update the community site rules into the data directory."""
-    from syndic.run.site_config import update_site_config
     from syndic.run.pipeline import net_settings
+    from syndic.run.site_config import update_site_config
 
     settings = _settings(ctx)
     target = settings.resolved_site_config_dir()

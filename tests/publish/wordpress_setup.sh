@@ -19,6 +19,7 @@ MYSQL="mysql -h127.0.0.1 -P3306 -uroot"
 if ! command -v php >/dev/null 2>&1 || [ ! -f /usr/share/wordpress/wp-settings.php ] \
    || ! php -m | grep -qi mysqli; then
     export DEBIAN_FRONTEND=noninteractive
+    apt-get update >/dev/null
     apt-get install -y --no-install-recommends wordpress php-cli php-cgi php-mysql php-xml \
         php-mbstring php-curl php-gd >/dev/null
 fi
@@ -53,6 +54,17 @@ PHP
 cat > "$STATE/router.php" <<'PHP'
 <?php
 $path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
+// Debian keeps uploads under /var/lib/wordpress/wp-content (Apache aliases it; so do we).
+if (strpos($path, '/wp-content/') === 0 && strpos($path, '..') === false) {
+    $content = '/var/lib/wordpress' . $path;
+    if (is_file($content)) {
+        $type = function_exists('mime_content_type') ? mime_content_type($content) : 'application/octet-stream';
+        header('Content-Type: ' . $type);
+        header('Content-Length: ' . filesize($content));
+        readfile($content);
+        return true;
+    }
+}
 $file = '/usr/share/wordpress' . $path;
 if ($path !== '/' && file_exists($file) && !is_dir($file)) {
     return false;

@@ -34,11 +34,19 @@ STRONG: tuple[re.Pattern[str], ...] = tuple(
         rf"(story|article|post|piece|report)|read (the )?(full|whole) (story|article|post)|read more|"
         rf"more|full (story|article)|view (the )?(full|original) (story|article|post)|"
         rf"(click|tap) (here )?to (read|continue|see|view)( more| the (full|rest))?[\w\s]{{0,30}}|"
-        rf"see more|learn more|find out more)\b{_TRAIL}(on|at|from|in|:)?\s*\S{{0,60}}{_TRAIL}$",
+        rf"see more|learn more|find out more|read the rest of (this|the) (entry|post|article|story))\b{_TRAIL}"
+        rf"((on|at|from|in|via)\s+[^.!?]{{1,60}}|:\s*.{{0,150}})?"
+        rf"{_TRAIL}$",
         # "The post X appeared first on Y." — the WordPress feed footer
-        r"^the post .{1,300} appeared first on .{1,120}$",
+        r"^the post .{0,300}appeared first on .{1,120}$",
         r"^this (article|post|entry|story) (was )?(originally |first )?(appeared|published|posted) "
-        r"(first )?(on|at|in) .{1,120}$",
+        r"(first )?(on|at|in|by) .{1,120}$",
+        r"^(re)?published with (the )?(kind )?permission (from|of) .{1,100}$",
+        r"^view (full|more) coverage( on .{1,40})?$",
+        r"^submitted by /?u/\S+.{0,80}$",
+        r"^(article url|comments url|points|# ?comments)\s*:\s*\S{1,200}$",
+        r"^(enjoy(ed)?|like[d]?|love[d]?) (this|the|our) (post|article|story|piece|newsletter)\?.{0,120}$",
+        r"^support (our|independent|local|quality) (journalism|reporting|newsroom|work).{0,150}$",
         r"^(originally|first) (published|posted|appeared) (on|at|in) .{1,120}$",
         # Tool and plugin stamps
         r"^(powered|generated|created|published|syndicated|curated|aggregated|imported|delivered|"
@@ -49,22 +57,25 @@ STRONG: tuple[re.Pattern[str], ...] = tuple(
         r"^(full[- ]text )?(rss|atom) (feed )?(generated|provided|created|delivered) by .{1,80}$",
         r"^via (feedburner|feedly|google news|full[- ]?text rss|fivefilters|ifttt|zapier).{0,40}$",
         # Advertisement labels
+        r"^(advertisement|ad)\s*[-–—:|]\s*(scroll|continue|story continues).{0,40}$",
         r"^(advertisement|advertising|sponsored( content)?|ad|ads|promoted|paid content|"
         r"story continues (below|after)( the)? (advertisement|ad)|"
         r"article continues (below|after)( the)? (advertisement|ad)|"
         r"continue reading (the main story|below)|skip (advertisement|ad))\s*[.:]?$",
         # Teasers with a label: "RELATED: ...", "READ MORE: ...", "SEE ALSO ..."
-        r"^[\[\(]?\s*(related|related (article|story|stories|content|coverage|links?|reading)|"
+        r"^[\[\(]?\s*(related|related (article|story|stories|content|coverage|links?|reading|posts?|videos?)|"
         r"read more|read also|also read|more reading|recommended|recommended reading|"
-        r"see also|also see|more from .{1,40}|don[’']t miss|must read|trending|popular|"
-        r"most read|most popular|top stories|latest|editor[’']?s picks?|you may also like|"
+        r"see also|also see|more from .{1,40}|don[’']t miss|must read|"
+        r"most read|most popular|top stories|editor[’']?s picks?|you may also like|"
         r"you might also like|also on .{1,40}|more on this (story|topic)|more coverage|"
-        r"watch|video|listen|more|read next|up next|next up|previously|related video)"
+        r"watch|video|more|read next|up next|next up|related video)"
         r"\s*[:|»›>→\-–—]+\s*.{0,200}$",
         r"^(related (articles?|stories|posts|content|coverage|links|reading)|recommended( for you)?|"
+        r"you (may|might) (also )?be interested in|"
         r"you may also like|you might also like|more stories|more news|more from .{1,40}|"
         r"trending now|most popular|most read|top stories|read next|up next|see also|"
-        r"popular (posts|stories)|latest (news|stories|posts)|more in .{1,40})\s*[:.]?$",
+        r"popular (posts|stories)|latest (news|stories|posts)|more in .{1,40}|popular on .{1,40}|"
+        r"most read (in|on) .{1,40}|don[’']t miss( this)?|must read|related posts?|related videos?)\s*[:.…!]*$",
         # Share / follow / subscribe / newsletter prompts
         r"^(share|share this|share this (article|story|post|page)|share on .{1,20}|"
         r"share via .{1,20}|click to share.{0,60}|tweet( this)?|pin it|print|email|"
@@ -74,13 +85,22 @@ STRONG: tuple[re.Pattern[str], ...] = tuple(
         r"^(like|follow|find|join|connect with|add) (us|.{1,60}) on (facebook|twitter|x|instagram|"
         r"linkedin|youtube|tiktok|threads|bluesky|mastodon|telegram|whatsapp|flipboard|"
         r"google news|apple news)\b.{0,120}$",
-        r"^(follow|find) (us|.{1,40}) (on|at) .{1,80}$",
-        r"^(follow|subscribe to|sign up for|get|join) .{0,60}(newsletter|alerts?|updates|"
-        r"briefing|digest|podcast|channel)\b.{0,120}$",
-        r"^(subscribe|sign up|register|join now|get the app|download (the|our) app)\b.{0,100}$",
         r"^(want|looking) (more|to read more)\b.{0,120}\?.{0,120}$",
         r"^(to )?(get|receive) .{0,60}(in your inbox|delivered to your inbox|newsletter).{0,100}$",
         r"^(got|have) a (news )?tip\?.{0,120}$",
+        # Calls to action and widgets
+        r"^like this (story|article|post|piece)\?.{0,80}$",
+        r"^(thanks?|thank you) (you )?for (signing up|subscribing|registering|reading)[.!]?.{0,60}$",
+        r"^.{0,40}error (processing|with) your (subscription|request|sign[- ]?up).{0,40}$",
+        r"^if you (buy|purchase|click|shop) (something|anything|a product|through|on)\b.{0,200}$",
+        r"^visit .{1,60} (homepage|website|site) for more.{0,40}$",
+        r"^this copy is for your personal,? non-?commercial use.{0,300}$",
+        r"^(order reprints|reprints|print article|save article|gift( this)? article|share article|"
+        r"save for later|bookmark|listen to (this|the) (article|story))\s*[.:]?$",
+        r"^\w{1,20}\s*:\s*https?://\S+$",
+        r"^.{5,200}\s*\[(insight|video|reaction|pics|pictures|photos|gallery|watch|latest|analysis|poll|live|"
+        r"update|more|read)\]\s*\|?$",
+        r"^also on \S+\.[a-z]{2,}\b.{0,200}$",
         # Cookie and paywall notices
         r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
         r"^by (continuing to (use|browse)|using) (this|our) (site|website).{0,300}(cookies|privacy).{0,100}$",
@@ -95,8 +115,9 @@ STRONG: tuple[re.Pattern[str], ...] = tuple(
         r"^(unlock|get) (unlimited|full|digital) access.{0,160}$",
         # Image credits left as text
         r"^[\[\(]?\s*(photo|photograph|image|picture|video|graphic|illustration|credit|photos?"
-        r" credit|image credit|source image|file photo|screenshot|screengrab)s?\s*"
-        r"(:|by|/|—|–|-|\|)\s*.{1,120}[\]\)]?$",
+        r" credit|image credit|source image|image source|photo source|featured image|header image|top image|"
+        r"lead image|cover image|file photo|screenshot|screengrab)s?\s*"
+        r"((:|/|—|–|-|\|)\s*.{1,120}|\s(by|via|courtesy( of)?)\s+[^\s.]+(\s+[^\s.]+){0,7}\.?)[\]\)]?$",
         r"^[\[\(]?\s*(getty images|ap photo|reuters|afp|epa|shutterstock|istock|associated press|"
         r"afp via getty images|ap images|bloomberg|pool)(\s*/\s*.{1,60}|\s+via\s+.{1,40})?"
         r"\s*[\]\)]?$",
@@ -109,6 +130,39 @@ STRONG: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+# Stamps long enough to pass for a paragraph, recognised whatever their length.
+LONG_STAMPS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"^this entry passed through the full-text rss service.{0,400}$",
+        r"^if you (liked|enjoyed|like|enjoy|found|appreciated|value) (this|the|our) (article|post|story|piece|"
+        r"content|newsletter|journalism|reporting)\b.{0,400}$",
+        r"^this copy is for your personal,? non-?commercial use.{0,400}$",
+        r"^this (article|story|post|piece) (is|was) republished from .{1,400}$",
+        r"^(we|this (site|website)) uses? cookies\b.{0,400}$",
+        r"^©.{0,120}all rights reserved.{0,300}(published|broadcast|rewritten|redistributed).{0,60}$",
+    )
+)
+
+# Calls to action whose words a story sentence can also use ("Sign up was slow, officials
+# said"): residue anywhere, unless the line reads as an attributed sentence.
+STRONG_UNLESS_ATTRIBUTED: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, _I)
+    for p in (
+        r"^.{0,150}\bclick(ing)? here\b.{0,80}$",
+        r"^(disclosure: )?(we|\S+ ?\S*) (may )?(earn|get|receive)s? (a )?(small )?(affiliate )?"
+        r"(commission|share of the sale)s?\b.{0,60}\b(links?|purchases?|products?|this (page|post|article|site)|"
+        r"sales|affiliate|buy|shop).{0,100}$",
+        r"^(affiliate )?disclosure\s*:.{0,300}$",
+        r"^(follow|subscribe to|sign up for|get|join) .{0,60}(newsletter|alerts?|updates|"
+        r"briefing|digest|podcast|channel)\b.{0,120}$",
+        r"^(subscribe|sign up|sign in|log in|register|join( us)?)( now| today| here| free| for free| "
+        r"to continue| below)?\s*[.!:→»›>]*$",
+        r"^(get|download) (the|our) (free )?app\b.{0,60}$",
+    )
+)
+ATTRIBUTION = re.compile(r"\b(said|says|told|according to|asked|added|explained|wrote)\b", _I)
+
 # Shapes that are residue only at the head or tail of a text.
 EDGE: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, _I)
@@ -116,6 +170,11 @@ EDGE: tuple[re.Pattern[str], ...] = tuple(
         r"^(today[’']?s|more|the latest|all|our|daily|weekly) (coverage|news|stories|headlines|"
         r"updates|reporting|analysis) (from|by|on|about) .{1,120}$",
         r"^(copyright|©|\(c\))\s*.{0,160}$",
+        r"^(follow|find) (us|.{1,40}) (on|at) .{1,80}$",
+        r"^(write to|email|e-mail|contact) .{1,60} (at|via) \S+@\S+.{0,40}$",
+        r"^(reading time|tempo de leitura|lesezeit|temps de lecture|tiempo de lectura)\s*:?\s*\d+.{0,20}$",
+        r"^\d{1,3}[- ]?(min(ute)?s?|mins?)\.? read\s*[.]?$",
+        r"^\D{0,24}[\s:\[(]*\d{1,4}[-./]\d{1,2}[-./]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?\S*)?\s*(am|pm)?[\s\])]*$",
         r"^all rights reserved\.?.{0,100}$",
         r"^(tags?|filed under|categories|category|topics?)\s*:.{0,200}$",
         r"^(source|via|h/t|hat tip)\s*:?\s*\S.{0,80}$",
@@ -137,7 +196,11 @@ ELLIPSIS_MARK = re.compile(r"^[\[\(]?\s*(…|\.\.\.|\[…\]|\[\.\.\.\])\s*[\]\)]
 BRACKETED_TEASER = re.compile(r"^\[\s*[^\[\]]{3,200}\]$")
 
 # A byline: "By Jane Doe", "By and David Filipov,", "BY JANE DOE AND JOHN ROE | Reuters".
-BYLINE = re.compile(r"^(by|written by|words by|story by|reporting by|von|par|por|di)\b[\s:]*(?P<rest>.{0,200})$", _I)
+BYLINE = re.compile(r"^(by|written by|words by|story by|reporting by|posted by|von|par|por|di)\b[\s:]*(?P<rest>.{0,200})$", _I)
 
 # The words a line ends with when it is a sentence (not a label or a stamp).
-SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]\s*$")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。．！？」』）】।؟۔]\s*$")
+
+# A word, or one ideograph or kana (Chinese and Japanese do not put spaces between words).
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(rf"[{_IDEOGRAPHS}]|[^\W{_IDEOGRAPHS}]+")

@@ -9,20 +9,23 @@ credit their parents and grandparents (the readability idea), take the best
 container with its like siblings, then drop link lists and short fragments
 inside it. All the words it looks for live in `patterns.py`.
 
-It refuses to guess: a page whose best container holds too little text
-gives no body, and the caller reports "no article found".
+It refuses to guess: a page whose best container holds too little text,
+or is a list of teasers whose headings link elsewhere, gives no body but a
+reason, and the caller reports "no article found: <reason>".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from syndic.extract import patterns as pt
 
-_SPACE_RE = re.compile(r"\s+")
+_PLAIN_CLASS_RE = re.compile(r"^[\w\- ]+$")  # safe to put in a CSS attribute selector
 
 
 @dataclass
@@ -41,16 +44,28 @@ class Body:
         return "\n\n".join(self.paragraphs)
 
 
-def _attr_words(node: LexborNode) -> str:
+def _raw_words(node: LexborNode) -> str:
     attrs = node.attributes
-    words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if "-" in words:  # CMS taxonomy classes ("category-advertising") say nothing of layout
-        words = " ".join(w for w in words.split() if not w.startswith(pt.TAXONOMY_PREFIXES))
-    return words
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def is_furniture(words: str) -> bool:
+@lru_cache(maxsize=8192)
+def _layout_words(raw: str) -> str:
+    """Class/id words without CMS taxonomy ("category-advertising" says
+    nothing of layout)."""
+    if "-" not in raw:
+        return raw
+    return " ".join(w for w in raw.split() if not w.startswith(pt.TAXONOMY_PREFIXES))
+
+
+def _attr_words(node: LexborNode) -> str:
+    return _layout_words(_raw_words(node))
+
+
+@lru_cache(maxsize=8192)
+def is_furniture(raw: str) -> bool:
     """Whether class/id words mark page furniture."""
+    words = _layout_words(raw)
     return bool(
         pt.STRONG_UNLIKELY_RE.search(words)
         or (pt.UNLIKELY_RE.search(words) and not pt.MAYBE_RE.search(words))
@@ -58,7 +73,7 @@ def is_furniture(words: str) -> bool:
 
 
 def _clean_text(text: str) -> str:
-    return _SPACE_RE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def remove_furniture(root: LexborNode) -> None:
@@ -67,15 +82,21 @@ def remove_furniture(root: LexborNode) -> None:
     A node holding a large share of the page's text is kept whatever its
     class says: it is a layout wrapper ("page-wrapper header-style-2").
     """
-    root.strip_tags(list(pt.JUNK_TAGS))
+    for node in root.css(pt.JUNK_SELECTOR):
+        if node.parent is not None:
+            node.decompose()
     limit = len(root.text()) * pt.WRAPPER_TEXT_SHARE
     for node in root.css(pt.DROP_SELECTOR):
-        if node.parent is not None and len(node.text()) < limit:
+        if (
+            node.parent is not None
+            and len(node.text()) < limit
+            and node.css_first(pt.BODY_SELECTORS[0]) is None  # a body hidden for scripts to show
+        ):
             node.decompose()
     for node in root.css("[class], [id]"):
         if node.tag in pt.NEVER_DROP_TAGS or node.parent is None:
             continue
-        if is_furniture(_attr_words(node)) and len(node.text()) < limit:
+        if is_furniture(_raw_words(node)) and len(node.text()) < limit:
             node.decompose()
 
 
@@ -110,22 +131,25 @@ def text_blocks(root: LexborNode) -> list[tuple[LexborNode, str]]:
     `<div>` of text lines separated by `<br>`."""
     blocks: dict[int, tuple[LexborNode, list[str]]] = {}
     block_tags = pt.BLOCK_TAGS
-
-    def walk(node: LexborNode, pieces: list[str]) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                pieces.append(child.text_content or "")
-            elif tag in block_tags:
-                own: list[str] = []
-                blocks[child.mem_id] = (child, own)
-                walk(child, own)
-            elif tag != "-comment":
-                walk(child, pieces)
-
     top: list[str] = []
     blocks[root.mem_id] = (root, top)
-    walk(root, top)
+    # An explicit stack, not recursion: pages nest thousands of levels deep.
+    stack: list[tuple[Iterator[LexborNode], list[str]]] = [(root.iter(include_text=True), top)]
+    while stack:
+        children, pieces = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            continue
+        tag = child.tag
+        if tag == "-text":
+            pieces.append(child.text_content or "")
+        elif tag in block_tags:
+            own: list[str] = []
+            blocks[child.mem_id] = (child, own)
+            stack.append((child.iter(include_text=True), own))
+        elif tag != "-comment":
+            stack.append((child.iter(include_text=True), pieces))
     out = []
     for node, pieces in blocks.values():
         text = _clean_text("".join(pieces))
@@ -202,7 +226,7 @@ def _cousins(top: LexborNode, top_score: float, scores: dict[int, float]) -> lis
     """Other containers of the same tag and class as `top`, in document
     order: an article split in chunks between ads ("article__body" × 3)."""
     css_class = top.attributes.get("class")
-    if not css_class or '"' in css_class or "\\" in css_class:
+    if not css_class or not _PLAIN_CLASS_RE.match(css_class):
         return [top]
     root = top.parser.body if top.parser is not None else None
     if root is None:
@@ -214,14 +238,23 @@ def _cousins(top: LexborNode, top_score: float, scores: dict[int, float]) -> lis
 
 
 def prune(node: LexborNode) -> None:
-    """Drop link lists and thin blocks inside the chosen container."""
+    """Drop link lists, empty blocks and widget labels ("Close", "Share")
+    inside the chosen container, so its HTML and its text agree."""
+    boilerplate = pt.BOILERPLATE_LINE_RE
     for block in node.css(pt.PRUNE_SELECTOR):
         if block.parent is None:
             continue
         text = _clean_text(block.text())
         if not text:
-            if block.tag not in ("img", "picture", "figure") and not block.css_first("img"):
+            if block.tag not in ("img", "picture", "figure") and not block.css_first("img, picture, video"):
                 block.decompose()
+            continue
+        if (
+            len(text) < pt.MAX_LABEL_CHARS
+            and boilerplate.match(text)
+            and not pt.TRAILER_START_RE.match(text)  # kept to mark where the trailer starts
+        ):
+            block.decompose()
             continue
         density = link_density(block, len(text))
         if density > 0.5 or (block.tag in ("ul", "ol") and density > 0.33):
@@ -233,49 +266,118 @@ def paragraphs_of(nodes: list[LexborNode]) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
 
+    boilerplate = pt.BOILERPLATE_LINE_RE
+
     def flush() -> None:
         if buf:
             text = _clean_text("".join(buf))
-            if text:
+            if text and not (
+                len(text) < pt.MAX_LABEL_CHARS
+                and boilerplate.match(text)
+                and not pt.TRAILER_START_RE.match(text)
+            ):
                 out.append(text)
             buf.clear()
 
-    def walk(node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
+    block_tags = pt.BLOCK_TAGS
+    for node in nodes:
+        # (children, is_block): leaving a block ends its paragraph.
+        stack: list[tuple[Iterator[LexborNode], bool]] = [
+            (iter((node,)), False)
+        ]
+        while stack:
+            children, is_block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if is_block:
+                    flush()
+                continue
             tag = child.tag
             if tag == "-text":
                 buf.append(child.text_content or "")
-            elif tag in pt.BLOCK_TAGS:
+            elif tag in block_tags:
                 flush()
-                walk(child)
-                flush()
+                stack.append((child.iter(include_text=True), True))
             elif tag != "-comment":
-                walk(child)
-
-    for node in nodes:
-        if node.tag in pt.BLOCK_TAGS:
-            flush()
-            walk(node)
-            flush()
-        else:
-            walk(node)
+                stack.append((child.iter(include_text=True), False))
     flush()
     return out
 
 
-def extract_body(tree: LexborHTMLParser) -> Body | None:
-    """The article body of `tree` (which it mutates), or None."""
+def trailer_start(paragraphs: list[str]) -> int | None:
+    """Index of the paragraph that starts a trailer ("You may also like",
+    "Leave a reply"), when it comes after the first half of the body or its
+    first TRAILER_MIN_START characters."""
+    total = sum(len(p) for p in paragraphs)
+    start = min(total / 2, pt.TRAILER_MIN_START)
+    seen = 0
+    for index, paragraph in enumerate(paragraphs):
+        if seen > start and len(paragraph) < pt.MAX_LABEL_CHARS and pt.TRAILER_START_RE.match(paragraph):
+            return index
+        seen += len(paragraph)
+    return None
+
+
+def _cut_html_from(nodes: list[LexborNode], heading: str) -> None:
+    """Remove the last element whose text is `heading`, and everything after
+    it inside `nodes`, so the HTML ends where the text does."""
+    marker: LexborNode | None = None
+    for node in nodes:
+        for candidate in node.css(pt.TRAILER_HEADING_SELECTOR):
+            if _clean_text(candidate.text()) == heading:
+                marker = candidate
+    if marker is None:
+        return
+    tops = {n.mem_id for n in nodes}
+    current: LexborNode | None = marker
+    while current is not None and current.mem_id not in tops:
+        following = current.next
+        while following is not None:
+            after = following.next
+            following.decompose()
+            following = after
+        parent = current.parent
+        if current is marker:
+            current.decompose()
+        current = parent
+    if current is not None:  # a chosen top node: drop the tops after it
+        index = next(i for i, n in enumerate(nodes) if n.mem_id == current.mem_id)
+        del nodes[index + 1 :]
+
+
+def looks_like_listing(nodes: list[LexborNode]) -> bool:
+    """Whether the chosen nodes are a list of teasers (most headings are
+    links to other pages), as on a home or section page."""
+    headings = [h for node in nodes for h in node.css(pt.LISTING_HEADINGS)]
+    if len(headings) < pt.LISTING_MIN_HEADINGS:
+        return False
+    text_length = sum(len(_clean_text(node.text())) for node in nodes)
+    if text_length > pt.LISTING_MAX_CHARS_PER_HEADING * len(headings):
+        return False  # long sections under each heading: an article with subheadings
+    linked = sum(1 for h in headings if link_density(h) > 0.8)
+    return linked >= pt.LISTING_LINKED_SHARE * len(headings)
+
+
+def extract_body(tree: LexborHTMLParser) -> Body | str:
+    """The article body of `tree` (which it mutates), or why there is none."""
     root = tree.body
     if root is None:
-        return None
+        return "the page has no body"
     remove_furniture(root)
     top, top_score, scores = _top_candidate(root)
     if top is None:
-        return None
+        return "no block of text long enough to be one"
     nodes = _with_siblings(top, top_score, scores)
+    if looks_like_listing(nodes):
+        return "the page is a list of links to articles"
     for node in nodes:
         prune(node)
     paragraphs = paragraphs_of(nodes)
+    cut = trailer_start(paragraphs)
+    if cut is not None:
+        _cut_html_from(nodes, paragraphs[cut])
+        paragraphs = paragraphs[:cut]
     if sum(len(p) for p in paragraphs) < pt.MIN_BODY_CHARS:
-        return None
+        return "no block of text long enough to be one"
     return Body(nodes, paragraphs)

@@ -11,13 +11,17 @@ is their harmonic mean. It refuses nothing: an empty prediction scores 0.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
-import gzip
+from typing import Any
+
+from syndic.types import Article
 
 TOKEN_RE = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -91,3 +95,42 @@ def load_benchmark(folder: Path, limit: int | None = None) -> Iterator[LabelledP
     for key in keys:
         raw = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
         yield LabelledPage(key, truth[key]["url"], raw, truth[key].get("articleBody") or "")
+
+
+METADATA_FIELDS = ("title", "authors", "published_utc_date", "language", "canonical_url", "site_name")
+
+
+def _field_value(article: Article, name: str) -> object:
+    if name == "authors":
+        return {a.casefold() for a in article.authors}
+    if name == "published_utc_date":
+        return article.published.astimezone(UTC).date().isoformat() if article.published else None
+    return getattr(article, name)
+
+
+def metadata_hits(article: Article, label: dict[str, Any]) -> dict[str, bool]:
+    """Which labelled fields `article` got right (unlabelled fields are absent).
+
+    Labels: a string or a list of accepted strings; authors a list compared as
+    a case-insensitive set; `published_utc_date` an ISO date compared with the
+    UTC date of `article.published`; URLs compared without a trailing slash.
+    """
+    hits: dict[str, bool] = {}
+    for name in METADATA_FIELDS:
+        expected = label.get(name)
+        if expected is None:
+            continue
+        got = _field_value(article, name)
+        if name == "authors":
+            hits[name] = got == {str(a).casefold() for a in expected}
+        elif name == "canonical_url":
+            hits[name] = isinstance(got, str) and got.rstrip("/") == str(expected).rstrip("/")
+        else:
+            hits[name] = got in (expected if isinstance(expected, list) else [expected])
+    return hits
+
+
+def load_metadata_labels(path: Path) -> dict[str, dict[str, Any]]:
+    """The labelled pages of a metadata label file, by benchmark key."""
+    pages: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["pages"]
+    return pages

@@ -9,6 +9,7 @@ block is common and must not stop extraction) and never fetches `@context`.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -57,15 +58,17 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {k.lower() for k in kinds if isinstance(k, str)}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, *, names_only: bool = False) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("url") or value.get("@id")
+        value = value.get("name") or value.get("@value") or (
+            None if names_only else value.get("url") or value.get("@id")
+        )
     if isinstance(value, (int, float)):
         value = str(value)
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return html.unescape(value.strip())  # CMSs put HTML entities in JSON strings
     return None
 
 
@@ -81,7 +84,7 @@ def _names(value: Any) -> list[str]:
                 names.append(name)
         elif isinstance(item, str):
             names.append(item)
-    return [n.strip() for n in names if n and n.strip()]
+    return [html.unescape(n.strip()) for n in names if n and n.strip()]
 
 
 def _image(value: Any) -> str | None:
@@ -110,7 +113,7 @@ def parse_blocks(blocks: list[str]) -> JsonLdMeta:
             if article is None and kinds & ARTICLE_TYPES:
                 article = obj
             if meta.site_name is None and kinds & {"website", "organization", "newsmediaorganization"}:
-                meta.site_name = _text(obj.get("name"))
+                meta.site_name = _text(obj.get("name"), names_only=True)
     if article is None:
         return meta
     meta.title = _text(article.get("headline")) or _text(article.get("name"))
@@ -122,6 +125,6 @@ def parse_blocks(blocks: list[str]) -> JsonLdMeta:
     page = article.get("mainEntityOfPage")
     meta.url = _text(article.get("url")) or (_text(page) if page else None)
     publisher = article.get("publisher")
-    meta.site_name = (_text(publisher) if publisher else None) or meta.site_name
+    meta.site_name = (_text(publisher, names_only=True) if publisher else None) or meta.site_name
     meta.description = _text(article.get("description"))
     return meta

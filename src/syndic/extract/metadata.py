@@ -23,11 +23,44 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from syndic.extract import jsonld
 
 _BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\|)\s*", re.IGNORECASE)
+_AUTHOR_SPLIT_RE = re.compile(
+    r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\||(?<=[a-z]{2})\.\s)\s*", re.IGNORECASE
+)
+# A date in the URL path: /2019/11/18/, /2019/nov/18/, -20191115/.
+_URL_DATE_RE = re.compile(
+    r"/((?:19|20)\d\d)/(\d{1,2}|[a-z]{3})/(\d{1,2})(?:/|$)|[-_/]((?:19|20)\d\d)(\d\d)(\d\d)(?:[/.]|$)",
+    re.IGNORECASE,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _TITLE_SEPARATORS_RE = re.compile(r"\s+[|\-–—:·»]\s+")
 _LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 _MAX_AUTHOR_WORDS = 5
 _MIN_YEAR = 1990
+_MAX_BYLINE_CHARS = 120
+# A byline part naming a role, not a person ("AP Auto Writer", "Staff").
+_ROLE_RE = re.compile(
+    r"\b(?:writer|correspondent|reporter|editor|staff|contributor|columnist|journalist|"
+    r"redaktion|rédaction|redacción|redação)\b",
+    re.IGNORECASE,
+)
+_BYLINE_SELECTORS = (
+    '[itemprop="author"] [itemprop="name"]', '[itemprop="author"]', '[rel="author"]',
+    ".byline", '[class*="byline"]', '[class*="author-name"]', '[class*="author__name"]',
+)
+# Where the names in a byline stop: a date, "Updated", a role, a handle.
+_BYLINE_TAIL_RE = re.compile(
+    r"\s*(?:\||•|·|—|–|@|\bupdated\b|\bpublished\b|\bposted\b|\bon (?=\w+ \d)|\d|"
+    r"\bassociated press\b|\bstaff\b|\bcorrespondent\b|\breporter\b|\beditor\b)",
+    re.IGNORECASE,
+)
+_HOUR = 3600
+# Zone abbreviations seen in news pages; dateutil knows none of them by default.
+_TZINFOS: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5 * _HOUR, "EDT": -4 * _HOUR, "CST": -6 * _HOUR,
+    "CDT": -5 * _HOUR, "MST": -7 * _HOUR, "MDT": -6 * _HOUR, "PST": -8 * _HOUR,
+    "PDT": -7 * _HOUR, "BST": _HOUR, "CET": _HOUR, "CEST": 2 * _HOUR, "IST": 19800,
+    "JST": 9 * _HOUR, "KST": 9 * _HOUR, "AEST": 10 * _HOUR, "AEDT": 11 * _HOUR,
+}
 
 
 @dataclass
@@ -75,7 +108,7 @@ def parse_date(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = date_parser.parse(value, fuzzy=False)
+            parsed = date_parser.parse(value, fuzzy=False, tzinfos=_TZINFOS)
         except (ValueError, OverflowError, TypeError):
             return None
     if parsed.tzinfo is None:
@@ -86,8 +119,13 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed
 
 
-def clean_authors(values: list[str]) -> list[str]:
-    """Names from author values or byline strings: split, trimmed, deduplicated."""
+def clean_authors(values: list[str], site_name: str | None = None) -> list[str]:
+    """Names from author values or byline strings: split, trimmed, deduplicated.
+
+    A part with a digit (a date in a byline) or naming the site ("CNN
+    Business") is not a name.
+    """
+    site = site_name.casefold() if site_name else None
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
@@ -97,8 +135,17 @@ def clean_authors(values: list[str]) -> list[str]:
         for part in _AUTHOR_SPLIT_RE.split(value):
             part = _BYLINE_PREFIX_RE.sub("", part).strip(" .,:;-–—'\"")
             words = part.split()
-            if not words or len(words) > _MAX_AUTHOR_WORDS or not any(c.isalpha() for c in part):
+            if (
+                not words
+                or len(words) > _MAX_AUTHOR_WORDS
+                or not any(c.isalpha() for c in part)
+                or any(c.isdigit() for c in part)
+                or (site and site in part.casefold())
+                or _ROLE_RE.search(part)
+            ):
                 continue
+            if part.isupper():  # "DANICA KIRKA"
+                part = part.title()
             key = part.casefold()
             if key not in seen:
                 seen.add(key)
@@ -132,6 +179,35 @@ def _language(tree: LexborHTMLParser, metas: dict[str, str], ld: jsonld.JsonLdMe
     return None
 
 
+def date_from_url(url: str) -> datetime | None:
+    """The publication date a URL path spells, at midnight UTC."""
+    found = _URL_DATE_RE.search(urlsplit(url).path)
+    if found is None:
+        return None
+    year, month, day = (found.group(1), found.group(2), found.group(3)) if found.group(1) else (
+        found.group(4), found.group(5), found.group(6))
+    month_number = _MONTHS.index(month.lower()[:3]) + 1 if month.isalpha() and month.lower()[:3] in _MONTHS else (
+        int(month) if month.isdigit() else 0)
+    try:
+        parsed = datetime(int(year), month_number, int(day), tzinfo=UTC)
+    except ValueError:
+        return None
+    return parsed if parsed <= datetime.now(UTC) else None
+
+
+def _site_from_title(title_tag: str | None, title: str | None) -> str | None:
+    """"Headline | Site Name" gives the site name when nothing else does."""
+    if not title_tag or not title:
+        return None
+    parts = _TITLE_SEPARATORS_RE.split(title_tag)
+    if len(parts) < 2:
+        return None
+    last = parts[-1].strip()
+    if last.casefold() in title.casefold():
+        return None
+    return last if 0 < len(last) <= 60 else None
+
+
 def _absolute(base: str, value: str | None) -> str | None:
     if not value:
         return None
@@ -139,11 +215,25 @@ def _absolute(base: str, value: str | None) -> str | None:
     return joined if urlsplit(joined).scheme in ("http", "https") else None
 
 
-def _node_text(node: LexborNode | None) -> str | None:
+def _node_text(node: LexborNode | None, separator: str = "") -> str | None:
     if node is None:
         return None
-    text = re.sub(r"\s+", " ", node.text()).strip()
+    text = re.sub(r"\s+", " ", node.text(separator=separator)).strip()
     return text or None
+
+
+def _byline_authors(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
+    """Names from the page's visible byline, when no metadata names them."""
+    for selector in _BYLINE_SELECTORS:
+        for node in tree.css(selector)[:3]:
+            text = _node_text(node, separator=" ")
+            if not text or len(text) > _MAX_BYLINE_CHARS:
+                continue
+            text = _BYLINE_TAIL_RE.split(text, maxsplit=1)[0]
+            names = clean_authors([text], site_name)
+            if names:
+                return names
+    return []
 
 
 def extract_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
@@ -154,21 +244,26 @@ def extract_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
     )
     meta = Metadata()
     meta.site_name = _first(metas, "og:site_name", "application-name") or ld.site_name
+    if meta.site_name and meta.site_name.startswith("@"):  # a social handle, not a name
+        meta.site_name = None
+    title_tag = _node_text(tree.css_first("title"))
     h1s = tree.css("h1")
     title = (
-        _first(metas, "og:title", "twitter:title")
-        or ld.title
+        ld.title
+        or _first(metas, "og:title", "twitter:title")
         or (_node_text(h1s[0]) if len(h1s) == 1 else None)
-        or _node_text(tree.css_first("title"))
+        or title_tag
     )
+    if meta.site_name is None and title != title_tag:
+        meta.site_name = _site_from_title(title_tag, title)
     meta.title = _strip_site_suffix(title, meta.site_name) if title else None
     authors = ld.authors or [
         v for v in (_first(metas, "author", "article:author", "parsely-author", "dc.creator",
                            "sailthru.author", "byl", "twitter:creator"),) if v
     ]
-    if not authors:
-        authors = [t for t in (_node_text(n) for n in tree.css('[rel="author"], [itemprop="author"]')) if t]
-    meta.authors = clean_authors(authors)
+    meta.authors = clean_authors(authors, meta.site_name)
+    if not meta.authors:
+        meta.authors = _byline_authors(tree, meta.site_name)
     meta.published = parse_date(
         ld.published
         or _first(metas, "article:published_time", "og:published_time", "datepublished",
@@ -176,7 +271,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str) -> Metadata:
                   "sailthru.date", "parsely-pub-date", "article.published")
         or (tree.css_first("time[datetime]").attributes.get("datetime")  # type: ignore[union-attr]
             if tree.css_first("time[datetime]") is not None else None)
-    )
+    ) or date_from_url(url)
     meta.modified = parse_date(
         ld.modified
         or _first(metas, "article:modified_time", "og:updated_time", "datemodified",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from syndic.types import Article
 
@@ -26,6 +26,12 @@ _PAGE_MARK_RE = re.compile(
     re.IGNORECASE,
 )
 _MAX_PAGES = 20
+_PAGINATION_LINKS = '[class*="pagination"] a[href], [class*="pager"] a[href], [class*="page-links"] a[href]'
+_NEXT_TEXT_RE = re.compile(
+    r"^(?:next(?: page)?|2|weiter|nächste seite|suivant|page suivante|siguiente|próxima|"
+    r"successiva|volgende)\s*[›»>→]*$",
+    re.IGNORECASE,
+)
 
 
 def _strip_page_mark(url: str) -> str:
@@ -46,15 +52,27 @@ def is_next_page_of(url: str, candidate: str) -> bool:
     return _strip_page_mark(url) == _strip_page_mark(candidate)
 
 
-def find_next_page(tree: LexborHTMLParser, url: str) -> str | None:
-    """A confident next-page URL from `rel="next"` links, else None."""
+def find_next_page(tree: LexborHTMLParser, url: str, *, has_pager: bool = True) -> str | None:
+    """A confident next-page URL, else None: a `rel="next"` link, or a
+    pagination link reading "next" or "2", in both cases only to a URL that
+    is this article's with a page number. `has_pager=False` (no pagination
+    class in the page's source) skips the search for pagination links."""
     for node in tree.css('link[rel~="next"][href], a[rel~="next"][href]'):
-        href = (node.attributes.get("href") or "").strip()
-        if href:
-            candidate = urljoin(url, href)
-            if is_next_page_of(url, candidate):
+        candidate = _href(node, url)
+        if candidate and is_next_page_of(url, candidate):
+            return candidate
+    for node in tree.css(_PAGINATION_LINKS) if has_pager else ():
+        text = " ".join(node.text().split())
+        if _NEXT_TEXT_RE.match(text):
+            candidate = _href(node, url)
+            if candidate and is_next_page_of(url, candidate):
                 return candidate
     return None
+
+
+def _href(node: LexborNode, base: str) -> str | None:
+    href = (node.attributes.get("href") or "").strip()
+    return urljoin(base, href) if href and not href.startswith(("#", "javascript:")) else None
 
 
 def merge_pages(first: Article, rest: Sequence[Article]) -> Article:

@@ -17,23 +17,28 @@ JUNK_TAGS: tuple[str, ...] = (
     "footer", "header", "menu", "dialog", "link", "meta", "map", "video", "audio",
 )
 
+JUNK_SELECTOR = ", ".join(JUNK_TAGS)
+
 # Nodes hidden from readers, and bylines, dates and captions that sit in a body.
 DROP_SELECTOR = (
     '[hidden], [aria-hidden="true"], [style*="display:none"], [style*="display: none"], '
     '[style*="visibility:hidden"], [itemprop="author"], [rel="author"], time, '
-    "figcaption, .caption, .wp-caption-text"
+    "figcaption, .caption, .wp-caption-text, h1, "
+    '[itemprop="datePublished"], [itemprop="dateModified"], [itemprop="dateCreated"], '
+    '[itemprop="image"], [itemprop="thumbnailUrl"], [itemprop="publisher"], [itemprop="headline"], '
+    '[itemprop="keywords"], [itemprop="mainEntityOfPage"], [itemprop="url"]'
 )
 
 # Class/id words that mark page furniture rather than article text.
 UNLIKELY_RE = re.compile(
-    r"(?:^|[-_\s])(?:ad-?(?:slot|unit|container|wrapper|banner|box)|advert\w*|banner|breadcrumbs?|byline|combx|comments?|"
-    r"community|cookie\w*|disqus|extra|foot(?:er)?|header|hidden|legends?|masthead|"
+    r"(?:^|[-_\s])(?:ad-?(?:slot|unit|container|wrapper|banner|box)|advert\w*|banner|"
+    r"breadcrumbs?|byline|combx|comments?|community|cookie\w*|disqus|extra|foot(?:er)?|header|hidden|legends?|masthead|"
     r"menu|modal|nav(?:bar|igation)?|newsletter|outbrain|pager|pagination|popup|"
     r"promo\w*|related|remark|replies|rss|share\w*|shoutbox|sidebar|skyscraper|"
-    r"social\w*|sponsor\w*|subscri\w*|taboola|tags?|toolbar|tools|tweet|twitter|"
-    r"facebook|signup|recommend\w*|read-?more|more-?stories|most-?popular|trending|"
-    r"author-?(?:bio|info|box)|bio|credits?|caption|print|newsletter\w*|"
-    r"paywall|login|skip|visually-?hidden|sr-only|screen-?reader\w*|hide|"
+    r"social\w*|sponsor\w*|subscri\w*|taboola|tags?|toolbar|tools|"
+    r"signup|recommend\w*|read-?more|more-?stories|most-?popular|trending|"
+    r"author-?(?:bio|info|box)|bio|credits?|caption|print|"
+    r"login|skip|visually-?hidden|sr-only|screen-?reader\w*|hide|"
     r"inline-?(?:related|promo|ad)|dateline|timestamp|meta|headline|kicker|label|"
     r"slug|rating|feedback|overlay|alert|flyout|lightbox|signin|offscreen)(?:$|[-_\s])",
     re.IGNORECASE,
@@ -42,7 +47,8 @@ UNLIKELY_RE = re.compile(
 # Words that drop a node whatever else its class says.
 STRONG_UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:comments?|share|sharing|social|related|newsletter|promo|outbrain|"
-    r"taboola|advert\w*|sponsored|recommended|most-?popular|cookie\w*|consent|gdpr)(?:$|[-_\s])",
+    r"taboola|advert\w*|sponsored|recommended|most-?popular|cookie\w*|consent|gdpr|"
+    r"sharedaddy|jp-relatedposts|jetpack\w*|likes?-widget\w*)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 
@@ -78,10 +84,7 @@ FULL_WEIGHT_CHARS = 500  # a container shorter than this gets a share of CLASS_W
 COUSIN_SHARE = 0.2
 
 # Containers a publisher marks as the article body, best first.
-BODY_SELECTORS: tuple[str, ...] = (
-    '[itemprop="articleBody"]',
-    '[data-component="text-block"]',
-)
+BODY_SELECTORS: tuple[str, ...] = ('[itemprop="articleBody"]',)
 
 # Block-level tags: each starts a new paragraph in plain text.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -103,12 +106,46 @@ CONTAINER_TAGS: frozenset[str] = frozenset(
     {"div", "article", "section", "main", "td", "body", "span", "font", "center", "blockquote"}
 )
 
-PARAGRAPH_SELECTOR = "p, pre, td, blockquote"
-
 # Blocks inside the chosen body that are dropped when mostly links or empty.
 PRUNE_SELECTOR = "ul, ol, dl, table, div, section, p, li, figure"
+
+# A body with at least LISTING_MIN_HEADINGS headings, LISTING_LINKED_SHARE of
+# them links, and little text under each is a list of teasers (a home or
+# section page), not an article.
+LISTING_HEADINGS = "h2, h3, h4"
+LISTING_MIN_HEADINGS = 6
+LISTING_LINKED_SHARE = 0.8
+LISTING_MAX_CHARS_PER_HEADING = 250
 
 # Less text than this is not an article.
 MIN_BODY_CHARS = 100
 
+# Shorter blocks are not scored as paragraphs.
 MIN_PARAGRAPH_CHARS = 25
+
+# A whole paragraph shorter than MAX_LABEL_CHARS matching this is a section
+# label or widget residue.
+MAX_LABEL_CHARS = 80
+BOILERPLATE_LINE_RE = re.compile(
+    r"^(?:tags?|related(?: (?:articles?|posts?|stories|content|news))?|comments?|\d+ comments?|"
+    r"like this:?|share this:?|share|like loading\.*|loading\.*|advert|advertisement|advertisements|"
+    r"sponsored(?: links?)?|text size|see also|read more|read next|more from .{0,40}|"
+    r"click here to .{0,60}|print|email|you may also like|recommended(?: for you)?|"
+    r"caption|close|expand|enlarge|toggle caption|hide caption|photo|image|video|"
+    r"スポンサードリンク|関連記事|広告|publicidade|anuncio|werbung|anzeige)[.:!]?$",
+    re.IGNORECASE,
+)
+
+# A paragraph matching this, past the first half of a body or its first
+# TRAILER_MIN_START characters, starts the page's trailer (related stories,
+# comments): it and all after it go.
+TRAILER_MIN_START = 500
+TRAILER_HEADING_SELECTOR = "h2, h3, h4, h5, h6, p, div, span, strong, b, li, section, dt"
+TRAILER_START_RE = re.compile(
+    r"^(?:you may (?:also )?like|you might (?:also )?like|related (?:articles|posts|stories)|"
+    r"more stories|more from|recommended for you|read (?:more|next)|leave a (?:comment|reply)|"
+    r"tell us what you think|você (?:pode|também pode) gostar|veja também|leia também|"
+    r"te puede interesar|lire aussi|à lire aussi|das könnte sie auch interessieren|"
+    r"mehr zum thema|関連記事|おすすめ記事|похожие статьи|читайте также)\b.{0,40}$",
+    re.IGNORECASE,
+)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 log = logging.getLogger(__name__)
 
@@ -90,10 +91,21 @@ def parse_site_config(text: str, host: str) -> SiteRules:
             flags[key] = value.lower() not in ("no", "false", "0")
     return SiteRules(
         host=host,
-        **{key: tuple(values) for key, values in lists.items()},
+        title=tuple(lists["title"]),
+        body=tuple(lists["body"]),
+        strip=tuple(lists["strip"]),
+        strip_id_or_class=tuple(lists["strip_id_or_class"]),
+        strip_image_src=tuple(lists["strip_image_src"]),
+        author=tuple(lists["author"]),
+        date=tuple(lists["date"]),
+        single_page_link=tuple(lists["single_page_link"]),
+        next_page_link=tuple(lists["next_page_link"]),
+        test_url=tuple(lists["test_url"]),
         replacements=tuple(replacements),
         header_pairs=tuple(headers),
-        **flags,
+        prune=flags.get("prune", True),
+        tidy=flags.get("tidy", True),
+        autodetect_on_failure=flags.get("autodetect_on_failure", True),
     )
 
 
@@ -168,7 +180,7 @@ def _xpath(tree: Any, expression: str) -> list[Any]:
 
 def _string(item: Any) -> str:
     if isinstance(item, etree._Element):
-        return re.sub(r"\s+", " ", item.text_content()).strip()
+        return re.sub(r"\s+", " ", "".join(str(t) for t in item.itertext())).strip()
     return re.sub(r"\s+", " ", str(item)).strip()
 
 
@@ -194,8 +206,12 @@ def _remove(elements: list[Any]) -> None:
     for element in elements:
         if isinstance(element, etree._Element):
             parent = element.getparent()
-            if parent is not None:
-                element.drop_tree() if hasattr(element, "drop_tree") else parent.remove(element)
+            if parent is None:
+                continue
+            if isinstance(element, lxml_html.HtmlElement):
+                element.drop_tree()  # keeps the text that follows the element
+            else:
+                parent.remove(element)
 
 
 def _xpath_literal(value: str) -> str:

@@ -12,11 +12,12 @@ from lxml import etree
 from syndic.feeds.elements import ATOM03, ATOM10, XML_LANG, Collector, key_of
 from syndic.types import ParsedEntry, ParsedFeed
 
-_FEED_TAGS = ("{%s}feed" % ATOM10, "{%s}feed" % ATOM03)
+_FEED_TAGS = (f"{{{ATOM10}}}feed", f"{{{ATOM03}}}feed")
 
 
 def is_atom(root: etree._Element) -> bool:
-    return root.tag in _FEED_TAGS or key_of(root.tag) == "feed"
+    tag = root.tag
+    return tag in _FEED_TAGS or (isinstance(tag, str) and tag.rsplit("}", 1)[-1] == "feed")
 
 
 def parse_atom(
@@ -31,6 +32,6 @@ def parse_atom(
     entries: list[ParsedEntry] = []
     for child in root:
         key = key_of(child.tag)
-        if key == "atom:entry" or key == "entry":
+        if key in ("atom:entry", "entry", "atom:item"):
             entries.append(collector.entry(collector.collect(child)))
     return collector.feed(fields, version, entries, encoding, bozo)

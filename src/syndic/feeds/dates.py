@@ -15,9 +15,9 @@ taken as UTC. What cannot be read is `None`, never today's date.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
-UTC = timezone.utc
+UTC = UTC
 
 _MONTHS = {
     name: number
@@ -42,7 +42,7 @@ _MONTHS = {
 }
 
 # Offsets in hours of the zone names feeds write.
-_ZONES = {
+_ZONES: dict[str, float] = {
     "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0,
     "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
     "pst": -8, "pdt": -7, "akst": -9, "akdt": -8, "hst": -10,
@@ -96,10 +96,10 @@ def _offset(zone: str | None) -> timezone | None:
         if hours > 14 or minutes > 59:
             return None
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    hours = _ZONES.get(zone.lower())
-    if hours is None:
+    named = _ZONES.get(zone.lower())
+    if named is None:
         return None
-    return timezone(timedelta(hours=hours))
+    return timezone(timedelta(hours=named))
 
 
 def _year(text: str) -> int:

@@ -69,7 +69,8 @@ def discover_feeds(html: bytes | str, page_url: str) -> list[str]:
         kind = (element.get("type") or "").split(";", 1)[0].strip().lower()
         if "alternate" in rel and kind in FEED_TYPES:
             url = _absolute(base, element.get("href") or "")
-            if url:
+            # WordPress declares its REST API as an application/json alternate.
+            if url and not (kind == "application/json" and "/wp-json/" in url):
                 declared.append(url)
     guesses: list[str] = []
     for element in document.iter("a"):

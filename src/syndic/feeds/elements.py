@@ -16,14 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import html
-import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
-from urllib.parse import urljoin
+from typing import Any
 
 from lxml import etree
 
 from syndic.feeds.dates import parse_date
+from syndic.feeds.markup import absolutize_html, fix_mojibake, html_to_text, inner_markup, join_url, text_of
 from syndic.types import Enclosure, ParsedEntry, ParsedFeed
 
 ATOM10 = "http://www.w3.org/2005/Atom"
@@ -42,6 +42,8 @@ _PREFIXES = {
     RSS090: "",
     "http://backend.userland.com/rss2": "",
     "http://blogs.law.harvard.edu/tech/rss": "",
+    "http://backend.userland.com/rss": "",
+    "http://backend.userland.com/rss2.1": "",
     ATOM10: "atom:",
     ATOM03: "atom:",
     "http://purl.org/dc/elements/1.1/": "dc:",
@@ -51,9 +53,15 @@ _PREFIXES = {
     "http://search.yahoo.com/mrss/": "media:",
     "http://search.yahoo.com/mrss": "media:",
     "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes:",
+    "http://www.itunes.com/DTDs/Podcast-1.0.dtd": "itunes:",
     RDF: "rdf:",
     XHTML: "xhtml:",
     "http://purl.org/rss/1.0/modules/slash/": "slash:",
+    # Pre-standard names of Atom, still found in archived feeds.
+    "http://example.com/newformat#": "atom:",
+    "http://example.com/necho": "atom:",
+    "http://purl.org/echo/": "atom:",
+    "http://purl.org/pie/": "atom:",
     "http://wellformedweb.org/CommentAPI/": "wfw:",
 }
 _keys: dict[str, str] = {}
@@ -78,54 +86,6 @@ def key_of(tag: Any) -> str:
     return key
 
 
-_XMLNS_ATTR = re.compile(r'\s+xmlns(?::[A-Za-z0-9_.-]+)?="[^"]*"')
-_HTML_PREFIX = re.compile(r"<(/?)(?:html|xhtml|h):")
-_RELATIVE_ATTR = re.compile(
-    r"""(\s(?:href|src|cite|poster|longdesc|background)\s*=\s*)(["'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#"'])([^"'<>]*)\2"""
-)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def inner_markup(element: etree._Element) -> str:
-    """Text and child elements of `element` as markup, namespace noise removed."""
-    parts = [html.escape(element.text, quote=False) if element.text else ""]
-    for child in element:
-        if isinstance(child.tag, str):
-            parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
-        if child.tail:
-            parts.append(html.escape(child.tail, quote=False))
-    markup = "".join(parts)
-    if "xmlns" in markup:
-        markup = _XMLNS_ATTR.sub("", markup)
-    if ":" in markup:
-        markup = _HTML_PREFIX.sub(r"<\1", markup)
-    return markup
-
-
-def text_of(element: etree._Element) -> str:
-    """The element's content: plain text, or markup when it holds elements."""
-    if len(element) == 0:
-        return element.text or ""
-    return inner_markup(element)
-
-
-def absolutize_html(markup: str, base: str | None) -> str:
-    """Make relative `href`/`src` URLs in publisher HTML absolute."""
-    if not base or ("href" not in markup and "src" not in markup):
-        return markup
-    return _RELATIVE_ATTR.sub(
-        lambda m: m.group(1) + m.group(2) + _join(base, html.unescape(m.group(3))) + m.group(2),
-        markup,
-    )
-
-
-def _join(base: str, url: str) -> str:
-    try:
-        return urljoin(base, url)
-    except ValueError:
-        return url
-
-
 def _content_kind(element: etree._Element) -> str:
     """'text', 'html' or 'xhtml': how an Atom text construct is written."""
     kind = (element.get("type") or "").lower()
@@ -143,11 +103,22 @@ def _content_kind(element: etree._Element) -> str:
     return "html" if mode == "escaped" else "other"
 
 
+def _is_binary(element: etree._Element) -> bool:
+    """Atom 1.0: a media type that is neither text nor XML means base64."""
+    kind = (element.get("type") or "").lower()
+    return (
+        element.tag.startswith("{" + ATOM10)
+        and not kind.startswith("text/")
+        and not kind.endswith(("+xml", "/xml"))
+        and len(element) == 0
+    )
+
+
 def atom_text(element: etree._Element, as_html: bool) -> str:
     """An Atom text construct (title, summary, content), as HTML or as written."""
     kind = _content_kind(element)
     mode = (element.get("mode") or "").lower()
-    if mode == "base64":
+    if mode == "base64" or (kind == "other" and _is_binary(element)):
         try:
             value = base64.b64decode(element.text or "").decode("utf-8", "replace")
         except (binascii.Error, ValueError):
@@ -155,9 +126,12 @@ def atom_text(element: etree._Element, as_html: bool) -> str:
         return value
     if kind == "xhtml":
         children = [c for c in element if isinstance(c.tag, str)]
-        if len(children) == 1 and key_of(children[0].tag) in ("xhtml:div", "?:div", "div") and not (
-            element.text or ""
-        ).strip():
+        if (
+            len(children) == 1
+            and element.tag.startswith("{" + ATOM10)
+            and key_of(children[0].tag) in ("xhtml:div", "?:div", "div")
+            and not (element.text or "").strip()
+        ):
             return inner_markup(children[0]).strip()
         return inner_markup(element).strip()
     value = text_of(element)
@@ -170,10 +144,27 @@ class Fields:
     """What one channel or item says, gathered element by element."""
 
     __slots__ = (
-        "title", "link", "guid", "guid_is_link", "summary", "content", "authors",
-        "published", "updated", "categories", "enclosures", "comments",
-        "description", "language", "image", "hubs", "self_url", "ttl",
-        "base", "about",
+        "about",
+        "alt_title",
+        "authors",
+        "base",
+        "categories",
+        "comments",
+        "content",
+        "description",
+        "enclosures",
+        "guid",
+        "guid_is_link",
+        "hubs",
+        "image",
+        "language",
+        "link",
+        "published",
+        "self_url",
+        "summary",
+        "title",
+        "ttl",
+        "updated",
     )  # fmt: skip
 
     def __init__(self, base: str | None) -> None:
@@ -197,6 +188,7 @@ class Fields:
         self.ttl: int | None = None
         self.base = base
         self.about: str | None = None
+        self.alt_title: str | None = None
 
 
 class Collector:
@@ -207,11 +199,16 @@ class Collector:
         self.has_xml_base = has_xml_base
 
     def base_of(self, element: etree._Element) -> str | None:
+        """The URL relative references in `element` are relative to."""
         if self.has_xml_base:
             base = element.base
             if base:
-                return str(base)
+                return join_url(self.url, str(base)) if self.url else str(base)
         return self.url
+
+    def html(self, element: etree._Element, markup: str) -> str:
+        """Publisher HTML with its relative URLs made absolute."""
+        return fix_mojibake(absolutize_html(markup, self.base_of(element))) if markup else markup
 
     def resolve(self, element: etree._Element, url: str | None) -> str | None:
         if not url:
@@ -222,7 +219,7 @@ class Collector:
         if url.startswith(("http://", "https://")):
             return url
         base = self.base_of(element)
-        return _join(base, url) if base else url
+        return join_url(base, url) if base else url
 
     def collect(self, parent: etree._Element, skip: str = "") -> Fields:
         fields = Fields(self.base_of(parent) if self.has_xml_base else self.url)
@@ -242,12 +239,15 @@ class Collector:
         base = fields.base
         summary = fields.summary
         content = fields.content
+        title = fields.title if fields.title is not None else fields.alt_title
+        if title:
+            title = fix_mojibake(absolutize_html(title, base) if "<" in title else title)
         return ParsedEntry(
             guid=fields.guid or fields.about,
             link=link,
-            title=fields.title,
-            summary_html=absolutize_html(summary, base) if summary else summary,
-            content_html=absolutize_html(content, base) if content else content,
+            title=title,
+            summary_html=summary,
+            content_html=content,
             authors=tuple(dict.fromkeys(fields.authors)),
             published=fields.published,
             updated=fields.updated,
@@ -260,9 +260,12 @@ class Collector:
         self, fields: Fields, version: str, entries: list[ParsedEntry],
         encoding: str | None, bozo: str | None,
     ) -> ParsedFeed:  # fmt: skip
+        title = fields.title if fields.title is not None else fields.alt_title
+        if title and "<" in title:
+            title = absolutize_html(title, fields.base)
         return ParsedFeed(
             version=version,
-            title=fields.title,
+            title=title,
             link=fields.link,
             description=fields.description or fields.summary,
             language=fields.language,
@@ -287,12 +290,15 @@ def _title(c: Collector, f: Fields, e: etree._Element) -> None:
 
 
 def _atom_title(c: Collector, f: Fields, e: etree._Element) -> None:
-    f.title = atom_text(e, as_html=False).strip()
+    value = atom_text(e, as_html=False).strip()
+    if _content_kind(e) in ("html", "xhtml") or (e.get("mode") or "").lower() == "base64":
+        value = html_to_text(value)
+    f.title = value
 
 
 def _dc_title(c: Collector, f: Fields, e: etree._Element) -> None:
-    if f.title is None:
-        f.title = text_of(e).strip()
+    if f.alt_title is None:
+        f.alt_title = text_of(e).strip()
 
 
 def _link(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -337,10 +343,11 @@ def _atom_id(c: Collector, f: Fields, e: etree._Element) -> None:
     value = (e.text or "").strip()
     if value:
         f.guid = value
+        f.guid_is_link = True  # used as the link only when it is an http(s) URL
 
 
 def _description(c: Collector, f: Fields, e: etree._Element) -> None:
-    value = text_of(e)
+    value = c.html(e, text_of(e).strip())
     f.summary = value
     if f.description is None:
         f.description = value
@@ -348,17 +355,17 @@ def _description(c: Collector, f: Fields, e: etree._Element) -> None:
 
 def _dc_description(c: Collector, f: Fields, e: etree._Element) -> None:
     if f.summary is None:
-        f.summary = text_of(e)
+        f.summary = c.html(e, text_of(e).strip())
 
 
 def _atom_summary(c: Collector, f: Fields, e: etree._Element) -> None:
-    value = atom_text(e, as_html=True)
+    value = c.html(e, atom_text(e, as_html=True).strip())
     f.summary = value
     f.description = value
 
 
 def _content_encoded(c: Collector, f: Fields, e: etree._Element) -> None:
-    f.content = text_of(e)
+    f.content = c.html(e, text_of(e).strip())
 
 
 def _atom_content(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -367,7 +374,7 @@ def _atom_content(c: Collector, f: Fields, e: etree._Element) -> None:
         if f.link is None:
             f.link = c.resolve(e, src)
         return
-    f.content = atom_text(e, as_html=True)
+    f.content = c.html(e, atom_text(e, as_html=True).strip())
 
 
 def _date_into(attribute: str, override: bool) -> _Handler:
@@ -466,7 +473,7 @@ def _ttl(c: Collector, f: Fields, e: etree._Element) -> None:
 
 
 def _subtitle(c: Collector, f: Fields, e: etree._Element) -> None:
-    f.description = atom_text(e, as_html=True)
+    f.description = c.html(e, atom_text(e, as_html=True).strip())
 
 
 def _int(value: str | None) -> int | None:
@@ -487,12 +494,19 @@ _HANDLERS: dict[str, _Handler] = {
     "atom:link": _atom_link,
     "guid": _guid,
     "atom:id": _atom_id,
+    "id": _atom_id,
+    "media:title": _dc_title,
+    "itunes:summary": _dc_description,
+    "updated": _date_into("updated", False),
+    "published": _date_into("published", False),
     "description": _description,
     "dc:description": _dc_description,
     "atom:summary": _atom_summary,
     "atom:content": _atom_content,
     "content:encoded": _content_encoded,
     "xhtml:body": _content_encoded,
+    "body": _content_encoded,
+    "fullitem": _content_encoded,
     "pubdate": _date_into("published", True),
     "atom:published": _date_into("published", True),
     "atom:issued": _date_into("published", True),

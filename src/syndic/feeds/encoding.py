@@ -54,14 +54,23 @@ _WIDER = {
 }
 
 
-_SINGLE_BYTE = frozenset(
-    {"iso-8859-1", "iso-8859-15", "windows-1252", "cp1252", "latin-1", "us-ascii"}
-)
+_SINGLE_BYTE = frozenset({"iso-8859-1", "iso-8859-15", "windows-1252", "cp1252", "latin-1", "us-ascii"})
+_LATIN_GUESSES = frozenset(
+    {
+        "cp1250", "cp1252", "cp1254", "cp1257", "latin-1", "iso8859-1", "iso8859-2", "iso8859-15",
+        "iso8859-9", "iso8859-13", "iso8859-16", "mac-roman", "mac-latin2", "windows-1250", "windows-1252",
+        "iso-8859-1", "iso-8859-2", "iso-8859-15", "ascii",
+    }
+)  # fmt: skip
 _C1 = re.compile("[\x80-\x9f]")
 
 
-def _demoronize(text: str) -> str:
+def _demoronize(text: str, data: bytes, encoding: str) -> str:
     """Windows-1252 punctuation that arrived as C1 control characters."""
+    if data.isascii():
+        return text
+    if encoding == "utf-8" and b"\xc2" not in data:
+        return text  # in UTF-8 every C1 character starts with byte C2
     if _C1.search(text) is None:
         return text
     return _C1.sub(lambda m: bytes([ord(m.group())]).decode("windows-1252", "replace"), text)
@@ -100,7 +109,9 @@ def _media_type(content_type: str | None) -> tuple[str, str | None]:
 def _declared(data: bytes, bom_encoding: str | None) -> str | None:
     """The encoding named in the XML declaration, read in the right width."""
     head = data[:512]
-    if bom_encoding and bom_encoding.startswith("utf-16") or bom_encoding and bom_encoding.startswith("utf-32"):
+    if (bom_encoding and bom_encoding.startswith("utf-16")) or (
+        bom_encoding and bom_encoding.startswith("utf-32")
+    ):
         try:
             head = head.decode(bom_encoding, "ignore").encode("ascii", "ignore")
         except LookupError:
@@ -166,7 +177,11 @@ def decode_document(data: bytes, content_type: str | None = None) -> Decoded:
         except UnicodeDecodeError:
             pass
         else:
-            return Decoded(_demoronize(text), "utf-8", problem or f"document declared {preferred} but is utf-8")
+            return Decoded(
+                _demoronize(text, data, "utf-8"),
+                "utf-8",
+                problem or f"document declared {preferred} but is utf-8",
+            )
     candidates = [preferred, "utf-8"]
     if declared:
         candidates.append(declared)
@@ -179,7 +194,7 @@ def decode_document(data: bytes, content_type: str | None = None) -> Decoded:
             continue
         if name != preferred and problem is None:
             problem = f"document declared {preferred} but is {name}"
-        return Decoded(_demoronize(text), name, problem)
+        return Decoded(_demoronize(text, data, name), name, problem)
     return _guess(data, problem or f"document is not valid {preferred}")
 
 
@@ -191,6 +206,10 @@ def _guess(data: bytes, problem: str) -> Decoded:
     else:
         best = from_bytes(data[:65536]).best()
     if best is not None and best.encoding:
+        if best.encoding.replace("_", "-").lower() in _LATIN_GUESSES:
+            # Statistics cannot tell Latin alphabets apart on a short text;
+            # Windows-1252 is the one feeds actually use.
+            return Decoded(data.decode("windows-1252", "replace"), "windows-1252", problem)
         try:
             return Decoded(data.decode(best.encoding), best.encoding, problem)
         except (UnicodeDecodeError, LookupError):

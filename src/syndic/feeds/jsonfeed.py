@@ -19,12 +19,12 @@ from urllib.parse import urljoin
 
 from syndic.errors import FeedError
 from syndic.feeds.dates import parse_date
-from syndic.feeds.elements import absolutize_html
+from syndic.feeds.markup import absolutize_html
 from syndic.types import Enclosure, ParsedEntry, ParsedFeed
 
 
 def looks_like_json(text: str) -> bool:
-    return text.lstrip()[:1] == "{"
+    return text.lstrip(" \t\r\n\ufeff")[:1] == "{"
 
 
 def _str(value: Any) -> str | None:
@@ -87,7 +87,11 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
                     )
                 )
     tags = item.get("tags")
-    categories = tuple(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip())) if isinstance(tags, list) else ()
+    categories = (
+        tuple(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip()))
+        if isinstance(tags, list)
+        else ()
+    )
     return ParsedEntry(
         guid=_str(item.get("id")),
         link=link,
@@ -104,7 +108,7 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
 
 def parse_json_feed(text: str, url: str | None, encoding: str | None) -> ParsedFeed:
     try:
-        document = json.loads(text)
+        document = json.loads(text.lstrip("\ufeff"))
     except (ValueError, RecursionError) as error:
         raise FeedError(f"not a feed: invalid JSON ({error})") from error
     if not isinstance(document, dict):
@@ -120,7 +124,11 @@ def parse_json_feed(text: str, url: str | None, encoding: str | None) -> ParsedF
         raise FeedError("not a feed: JSON without a JSON Feed version or items")
     base = _url(document.get("feed_url"), url) or url
     items = document.get("items")
-    entries = tuple(_entry(item, base) for item in items if isinstance(item, dict)) if isinstance(items, list) else ()
+    entries = (
+        tuple(_entry(item, base) for item in items if isinstance(item, dict))
+        if isinstance(items, list)
+        else ()
+    )
     hubs = document.get("hubs")
     hub_urls = (
         tuple(_url(h.get("url"), base) or "" for h in hubs if isinstance(h, dict) and _str(h.get("url")))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from lxml import etree
@@ -66,7 +66,7 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
                 found.append(OpmlOutline(xml_url, _title(element), html_url, category))
             else:
                 title = _title(element)
-                walk(element, path + (title,) if title else path)
+                walk(element, (*path, title) if title else path)
 
     walk(body, ())
     return found
@@ -77,7 +77,7 @@ def write_opml(outlines: Sequence[OpmlOutline], title: str) -> bytes:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = title
-    etree.SubElement(head, "dateCreated").text = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    etree.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
     body = etree.SubElement(root, "body")
     folders: dict[tuple[str, ...], etree._Element] = {(): body}
 

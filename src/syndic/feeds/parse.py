@@ -21,7 +21,9 @@ from syndic.feeds.rss import is_rss, parse_rss
 from syndic.feeds.xmlsafe import parse_xml
 from syndic.types import ParsedFeed
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+_HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
+)
 
 
 def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
@@ -29,13 +31,12 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     if not data or not data.strip():
         raise FeedError("not a feed: the body is empty")
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    head = data[:64].lstrip()
-    if media in ("application/feed+json", "application/json") or head[:1] == b"{":
-        decoded = decode_document(data, None)
-        if looks_like_json(decoded.text):
-            return parse_json_feed(decoded.text, url, decoded.encoding)
+    if media.endswith("json"):
+        content_type = None  # JSON has no charset parameter worth trusting; the bytes tell
     decoded = decode_document(data, content_type)
     text = decoded.text
+    if looks_like_json(text[:64]):
+        return parse_json_feed(text, url, decoded.encoding)
     if _HTML_START.match(text[:2048]):
         raise FeedError("not a feed: the document is an HTML page (look for its feed with discover_feeds)")
     try:

@@ -13,19 +13,19 @@ from lxml import etree
 from syndic.feeds.elements import RDF, Collector, key_of
 from syndic.types import ParsedEntry, ParsedFeed
 
-RDF_ROOT = "{%s}RDF" % RDF
+RDF_ROOT = f"{{{RDF}}}RDF"
 
 
 def is_rss(root: etree._Element) -> bool:
     tag = root.tag
-    return isinstance(tag, str) and (tag.lower() == "rss" or tag == RDF_ROOT or key_of(tag) == "rss")
+    return isinstance(tag, str) and (tag == RDF_ROOT or tag.rsplit("}", 1)[-1].lower() == "rss")
 
 
 def version_of(root: etree._Element) -> str:
     if root.tag == RDF_ROOT:
         for child in root:
             if isinstance(child.tag, str) and "my.netscape.com" in child.tag:
-                return "rss090"
+                return "rss09x"  # RSS 0.90, the RDF ancestor of 0.91
         return "rss10"
     declared = (root.get("version") or "").strip()
     if declared.startswith("0.9"):
@@ -57,7 +57,7 @@ def parse_rss(
                     if key_of(grandchild.tag) == "url" and grandchild.text:
                         fields.image = collector.resolve(grandchild, grandchild.text)
     entries: list[ParsedEntry] = []
-    about_key = "{%s}about" % RDF
+    about_key = f"{{{RDF}}}about"
     for item in items:
         item_fields = collector.collect(item)
         about = item.get(about_key)

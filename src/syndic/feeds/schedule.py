@@ -17,8 +17,9 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import pairwise
 from statistics import median
 
 RETRY_AFTER_CAP = timedelta(days=7)
@@ -29,7 +30,7 @@ _NO_CACHE = re.compile(r"(?:^|,)\s*(no-cache|no-store)\b", re.IGNORECASE)
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _http_date(value: str) -> datetime | None:
@@ -72,13 +73,15 @@ def cache_lifetime(cache_control: str | None, expires: str | None, now: datetime
 
 def publishing_interval(now: datetime, entry_times: Sequence[datetime]) -> timedelta | None:
     """Half the typical gap between recent entries, stretched when the feed went quiet."""
-    times = sorted({_aware(t) for t in entry_times if _aware(t) <= _aware(now)}, reverse=True)[:_RECENT_ENTRIES]
+    times = sorted({_aware(t) for t in entry_times if _aware(t) <= _aware(now)}, reverse=True)[
+        :_RECENT_ENTRIES
+    ]
     if len(times) < 2:
         return None
-    gaps = [newer - older for newer, older in zip(times, times[1:]) if newer > older]
+    gaps = [(newer - older).total_seconds() for newer, older in pairwise(times) if newer > older]
     if not gaps:
         return None
-    interval: timedelta = median(gaps) / 2
+    interval = timedelta(seconds=median(gaps) / 2)
     quiet = _aware(now) - times[0]
     return max(interval, quiet / _QUIET_FACTOR)
 

@@ -15,7 +15,12 @@ import hashlib
 import hmac
 from collections.abc import Collection, Mapping
 
-_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
+_ALGORITHMS = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha384": hashlib.sha384,
+    "sha512": hashlib.sha512,
+}
 MAX_SECRET_BYTES = 200  # the spec's limit
 
 

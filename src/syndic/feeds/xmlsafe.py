@@ -26,7 +26,10 @@ from lxml import etree
 _XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY_REF = re.compile(r"&(?:([A-Za-z][A-Za-z0-9._-]*);|(#[0-9]+;|#[xX][0-9A-Fa-f]+;)|)")
 _CP1252_REF = re.compile(r"&#(1[2-5][0-9]);")
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
+# RSS elements whose HTML publishers paste in unescaped and unbalanced.
+_HTML_ELEMENT = re.compile(
+    r"(<(description|content:encoded)(?:\s[^>]*)?>)(?!\s*<!\[CDATA\[)(.*?)(</\2\s*>)", re.DOTALL
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 _local = threading.local()
@@ -58,31 +61,54 @@ def _parser(recover: bool) -> etree.XMLParser:
 
 
 def strip_doctype(text: str) -> str:
-    """Remove every `<!DOCTYPE ...>`, internal subset included."""
-    while True:
-        match = _DOCTYPE.search(text)
-        if match is None:
-            return text
-        start = match.start()
-        i = match.end()
-        depth = 0
-        quote = ""
-        n = len(text)
-        while i < n:
-            ch = text[i]
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "[":
-                depth += 1
-            elif ch == "]":
-                depth -= 1
-            elif ch == ">" and depth <= 0:
-                break
+    """Remove the `<!DOCTYPE ...>` of the prolog, internal subset included.
+
+    Only the prolog is searched (comments and processing instructions are
+    stepped over), so "<!DOCTYPE" written inside a comment or the document's
+    text is left alone.
+    """
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i].isspace() or text[i] == "\ufeff":
             i += 1
-        text = text[:start] + text[i + 1 :]
+        elif text.startswith("<!--", i):
+            close = text.find("-->", i + 4)
+            if close < 0:
+                return text
+            i = close + 3
+        elif text.startswith("<?", i):
+            close = text.find("?>", i + 2)
+            if close < 0:
+                return text
+            i = close + 2
+        elif text[i : i + 9].upper() == "<!DOCTYPE":
+            return text[:i] + text[_doctype_end(text, i + 9) :]
+        else:
+            return text
+    return text
+
+
+def _doctype_end(text: str, i: int) -> int:
+    """Index just past the `>` closing a doctype whose body starts at `i`."""
+    depth = 0
+    quote = ""
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == ">" and depth <= 0:
+            return i + 1
+        i += 1
+    return n
 
 
 def _fix_entity(match: re.Match[str]) -> str:
@@ -95,7 +121,7 @@ def _fix_entity(match: re.Match[str]) -> str:
             return f"&#{codepoint};"
         return "&amp;" + name + ";"
     if match.group(2) is not None:
-        return match.group(0)
+        return "&" + match.group(2).replace("X", "x", 1) if match.group(2)[1:2] == "X" else match.group(0)
     return "&amp;"
 
 
@@ -107,18 +133,28 @@ def _cp1252_ref(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _prepare(text: str) -> str:
+def _wrap_cdata(match: re.Match[str]) -> str:
+    inner = match.group(3)
+    if "<" not in inner:
+        return match.group(0)
+    return match.group(1) + "<![CDATA[" + inner.replace("]]>", "]]]]><![CDATA[>") + "]]>" + match.group(4)
+
+
+def _prepare(text: str) -> tuple[str, bool]:
+    """The text lxml will see, and whether a doctype was cut out of it."""
     text = _XML_DECL.sub("", text, count=1)
-    if "<!" in text and _DOCTYPE.search(text):
-        text = strip_doctype(text)
-    if "&#1" in text:
-        text = _CP1252_REF.sub(_cp1252_ref, text)
-    return text
+    stripped = strip_doctype(text)
+    had_doctype = len(stripped) != len(text)
+    if "&#1" in stripped:
+        stripped = _CP1252_REF.sub(_cp1252_ref, stripped)
+    return stripped, had_doctype
 
 
 def parse_xml(text: str) -> ParsedXml:
     """Parse decoded XML text safely; raise `ValueError` when nothing is left."""
-    text = _prepare(text)
+    # A DTD (Netscape's RSS 0.91 one, XHTML's) may declare the HTML entities
+    # the document uses; we never read it, but their use is then no fault.
+    text, had_doctype = _prepare(text)
     data = text.encode("utf-8", "surrogatepass")
     try:
         root = etree.fromstring(data, _parser(False))
@@ -136,7 +172,16 @@ def parse_xml(text: str) -> ParsedXml:
     else:
         if root is not None:
             undefined_only = problem.startswith("Entity '") and "not defined" in problem
-            return ParsedXml(root, None if undefined_only else problem)
+            return ParsedXml(root, None if undefined_only and had_doctype else problem)
+    if "<description" in text or "<content:encoded" in text:
+        wrapped = _HTML_ELEMENT.sub(_wrap_cdata, fixed.decode("utf-8", "surrogatepass"))
+        try:
+            root = etree.fromstring(wrapped.encode("utf-8", "surrogatepass"), _parser(False))
+        except etree.XMLSyntaxError:
+            pass
+        else:
+            if root is not None:
+                return ParsedXml(root, problem)
     try:
         root = etree.fromstring(fixed, _parser(True))
     except etree.XMLSyntaxError as error:  # recover mode gave up as well

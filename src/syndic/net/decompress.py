@@ -36,35 +36,41 @@ class _Layer(Protocol):
     def pieces(self, data: bytes) -> Iterator[bytes]: ...
 
 
+def _inflate(d: zlib._Decompress, data: bytes, name: str) -> Iterator[bytes]:
+    """Inflate `data` in pieces of at most PIECE bytes, draining zlib's pending output too."""
+    while not d.eof:
+        try:
+            out = d.decompress(data, PIECE)
+        except zlib.error as exc:
+            raise UndecodableBody(f"corrupt {name} data ({exc})") from None
+        if out:
+            yield out
+        data = d.unconsumed_tail
+        if not data and len(out) < PIECE:
+            return
+
+
 class _GzipLayer:
     def __init__(self) -> None:
         self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._between = b""  # bytes after a member's end, until we know a new member starts
+        self._done = False
 
     def pieces(self, data: bytes) -> Iterator[bytes]:
-        while data:
-            try:
-                out = self._d.decompress(data, PIECE)
-            except zlib.error as exc:
-                raise UndecodableBody(f"corrupt gzip data ({exc})") from None
-            if out:
-                yield out
-            data = self._d.unconsumed_tail
+        while not self._done:
             if self._d.eof:
-                rest = self._d.unused_data
-                if rest[:2] != b"\x1f\x8b":
-                    return  # trailing garbage after the last member: ignored, as browsers do
-                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                data = rest
-            elif not data and len(out) == PIECE:
-                data = b""  # output may still be pending inside zlib: drain it
-                yield from self._drain()
-
-    def _drain(self) -> Iterator[bytes]:
-        while not self._d.eof:
-            out = self._d.decompress(b"", PIECE)
-            if not out:
+                self._between += self._d.unused_data + data
+                if len(self._between) < 2:
+                    return
+                if self._between[:2] != b"\x1f\x8b":
+                    self._done = True  # trailing garbage after the last member: ignored, as browsers do
+                    return
+                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the next member
+                data, self._between = self._between, b""
+            yield from _inflate(self._d, data, "gzip")
+            if not self._d.eof:
                 return
-            yield out
+            data = b""
 
 
 class _DeflateLayer:
@@ -83,22 +89,7 @@ class _DeflateLayer:
             wrapped = (b0 & 0x0F) == 8 and ((b0 << 8) | b1) % 31 == 0
             self._d = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
             data, self._head = self._head, b""
-        while data:
-            try:
-                out = self._d.decompress(data, PIECE)
-            except zlib.error as exc:
-                raise UndecodableBody(f"corrupt deflate data ({exc})") from None
-            if out:
-                yield out
-            data = self._d.unconsumed_tail
-            if not data and len(out) == PIECE:
-                while not self._d.eof:
-                    out = self._d.decompress(b"", PIECE)
-                    if not out:
-                        break
-                    yield out
-            if self._d.eof:
-                return
+        yield from _inflate(self._d, data, "deflate")
 
 
 class _BrotliLayer:
@@ -112,11 +103,12 @@ class _BrotliLayer:
             out = self._d.process(data, output_buffer_limit=PIECE)
             if out:
                 yield out
-            while not self._d.can_accept_more_data():
+            # can_accept_more_data() can say True while output is still pending
+            # (brotli 1.2), so drain until a call yields nothing.
+            while out and not self._d.is_finished():
                 out = self._d.process(b"", output_buffer_limit=PIECE)
-                if not out:
-                    break
-                yield out
+                if out:
+                    yield out
         except brotli.error as exc:
             raise UndecodableBody(f"corrupt brotli data ({exc})") from None
 

@@ -13,12 +13,14 @@ The check runs on the address actually connected, three times over:
 that resolves to both a public and a private address can only reach the
 public one), `guarded_socket_factory` checks the exact sockaddr right before
 `connect()` (this also covers IP-literal URLs, which aiohttp never sends to
-the resolver), and the client checks the socket's peer name after connect.
+the resolver), and the client checks the socket's peer name once connected,
+before the request is sent, on new and reused connections alike.
 Only http and https URLs are accepted.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -125,10 +127,16 @@ def is_address_allowed(ip: str, allow_networks: Iterable[Network] = ()) -> bool:
     embeds an IPv4 address is judged by both, and refused if either is.
     Anything that does not parse as an address is refused.
     """
+    return _is_allowed(ip, tuple(allow_networks))
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_allowed(ip: str, allow: tuple[Network, ...]) -> bool:
+    # Cached: the same few addresses are checked on every request, and
+    # ipaddress parsing is most of the guard's cost.
     addr = _parse_ip(ip)
     if addr is None:
         return False
-    allow = tuple(allow_networks)
     candidates: list[IPAddress] = [addr]
     if isinstance(addr, IPv6Address):
         inner = _embedded_ipv4(addr)
@@ -145,27 +153,59 @@ def is_address_allowed(ip: str, allow_networks: Iterable[Network] = ()) -> bool:
     return True
 
 
+def describe_address(ip: str) -> str:
+    """What kind of address `ip` is, in the words an error message needs."""
+    addr = _parse_ip(ip)
+    if addr is None:
+        return "not an IP address"
+    if isinstance(addr, IPv6Address):
+        inner = _embedded_ipv4(addr)
+        if inner is not None and (addr.ipv4_mapped is not None or _is_refused(inner)):
+            return f"an IPv6 form of {inner}, which is {describe_address(str(inner))}"
+    for label, test in (
+        ("loopback", addr.is_loopback),
+        ("unspecified", addr.is_unspecified),
+        ("link-local", addr.is_link_local),
+        ("multicast", addr.is_multicast),
+        ("carrier-grade NAT", addr in _CGNAT),
+        ("reserved", addr.is_reserved),
+        ("private", addr.is_private),
+    ):
+        if test:
+            return label
+    return "not public" if _is_refused(addr) else "public"
+
+
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+
+
 def check_address(host: str, ip: str, allow_networks: Iterable[Network]) -> None:
     """Raise BlockedAddressError naming the host and the address if `ip` is refused."""
     if not is_address_allowed(ip, allow_networks):
+        what = f"address {ip}" if host == ip else f"{host} is at {ip}, which"
         raise BlockedAddressError(
-            f"{host}: address {ip} is in a refused network "
-            "(private, loopback, link-local, reserved, ...); allow it with SYNDIC_ALLOW_NETWORKS"
+            f"{what} is {describe_address(ip)} and refused; allow it with SYNDIC_ALLOW_NETWORKS"
         )
 
 
 def check_url(url: URL, allow_networks: Iterable[Network]) -> None:
     """Refuse a URL before any connection: scheme, missing host, refused IP literal."""
     if url.scheme not in ALLOWED_SCHEMES:
-        raise FetchError(f"{url}: scheme {url.scheme!r} is not fetched (only http and https)")
+        raise _refused(f"{url}: scheme {url.scheme!r} is not fetched (only http and https)")
     host = url.raw_host
     if not host:
-        raise FetchError(f"{url}: URL has no host")
+        raise _refused(f"{url}: URL has no host")
     if _parse_ip(host) is not None:
         try:
             check_address(host, host, allow_networks)
         except BlockedAddressError as exc:
             raise BlockedAddressError(f"{url}: {exc}") from None
+
+
+def _refused(message: str) -> FetchError:
+    error = FetchError(message)
+    error.retryable = False  # asking again will not change the URL
+    return error
 
 
 class GuardedResolver(AbstractResolver):

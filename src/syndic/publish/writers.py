@@ -96,7 +96,9 @@ def _iso(value: datetime) -> str:
 def _xml_safe(text: str) -> str:
     """Drop characters XML 1.0 cannot carry (control characters)."""
     return "".join(
-        ch for ch in text if ch in "\t\n\r" or ("\x20" <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch > "\uffff"
+        ch
+        for ch in text
+        if ch in "\t\n\r" or ("\x20" <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch > "\uffff"
     )
 
 
@@ -165,9 +167,8 @@ def write_rss(doc: FeedDocument) -> bytes:
 
 def write_atom(doc: FeedDocument) -> bytes:
     """Atom 1.0; the lead image is a `rel="enclosure"` link, the original a `rel="related"` link."""
-    feed = etree.Element(
-        f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, "syndic": SYNDIC_NS, "media": NAMESPACES["media"]}
-    )
+    nsmap: Any = {None: ATOM_NS, "syndic": SYNDIC_NS, "media": NAMESPACES["media"]}
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=nsmap)
     a = f"{{{ATOM_NS}}}"
     _sub(feed, a + "id", doc.self_url or doc.link or f"urn:syndic:{doc.title}")
     _sub(feed, a + "title", doc.title)
@@ -179,6 +180,8 @@ def write_atom(doc: FeedDocument) -> bytes:
     if doc.self_url:
         _sub(feed, a + "link", rel="self", href=doc.self_url, type="application/atom+xml")
     _sub(feed, a + "generator", GENERATOR)
+    # Atom wants an author for every entry; the feed's stands in for entries without a byline.
+    _sub(_sub(feed, a + "author"), a + "name", doc.title)
     for item in doc.items:
         entry = _sub(feed, a + "entry")
         _sub(entry, a + "id", item.id)

@@ -23,9 +23,9 @@ from syndic.config import Settings
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import extract_pending, poll_feeds
 from syndic.run.serve import serve_async
-from syndic.store import open_store
 from syndic.store import articles as store_articles
 from syndic.store import feeds as store_feeds
+from syndic.store import open_store
 
 
 def demo_settings(settings: Settings, data_dir: Path) -> Settings:

@@ -54,14 +54,14 @@ def make_actions(settings: Settings, store: Store) -> WebActions:
 
         outlines = parse_opml(document)
         for outline in outlines:
-            store_feeds.add_feed(store, outline.url, title=outline.title, category=outline.category)
+            store_feeds.add_feed(store, outline.xml_url, title=outline.title, category=outline.category)
         return len(outlines)
 
     async def export_opml() -> bytes:
         from syndic.feeds import OpmlOutline, write_opml
 
         outlines = [
-            OpmlOutline(url=f.url, title=f.title, html_url=f.site_url, category=f.category)
+            OpmlOutline(xml_url=f.url, title=f.title, html_url=f.site_url, category=f.category)
             for f in store_feeds.list_feeds(store)
         ]
         return write_opml(outlines, title="syndic subscriptions")

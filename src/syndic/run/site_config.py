@@ -23,13 +23,14 @@ MAX_RULE_BYTES = 256 * 1024
 
 def install_rules_from_tarball(data: bytes, target: Path) -> int:
     """Write the archive's rule files into `target` (replacing it atomically); return how many."""
-    try:
-        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
-    except tarfile.TarError as exc:
-        raise SyndicError(f"site-config archive is not a tarball: {exc}") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-config-", dir=target.parent))
     count = 0
+    try:
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")  # noqa: SIM115 - closed by `with` below
+    except tarfile.TarError as exc:
+        staging.rmdir()
+        raise SyndicError(f"site-config archive is not a tarball: {exc}") from exc
     with archive:
         for member in archive:
             if not member.isfile() or member.size > MAX_RULE_BYTES:

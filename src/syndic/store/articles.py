@@ -230,7 +230,7 @@ def article_revisions_of(store: Store, article_id: int) -> Sequence[Row[Any]]:
         ).all()
 
 
-def story_articles(store: Store, story_id: int) -> Sequence[Row[Any]]:
+def story_articles(store: Store, story_id: int) -> list[Row[Any]]:
     """The story's articles, original first."""
     with store.engine.connect() as connection:
         original = connection.execute(
@@ -242,7 +242,7 @@ def story_articles(store: Store, story_id: int) -> Sequence[Row[Any]]:
             .where(articles.c.story_id == story_id)
             .order_by(articles.c.published)
         ).all()
-    return sorted(rows, key=lambda r: r.id != original)
+    return sorted(rows, key=lambda r: bool(r.id != original))  # type: ignore[arg-type]
 
 
 def story_count(store: Store) -> int:
@@ -257,7 +257,7 @@ def article_count(store: Store) -> int:
 
 def newest_articles(store: Store, *, limit: int = 20) -> Sequence[Row[Any]]:
     with store.engine.connect() as connection:
-        return connection.execute(
+        return connection.execute(  # type: ignore[return-value]
             select(articles.c.id, articles.c.title, articles.c.url, articles.c.published)
             .order_by(articles.c.id.desc())
             .limit(limit)

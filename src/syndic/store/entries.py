@@ -101,17 +101,25 @@ def upsert_entries(
     return new_ids
 
 
-def pending_entries(store: Store, *, limit: int = 500, max_attempts: int = 3) -> Sequence[Row[Any]]:
-    """Entries still waiting for their page to be extracted."""
+def pending_entries(
+    store: Store, *, limit: int = 500, max_attempts: int = 3, feed_id: int | None = None,
+    entry_id: int | None = None,
+) -> Sequence[Row[Any]]:
+    """Entries still waiting for their page to be extracted (of one feed, or one entry)."""
+    query = (
+        select(entries.c.id, entries.c.feed_id, entries.c.link, entries.c.title, entries.c.authors,
+               entries.c.published, entries.c.updated, entries.c.content, entries.c.summary,
+               entries.c.extract_attempts)
+        .where(entries.c.extract_state == "pending", entries.c.extract_attempts < max_attempts)
+        .order_by(entries.c.id)
+        .limit(limit)
+    )
+    if feed_id is not None:
+        query = query.where(entries.c.feed_id == feed_id)
+    if entry_id is not None:
+        query = query.where(entries.c.id == entry_id)
     with store.engine.connect() as connection:
-        return connection.execute(
-            select(entries.c.id, entries.c.feed_id, entries.c.link, entries.c.title, entries.c.authors,
-                   entries.c.published, entries.c.updated, entries.c.content, entries.c.summary,
-                   entries.c.extract_attempts)
-            .where(entries.c.extract_state == "pending", entries.c.extract_attempts < max_attempts)
-            .order_by(entries.c.id)
-            .limit(limit)
-        ).all()
+        return connection.execute(query).all()
 
 
 def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool) -> None:

@@ -2,7 +2,8 @@
 
 Reader sessions: the cookie holds a random secret; the `sessions` table
 holds only its SHA-256, the user and the session's CSRF token. The cookie
-is HttpOnly, SameSite=Lax, and Secure when `WebSettings.secure_cookies`.
+is HttpOnly, SameSite=Lax, and Secure when `WebSettings.secure_cookies` or
+the request came over HTTPS (behind a proxy: uvicorn --proxy-headers).
 Every state-changing request from a browser must carry the session's CSRF
 token (a hidden `csrf_token` form field, or the `X-CSRF-Token` header from
 our script); the login form, before any session exists, uses a
@@ -131,7 +132,7 @@ def set_cookie(response: Response, request: Request, name: str, value: str, max_
         max_age=max_age,
         httponly=True,
         samesite="lax",
-        secure=get_settings(request).secure_cookies,
+        secure=get_settings(request).secure_cookies or request.url.scheme == "https",
         path="/",
     )
 
@@ -150,9 +151,9 @@ def _wants_html(request: Request) -> bool:
 
 def current_viewer(request: Request) -> Viewer | None:
     """The session or token behind the request, or None. Cached on the request."""
-    cached = getattr(request.state, "viewer", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request.state, "viewer"):
+        cached: Viewer | None = request.state.viewer
+        return cached
     store = get_store(request)
     viewer = session_viewer(store, request.cookies.get(SESSION_COOKIE))
     if viewer is None:

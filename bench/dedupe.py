@@ -1,0 +1,366 @@
+"""Does syndic collapse every copy of a story, and only copies? Measured at 10^5 articles.
+
+Builds a syndication corpus from the Scrapinghub ground truth: every
+labelled article is re-wrapped the ways copies reach readers (the
+publisher's text; a syndicated copy with byline, teasers and tool stamps;
+excerpts "first paragraphs + Read more" and autoblog excerpts; paragraphs
+dropped; paragraphs re-ordered; retitled; an HTML copy with share widgets),
+then mixed with distinct articles: the other labelled articles, hard
+negatives that quote one paragraph of a labelled article or reuse its
+names, and synthetic articles stitched from short fragments of the whole
+corpus until the total reaches `--n`.
+
+Every document goes through the pipeline as syndic runs it: the clean
+stage (HTML or text), `signature`, then `NearDuplicateIndex.find_copies`
+and `add`; matches are joined into stories (union-find). Prints pairwise
+precision and recall over all pairs, recall per copy kind, throughput of
+each step in articles/s, and the index's memory per article (tracemalloc).
+
+    .venv/bin/python bench/dedupe.py [--n 100000] [--seed 7] [--no-clean]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+import numpy as np
+
+from syndic.clean import clean_html, clean_text, looks_like_html
+from syndic.dedupe import NearDuplicateIndex, Signature, signature
+
+GROUND_TRUTH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrapinghub" / "ground-truth.json"
+
+RESIDUE_HEAD = ["By {a} and {b},", "By {a}", "Advertisement", "Share this:", "Tweet", "Posted by {a}"]
+RESIDUE_TEASERS = [
+    "[{t}]",
+    "RELATED: {t}",
+    "Read more: {t}",
+    "SEE ALSO: {t}",
+    "Recommended: {t}",
+]
+RESIDUE_TAIL = [
+    "Read more",
+    "Read More »",
+    "Continue reading →",
+    "Let's block ads! (Why?)",
+    "Powered by WPeMatico",
+    "Like {s} on Facebook and stay updated on the news",
+    "Sign up for our daily newsletter",
+    "The post {t} appeared first on {s}.",
+    "Follow us on Twitter @{s}",
+    "Photo: Getty Images",
+    "Share on Facebook",
+    "This article was originally published on {s}.",
+    "We use cookies to improve your experience on our site.",
+]
+NAMES = ["Carol Morello", "David Filipov", "Ana Ruiz", "Kenji Sato", "Mara Olsen", "Tom Briggs"]
+SITES = ["DailyWire", "NewsHub", "The Ledger", "WorldPost", "Metro Today", "Courier"]
+
+
+@dataclass(frozen=True)
+class Doc:
+    body: str
+    story: int  # true story id; distinct articles get their own
+    kind: str
+
+
+def _paragraphs(text: str) -> list[str]:
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    if len(paras) >= 4:
+        return paras
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(paras))
+    groups = [" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2)]
+    return [g for g in groups if g.strip()] or paras
+
+
+def _fill(template: str, rng: random.Random, title: str) -> str:
+    return template.format(a=rng.choice(NAMES), b=rng.choice(NAMES), s=rng.choice(SITES), t=title)
+
+
+def _headline(rng: random.Random, words: list[str]) -> str:
+    start = rng.randrange(max(1, len(words) - 10))
+    return " ".join(words[start : start + rng.randint(5, 9)]).strip(".,;:").capitalize()
+
+
+def _excerpt(paras: list[str], rng: random.Random) -> list[str]:
+    out: list[str] = []
+    for p in paras:
+        out.append(p)
+        if len(" ".join(out).split()) >= rng.randint(60, 120):
+            break
+    return out
+
+
+def variants(story: int, body: str, rng: random.Random, corpus_words: list[str]) -> list[Doc]:
+    """The copies of one story, as the syndication chain produces them."""
+    paras = _paragraphs(body)
+    words = body.split()
+    title = _headline(rng, words)
+    other = _headline(rng, corpus_words)
+    docs = [Doc("\n\n".join(paras), story, "publisher")]
+
+    syndicated = [_fill(rng.choice(RESIDUE_HEAD), rng, title), *paras]
+    for _ in range(rng.randint(1, 3)):
+        syndicated.insert(rng.randint(2, max(2, len(syndicated) - 1)), _fill(rng.choice(RESIDUE_TEASERS), rng, other))
+    syndicated += [_fill(t, rng, title) for t in rng.sample(RESIDUE_TAIL, rng.randint(2, 4))]
+    docs.append(Doc("\n\n".join(syndicated), story, "syndicated+residue"))
+
+    if len(words) >= 150:
+        excerpt = _excerpt(paras, rng)
+        docs.append(Doc("\n\n".join([*excerpt, rng.choice(["Read more", "[…]", "Continue reading →"])]), story, "excerpt"))
+        autoblog = _excerpt(paras, rng)
+        docs.append(
+            Doc("\n\n".join([*autoblog, "Let's block ads! (Why?)", "Read More", "Powered by WPeMatico"]), story, "autoblog-excerpt")
+        )
+
+    if len(paras) >= 4:
+        keep = [paras[0]] + [p for p in paras[1:] if rng.random() > 0.25]
+        docs.append(Doc("\n\n".join(keep), story, "paragraphs-dropped"))
+        middle = paras[1:]
+        rng.shuffle(middle)
+        docs.append(Doc("\n\n".join([paras[0], *middle]), story, "reordered"))
+
+    docs.append(Doc("\n\n".join([_headline(rng, corpus_words), *paras]), story, "retitled"))
+
+    # The publisher updated the story: a paragraph rewritten, new paragraphs at the end.
+    if len(words) >= 150 and len(paras[0].split()) >= 30:
+        docs.append(Doc("\n\n".join([paras[0], "Read more"]), story, "first-paragraph-only"))
+
+    # A partner's copy desk: about one word in twelve replaced, every paragraph touched.
+    edited = [
+        " ".join(rng.choice(corpus_words) if rng.random() < 1 / 12 else w for w in p.split()) for p in paras
+    ]
+    docs.append(Doc("\n\n".join(edited), story, "copy-edited"))
+
+    # About a fifth of the words change, as in a typical update of a running story.
+    updated = list(paras)
+    if len(updated) >= 6:
+        updated[2] = _fragments(rng, corpus_words, len(updated[2].split()))
+    updated.append(_fragments(rng, corpus_words, max(12, len(words) // 6)))
+    docs.append(Doc("\n\n".join(updated), story, "updated"))
+
+    if len(paras) >= 4:
+        mixed = [p for p in paras[1:] if rng.random() > 0.2]
+        rng.shuffle(mixed)
+        docs.append(Doc("\n\n".join([paras[0], *mixed, "Read More", "Powered by WPeMatico"]), story, "dropped+reordered+residue"))
+
+    if len(words) >= 150:
+        lead = "".join(f"<p>{p}</p>" for p in _excerpt(paras, rng))
+        docs.append(Doc(f'<p>By <a href="/a"></a> and {rng.choice(NAMES)},</p>{lead}<p><a href="/x">Read more</a></p>', story, "html-excerpt"))
+
+    html = [f"<p><strong>By {rng.choice(NAMES)}</strong></p>"]
+    for i, p in enumerate(paras):
+        html.append(f"<p>{p}</p>")
+        if i == 1:
+            html.append(f'<p><a href="https://example.com/x">{other}</a></p>')
+    html.append('<div class="share"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>')
+    html.append(f'<p><a href="https://example.com/">Read more at {rng.choice(SITES)}</a></p>')
+    docs.append(Doc("\n".join(html), story, "html"))
+    return docs
+
+
+def hard_negatives(next_id: int, body: str, rng: random.Random, corpus_words: list[str]) -> list[Doc]:
+    """Distinct articles close to one story: one quoted paragraph, or the same names."""
+    paras = _paragraphs(body)
+    docs = []
+    # A quotation is a small part of its source; quoting most of a short article is copying it.
+    quotable = [p for p in paras[1:] if len(p.split()) <= 0.25 * len(body.split())]
+    quoted = rng.choice(quotable) if quotable else ""
+    filler = _fragments(rng, corpus_words, 400)
+    docs.append(Doc("\n\n".join([filler[: len(filler) // 2], quoted, filler[len(filler) // 2 :]]), next_id, "quotes-one-paragraph"))
+    # A follow-up story: quotes two short paragraphs of the original among its own.
+    pair = rng.sample(quotable, 2) if len(quotable) >= 2 else []
+    if pair and len(" ".join(pair).split()) <= 0.25 * len(body.split()):
+        own = [_fragments(rng, corpus_words, 60) for _ in range(8)]
+        for quote in pair:
+            own.insert(rng.randrange(len(own)), quote)
+        docs.append(Doc("\n\n".join(own), next_id + 2, "follow-up-quoting-two-paragraphs"))
+    # Another article of the same site: its own text, the site's 60-word standard footer.
+    footer = _SITE_FOOTERS[len(body) % len(_SITE_FOOTERS)]
+    docs.append(Doc("\n\n".join([_fragments(rng, corpus_words, 250), footer]), next_id + 3, "same-site-footer"))
+    names = sorted({w.strip(".,;:“”\"'") for w in body.split() if w[:1].isupper() and len(w) <= 24})
+    mixed = _fragments(rng, corpus_words, 350).split()
+    for name in names[:40]:
+        mixed.insert(rng.randrange(len(mixed)), name)
+    docs.append(Doc(" ".join(mixed), next_id + 1, "same-names"))
+    return docs
+
+
+_SITE_FOOTERS = [
+    "The Riverside Ledger is an independent nonprofit newsroom serving the valley since 1921 "
+    "and relies on readers like you to fund local reporting on schools courts city hall and the "
+    "environment so please consider a monthly gift today any amount helps keep our journalism free "
+    "for everyone who needs it in print and online",
+    "Metro Today welcomes letters to the editor of no more than 250 words which must include the "
+    "writer's full name address and daytime phone number for verification only letters may be edited "
+    "for length clarity and accuracy and become the property of Metro Today once submitted to us "
+    "through the website or by post",
+]
+
+
+def _fragments(rng: random.Random, corpus_words: list[str], length: int) -> str:
+    out: list[str] = []
+    while len(out) < length:
+        start = rng.randrange(len(corpus_words) - 12)
+        out.extend(corpus_words[start : start + rng.randint(6, 12)])
+    return " ".join(out)
+
+
+def synthetic(count: int, first_id: int, corpus_words: list[str], seed: int) -> list[Doc]:
+    """Distinct articles stitched from 6-12-word fragments of the whole corpus (vectorised)."""
+    rng = np.random.default_rng(seed)
+    vocab = np.array(corpus_words, dtype=object)
+    docs = []
+    lengths = rng.integers(25, 70, size=count)  # fragments per article
+    for i in range(count):
+        n = int(lengths[i])
+        starts = rng.integers(0, len(vocab) - 12, size=n)
+        sizes = rng.integers(6, 13, size=n)
+        pieces = [" ".join(vocab[s : s + z]) for s, z in zip(starts.tolist(), sizes.tolist(), strict=True)]
+        paras = ["\n\n".join([" ".join(pieces[j : j + 6])]) for j in range(0, n, 6)]
+        docs.append(Doc("\n\n".join(paras), first_id + i, "synthetic"))
+    return docs
+
+
+def _html_text(html: str) -> str:
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    return "\n\n".join(" ".join(el.text_content().split()) for el in root.iter("p", "div") if len(el) == 0 or el.tag == "p")
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _pairs(sizes: list[int]) -> int:
+    return sum(s * (s - 1) // 2 for s in sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="total articles in the corpus")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--no-clean", action="store_true", help="sign the raw texts (HTML as its text) without the clean stage"
+    )
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    truth = json.loads(GROUND_TRUTH.read_text())
+    bodies = [v["articleBody"] for _, v in sorted(truth.items()) if v["articleBody"].strip()]
+    # Fragments are cut from space-separated words; a Chinese or Japanese "word" is a whole
+    # sentence, and a fragment of them would copy half an article, so they are left out.
+    corpus_words = [w for b in bodies for w in b.split() if len(w) <= 24]
+
+    docs: list[Doc] = []
+    for story, body in enumerate(bodies):
+        docs.extend(variants(story, body, rng, corpus_words))
+    next_id = len(bodies)
+    for body in bodies:
+        docs.extend(hard_negatives(next_id, body, rng, corpus_words))
+        next_id += 4
+    negatives = sum(1 for d in docs if d.story >= len(bodies))
+    copies = len(docs) - negatives
+    docs.extend(synthetic(max(0, args.n - len(docs)), next_id, corpus_words, args.seed))
+    rng.shuffle(docs)
+    print(f"corpus: {len(docs)} articles; {len(bodies)} stories as {copies} texts (publisher + copies); "
+          f"{negatives} hard negatives; {len(docs) - copies - negatives} synthetic distinct articles")
+
+    t0 = time.perf_counter()
+    if args.no_clean:
+        texts = [(_html_text(d.body) if looks_like_html(d.body) else d.body) for d in docs]
+    else:
+        texts = [
+            (clean_html(d.body).text if looks_like_html(d.body) else clean_text(d.body).text) for d in docs
+        ]
+    t_clean = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sigs = [signature(t) for t in texts]
+    t_sig = time.perf_counter() - t0
+
+    index: NearDuplicateIndex[int] = NearDuplicateIndex()
+    uf = UnionFind(len(docs))
+    t0 = time.perf_counter()
+    candidates = 0
+    for i, sig in enumerate(sigs):
+        candidates += len(index.query(sig)) if i % 100 == 0 else 0
+        for j, _ in index.add_and_find(i, sig):
+            uf.union(i, j)
+    t_index = time.perf_counter() - t0
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    measured: NearDuplicateIndex[int] = NearDuplicateIndex()
+    for i, sig in enumerate(sigs):
+        measured.add(i, sig)
+    measured._merge()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+
+    true_sizes = list(Counter(d.story for d in docs).values())
+    predicted = Counter(uf.find(i) for i in range(len(docs)))
+    joint = Counter((uf.find(i), d.story) for i, d in enumerate(docs))
+    true_pairs, pred_pairs, tp = _pairs(true_sizes), _pairs(list(predicted.values())), _pairs(list(joint.values()))
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+
+    print()
+    print("| metric | value |")
+    print("|---|---|")
+    print(f"| pairwise precision | {precision:.4f} ({tp}/{pred_pairs}) |")
+    print(f"| pairwise recall | {recall:.4f} ({tp}/{true_pairs}) |")
+    print(f"| clean stage{' (skipped: raw text)' if args.no_clean else ''} | {len(docs) / t_clean:,.0f} articles/s |")
+    print(f"| signature | {len(docs) / t_sig:,.0f} articles/s |")
+    print(f"| index add_and_find (query, verify, add) | {len(docs) / t_index:,.0f} articles/s |")
+    print(f"| candidates per query (mean) | {candidates / max(1, len(range(0, len(docs), 100))):.2f} |")
+    print(f"| index memory | {(after - before) / len(docs):,.0f} bytes/article ({(after - before) / 2**20:.1f} MiB) |")
+
+    # Recall per copy kind: is each copy in the same predicted story as its publisher text?
+    publisher = {d.story: i for i, d in enumerate(docs) if d.kind == "publisher"}
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i, d in enumerate(docs):
+        if d.story in publisher and d.kind != "publisher":
+            found[d.kind][1] += 1
+            found[d.kind][0] += uf.find(i) == uf.find(publisher[d.story])
+    merged_wrongly: Counter[str] = Counter()
+    for i, d in enumerate(docs):
+        if d.story not in publisher and predicted[uf.find(i)] > 1:
+            merged_wrongly[d.kind] += 1
+    print()
+    print("| copy kind | joined to its publisher text |")
+    print("|---|---|")
+    for kind, (ok, total) in sorted(found.items()):
+        print(f"| {kind} | {ok}/{total} |")
+    print()
+    print("| distinct kind | wrongly joined to another article |")
+    print("|---|---|")
+    for kind in (
+        "quotes-one-paragraph", "follow-up-quoting-two-paragraphs", "same-names", "same-site-footer", "synthetic"
+    ):
+        total = sum(1 for d in docs if d.kind == kind)
+        print(f"| {kind} | {merged_wrongly[kind]}/{total} |")
+    _ = Signature  # the type the index holds
+
+
+if __name__ == "__main__":
+    main()

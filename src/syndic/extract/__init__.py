@@ -1,0 +1,163 @@
+"""Page → article: body, metadata, site rules, multi-page.
+
+The public surface of the extraction stage. `extract_article` never raises
+on bad input: an empty, binary, oversized or article-less page gives an
+`Article` with `error` set (the reason) and empty content. Its HTML is
+sanitized (`clean.sanitize`), its text has paragraphs separated by one blank
+line, and `to_markdown` turns the HTML into Markdown. `extra` may carry
+`next_page_url` (a later page of the same article, for `merge_pages`) and
+`single_page_url` (a site rule's link to the whole article on one page:
+fetch it and extract again instead).
+
+Modules: `decode` (bytes → text), `guard` (size and depth limits),
+`metadata`, `jsonld` and `language` (fields), `patterns` (the heuristics as data),
+`body` (the generic extractor), `siteconfig` (FiveFilters rules),
+`multipage` (next page, joining), `markdown`, `evaluate` (the benchmark
+metric).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser
+
+from syndic.clean.sanitize import sanitize_html
+from syndic.extract.body import Body, extract_body, paragraphs_of, prune
+from syndic.extract.decode import decode_page, looks_binary
+from syndic.extract.guard import refusal
+from syndic.extract.language import guess_language
+from syndic.extract.markdown import to_markdown
+from syndic.extract.metadata import Metadata, clean_authors, extract_metadata, parse_date
+from syndic.extract.multipage import find_next_page, merge_pages
+from syndic.extract.siteconfig import SiteRules, apply_site_rules, load_site_rules
+from syndic.types import Article
+
+__all__ = [
+    "SiteRules",
+    "decode_page",
+    "extract_article",
+    "load_site_rules",
+    "merge_pages",
+    "to_markdown",
+]
+
+log = logging.getLogger(__name__)
+
+_MARKUP_TYPES = ("html", "xml", "text/plain")
+_BLANK_RUN_RE = re.compile(r"\s*\n\s*")  # template indentation, not content
+
+
+def _error(url: str, reason: str, meta: Metadata | None = None,
+           extra: dict[str, str] | None = None) -> Article:
+    if meta is None:
+        return Article(url=url, error=reason)
+    return _article(url, meta, html="", text="", error=reason, extra=extra)
+
+
+def _article(url: str, meta: Metadata, *, html: str, text: str, error: str | None = None,
+             extra: dict[str, str] | None = None) -> Article:
+    return Article(
+        url=url,
+        title=meta.title,
+        html=html,
+        text=text,
+        authors=tuple(meta.authors),
+        published=meta.published,
+        modified=meta.modified,
+        image=meta.image,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        site_name=meta.site_name,
+        description=meta.description,
+        error=error,
+        extra=extra or {},
+    )
+
+
+def _ruled_body(
+    page: str, url: str, rules: SiteRules, meta: Metadata, extra: dict[str, str]
+) -> tuple[Body | None, str | None]:
+    """Apply site rules; returns the body they found and their next-page URL."""
+    ruled = apply_site_rules(page, url, rules)
+    if ruled.single_page_url and ruled.single_page_url != url:
+        extra["single_page_url"] = ruled.single_page_url
+    if ruled.title:
+        meta.title = ruled.title
+    if ruled.authors:
+        meta.authors = clean_authors(ruled.authors) or meta.authors
+    date: datetime | None = parse_date(ruled.date)
+    if date is not None:
+        meta.published = date
+    if ruled.body_html is None:
+        return None, ruled.next_page_url
+    fragment = LexborHTMLParser(f"<html><body>{ruled.body_html}</body></html>")
+    root = fragment.body
+    if root is None:
+        return None, ruled.next_page_url
+    nodes = list(root.iter())
+    if rules.prune:
+        for node in nodes:
+            prune(node)
+    return Body(nodes, paragraphs_of(nodes)), ruled.next_page_url
+
+
+def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteRules | None) -> Article:
+    if content_type and not any(kind in content_type.lower() for kind in _MARKUP_TYPES):
+        return _error(url, f"not an HTML page (content type {content_type.split(';')[0].strip()})")
+    if isinstance(page, bytes):
+        if not page.strip():
+            return _error(url, "empty page")
+        if looks_binary(page):
+            return _error(url, "not an HTML page (binary data)")
+        text = decode_page(page, content_type)
+    else:
+        text = page
+    if not text.strip():
+        return _error(url, "empty page")
+    reason = refusal(text)
+    if reason:
+        return _error(url, reason)
+    tree = LexborHTMLParser(text)
+    meta = extract_metadata(tree, url)
+    next_page = find_next_page(tree, url, has_pager=any(word in text for word in ("pagination", "pager", "page-links")))
+    body: Body | None = None
+    extra: dict[str, str] = {}
+    if rules is not None:
+        body, ruled_next = _ruled_body(text, url, rules, meta, extra)
+        next_page = ruled_next or next_page
+        if body is None and not rules.autodetect_on_failure:
+            return _error(url, f"site rule for {rules.host} found no body", meta, extra)
+    if body is None:
+        found = extract_body(tree)
+        if isinstance(found, str):
+            return _error(url, f"no article found: {found}", meta, extra)
+        body = found
+    if not body.paragraphs:
+        return _error(url, "no article found: the site rule's body holds no text", meta, extra)
+    guessed = guess_language(body.text)
+    if guessed:  # the text's own words beat a template's declaration
+        meta.language = guessed
+    if next_page:
+        extra["next_page_url"] = next_page
+    html = sanitize_html(body.html, base_url=url)
+    if "<pre" not in html:  # elsewhere line breaks and indentation are the template's
+        html = _BLANK_RUN_RE.sub("\n", html).strip()
+    return _article(url, meta, html=html, text=body.text, extra=extra)
+
+
+def extract_article(
+    page: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    rules: SiteRules | None = None,
+) -> Article:
+    """The article in `page` (fetched from `url`); never raises on bad input."""
+    try:
+        return _extract(page, url, content_type, rules)
+    except Exception as error:  # a parser bug on one hostile page must not stop a feed
+        log.exception("extraction of %s failed", url)
+        return _error(url, f"extraction failed: {type(error).__name__}: {error}")

@@ -1,0 +1,46 @@
+"""Limits that keep one hostile page from stalling a worker.
+
+The HTML parser's time grows with the square of nesting depth (200,000
+nested `<div>`s take over a minute), so a page is measured before it is
+parsed: too large, or nested too deep, and extraction refuses it with a
+reason instead of trying. The depth scan is only run on pages with many
+tags, so ordinary pages pay one `str.count`.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_PAGE_CHARS = 8_000_000
+MAX_DEPTH = 2_000
+_SCAN_ABOVE_TAGS = 8_000  # fewer tags than this cannot nest dangerously deep
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr", "param", "keygen"}
+)
+
+
+def nesting_depth_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether the tags of `text` nest deeper than `limit` (stops early)."""
+    if text.count("<") < max(limit, _SCAN_ABOVE_TAGS):
+        return False
+    depth = 0
+    for match in _TAG_RE.finditer(text):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID_TAGS:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
+def refusal(text: str) -> str | None:
+    """Why `text` must not be parsed, or None when it is safe to."""
+    if len(text) > MAX_PAGE_CHARS:
+        return f"page too large ({len(text):,} characters, limit {MAX_PAGE_CHARS:,})"
+    if nesting_depth_exceeds(text):
+        return f"page nests elements deeper than {MAX_DEPTH} levels"
+    return None

@@ -1,0 +1,86 @@
+"""robots.txt for article pages: fetched once per host, cached, obeyed.
+
+Feeds are published to be polled, so only article-page fetches ask
+(`Fetcher.fetch(..., check_robots=True)`). The file is fetched through the
+same guarded, polite client as everything else and parsed with the standard
+library's `urllib.robotparser` from the fetched bytes (its own `read()`
+would open a second, unguarded connection). Policy, as the big crawlers do:
+a 4xx means "no rules" (allow all); a 5xx or an unreachable host also
+allows, but is remembered only briefly so the rules are read again soon.
+Concurrent asks for one host share a single fetch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.robotparser import RobotFileParser
+
+from yarl import URL
+
+from syndic.errors import FetchError, HTTPStatusError
+
+ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB
+FAILURE_TTL = 300.0
+_SWEEP_AT = 8192
+
+FetchRobots = Callable[[str], Awaitable[bytes]]
+"""Fetch a robots.txt URL and return its body; raise FetchError/HTTPStatusError on failure."""
+
+
+@dataclass
+class _Entry:
+    rules: RobotFileParser | None  # None: allow everything
+    expires: float
+
+
+def robots_url(url: URL) -> str:
+    return str(url.origin().with_path("/robots.txt"))
+
+
+def parse_robots(body: bytes) -> RobotFileParser:
+    parser = RobotFileParser()
+    parser.parse(body.decode("utf-8", errors="replace").splitlines())
+    return parser
+
+
+class RobotsCache:
+    def __init__(self, fetch: FetchRobots, agent: str, ttl: float = 24 * 3600) -> None:
+        self._fetch = fetch
+        self._agent = agent
+        self._ttl = ttl
+        self._entries: dict[str, _Entry] = {}
+        self._loading: dict[str, asyncio.Task[_Entry]] = {}
+
+    async def allowed(self, url: URL) -> bool:
+        key = robots_url(url)
+        loop = asyncio.get_running_loop()
+        entry = self._entries.get(key)
+        if entry is None or entry.expires <= loop.time():
+            task = self._loading.get(key)
+            if task is None:
+                task = self._loading[key] = asyncio.ensure_future(self._load(key))
+                task.add_done_callback(lambda _t: self._loading.pop(key, None))
+            # shield: one caller giving up must not cancel the fetch the others wait for
+            entry = await asyncio.shield(task)
+        if entry.rules is None:
+            return True
+        return entry.rules.can_fetch(self._agent, str(url))
+
+    async def _load(self, key: str) -> _Entry:
+        now = asyncio.get_running_loop().time()
+        try:
+            body = await self._fetch(key)
+            entry = _Entry(parse_robots(body), now + self._ttl)
+        except HTTPStatusError as exc:
+            if 400 <= exc.status < 500:
+                entry = _Entry(None, now + self._ttl)
+            else:
+                entry = _Entry(None, now + min(self._ttl, FAILURE_TTL))
+        except FetchError:
+            entry = _Entry(None, now + min(self._ttl, FAILURE_TTL))
+        if len(self._entries) >= _SWEEP_AT:
+            self._entries = {k: e for k, e in self._entries.items() if e.expires > now}
+        self._entries[key] = entry
+        return entry

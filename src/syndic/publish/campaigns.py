@@ -1,0 +1,263 @@
+"""Campaigns: a named set of feeds, rules for what to take, and where to post it.
+
+`parse_config` turns the JSON a user wrote into a `CampaignConfig` and
+refuses anything it does not understand, naming it: an unknown option, an
+unknown template placeholder, an invalid regex, a post status WordPress does
+not have, a destination without its credentials. `save_campaign` validates
+before it writes, so a stored campaign is always runnable.
+
+The config (stored as JSON in `campaigns.config`):
+
+    {
+      "template": "{image}{content}",           # placeholders: see template.PLACEHOLDERS
+      "filters": {"require": [...], "exclude": [...], "min_words": 0, "languages": ["en"]},
+      "categories": {"fixed": ["News"], "from_feed": false, "map": {"Politik": "Politics"}},
+      "tags": {"fixed": [], "from_feed": true, "map": {}},
+      "featured_image": true,
+      "status": "draft",                        # draft | publish | pending
+      "author": null,                           # the destination's user id
+      "max_posts_per_run": 10,
+      "schedule": {"every_minutes": 60},
+      "destination": {"type": "wordpress", "url": "https://blog.example", "username": "...",
+                      "app_password": "..."}
+                  or {"type": "webhook", "url": "https://hooks.example/in", "secret": "..."}
+                  or {"type": "none"}            # a campaign that is only a merged feed
+    }
+
+What no option turns off (they are not options): one post per story, the
+attribution line linking the original, and sanitizing before sending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from syndic.errors import ConfigError
+from syndic.store import schema
+from syndic.store.database import Store
+
+from .filters import Filters, parse_filters
+from .template import DEFAULT_TEMPLATE, check_template
+
+STATUSES = ("draft", "publish", "pending")
+KNOWN_OPTIONS = {
+    "template",
+    "filters",
+    "categories",
+    "tags",
+    "featured_image",
+    "status",
+    "author",
+    "max_posts_per_run",
+    "schedule",
+    "destination",
+}
+
+
+@dataclass(frozen=True)
+class TermMapping:
+    """Categories or tags for a post: fixed names, and/or the entry's own mapped through `map`."""
+
+    fixed: tuple[str | int, ...] = ()
+    from_feed: bool = False
+    map: Mapping[str, str] = field(default_factory=dict)
+
+    def terms(self, feed_categories: Sequence[str]) -> list[str | int]:
+        out: list[str | int] = list(self.fixed)
+        if self.from_feed:
+            for category in feed_categories:
+                mapped = self.map.get(category, category)
+                if mapped and mapped not in out:
+                    out.append(mapped)
+        return out
+
+
+@dataclass(frozen=True)
+class Destination:
+    type: str  # wordpress | webhook | none
+    url: str = ""
+    username: str = ""
+    app_password: str = ""
+    secret: str = ""
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    template: str = DEFAULT_TEMPLATE
+    filters: Filters = field(default_factory=Filters)
+    categories: TermMapping = field(default_factory=TermMapping)
+    tags: TermMapping = field(default_factory=TermMapping)
+    featured_image: bool = True
+    status: str = "draft"
+    author: int | None = None
+    max_posts_per_run: int = 10
+    every_minutes: int = 60
+    destination: Destination = field(default_factory=lambda: Destination("none"))
+
+
+def _terms(raw: Any, name: str) -> TermMapping:
+    if raw is None:
+        return TermMapping()
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{name} is an object with fixed, from_feed and map")
+    unknown = set(raw) - {"fixed", "from_feed", "map"}
+    if unknown:
+        raise ConfigError(f"{name}: unknown option(s) {', '.join(sorted(unknown))}")
+    fixed = raw.get("fixed") or []
+    if not isinstance(fixed, list) or not all(
+        (isinstance(x, str) and x.strip()) or (isinstance(x, int) and not isinstance(x, bool) and x > 0)
+        for x in fixed
+    ):
+        raise ConfigError(f"{name}.fixed is a list of names or ids")
+    mapping = raw.get("map") or {}
+    if not isinstance(mapping, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    ):
+        raise ConfigError(f"{name}.map maps feed category names to destination names")
+    return TermMapping(fixed=tuple(fixed), from_feed=bool(raw.get("from_feed", False)), map=dict(mapping))
+
+
+def _destination(raw: Any) -> Destination:
+    if raw is None:
+        return Destination("none")
+    if not isinstance(raw, Mapping):
+        raise ConfigError("destination is an object with a type")
+    kind = raw.get("type")
+    allowed = {
+        "wordpress": {"type", "url", "username", "app_password", "timeout"},
+        "webhook": {"type", "url", "secret", "timeout"},
+        "none": {"type"},
+    }
+    if kind not in allowed:
+        raise ConfigError(f"destination.type must be wordpress, webhook or none, not {kind!r}")
+    unknown = set(raw) - allowed[kind]
+    if unknown:
+        raise ConfigError(f"destination ({kind}): unknown option(s) {', '.join(sorted(unknown))}")
+    if kind == "none":
+        return Destination("none")
+    url = raw.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"destination ({kind}) needs an http(s) url")
+    timeout = raw.get("timeout", 30.0)
+    if not isinstance(timeout, int | float) or not 0 < timeout <= 300:
+        raise ConfigError("destination.timeout is seconds, between 0 and 300")
+    if kind == "wordpress":
+        for key in ("username", "app_password"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise ConfigError(f"destination (wordpress) needs {key} (an application password)")
+        return Destination(
+            "wordpress",
+            url=url.rstrip("/"),
+            username=raw["username"],
+            app_password=raw["app_password"],
+            timeout=float(timeout),
+        )
+    secret = raw.get("secret")
+    if not isinstance(secret, str) or len(secret) < 16:
+        raise ConfigError(
+            "destination (webhook) needs a secret of at least 16 characters for the HMAC signature"
+        )
+    return Destination("webhook", url=url, secret=secret, timeout=float(timeout))
+
+
+def _positive_int(raw: Mapping[str, Any], key: str, default: int, upper: int) -> int:
+    value = raw.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= upper:
+        raise ConfigError(f"{key} is a whole number from 1 to {upper}")
+    return value
+
+
+def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
+    """A validated campaign config; ConfigError names the first problem."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError("a campaign config is a JSON object")
+    unknown = set(raw) - KNOWN_OPTIONS
+    if unknown:
+        raise ConfigError(f"campaign: unknown option(s) {', '.join(sorted(unknown))}")
+    template = raw.get("template", DEFAULT_TEMPLATE)
+    if not isinstance(template, str):
+        raise ConfigError("template is a string")
+    check_template(template)
+    status = raw.get("status", "draft")
+    if status not in STATUSES:
+        raise ConfigError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    author = raw.get("author")
+    if author is not None and (not isinstance(author, int) or isinstance(author, bool) or author < 1):
+        raise ConfigError("author is the destination's user id (a whole number)")
+    schedule = raw.get("schedule") or {}
+    if not isinstance(schedule, Mapping) or set(schedule) - {"every_minutes"}:
+        raise ConfigError('schedule is {"every_minutes": N}')
+    return CampaignConfig(
+        template=template,
+        filters=parse_filters(raw.get("filters")),
+        categories=_terms(raw.get("categories"), "categories"),
+        tags=_terms(raw.get("tags"), "tags"),
+        featured_image=bool(raw.get("featured_image", True)),
+        status=status,
+        author=author,
+        max_posts_per_run=_positive_int(raw, "max_posts_per_run", 10, 1000),
+        every_minutes=_positive_int(schedule, "every_minutes", 60, 60 * 24 * 30),
+        destination=_destination(raw.get("destination")),
+    )
+
+
+def save_campaign(
+    store: Store,
+    name: str,
+    config: Mapping[str, Any],
+    feed_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Create or replace the campaign called `name`; returns its id. Refuses an invalid config."""
+    if not name or not name.strip():
+        raise ConfigError("a campaign needs a name")
+    parse_config(config)
+    now = now or datetime.now(UTC)
+    c, cf = schema.campaigns, schema.campaign_feeds
+    with store.engine.begin() as conn:
+        known = set(
+            conn.execute(select(schema.feeds.c.id).where(schema.feeds.c.id.in_(list(feed_ids)))).scalars()
+        )
+        missing = sorted(set(feed_ids) - known)
+        if missing:
+            raise ConfigError(f"campaign {name!r}: no feed with id {', '.join(map(str, missing))}")
+        existing = conn.execute(select(c.c.id).where(c.c.name == name)).scalar()
+        if existing is None:
+            inserted = conn.execute(
+                insert(c).values(name=name, config=dict(config), created_at=now, next_run_at=now)
+            ).inserted_primary_key
+            campaign_id = int(inserted[0]) if inserted else 0
+        else:
+            campaign_id = int(existing)
+            conn.execute(update(c).where(c.c.id == campaign_id).values(config=dict(config)))
+            conn.execute(delete(cf).where(cf.c.campaign_id == campaign_id))
+            # new settings (a fixed password, a valid category) give refused posts another try
+            conn.execute(
+                update(schema.posts)
+                .where(
+                    schema.posts.c.campaign_id == campaign_id,
+                    schema.posts.c.state.in_(("failed", "rejected")),
+                )
+                .values(state="pending", attempts=0, next_attempt_at=None, updated_at=now)
+            )
+        for feed_id in sorted(set(feed_ids)):
+            conn.execute(insert(cf).values(campaign_id=campaign_id, feed_id=feed_id))
+    return campaign_id
+
+
+def load_campaign(store: Store, campaign_id: int) -> tuple[str, CampaignConfig, list[int]]:
+    """The campaign's name, parsed config and feed ids."""
+    c, cf = schema.campaigns, schema.campaign_feeds
+    with store.engine.connect() as conn:
+        row = conn.execute(select(c.c.name, c.c.config).where(c.c.id == campaign_id)).first()
+        if row is None:
+            raise ConfigError(f"no campaign with id {campaign_id}")
+        feed_ids = list(conn.execute(select(cf.c.feed_id).where(cf.c.campaign_id == campaign_id)).scalars())
+    return str(row.name), parse_config(row.config), feed_ids

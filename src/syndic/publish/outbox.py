@@ -1,0 +1,378 @@
+"""The outbox: every post is a row first and a request second.
+
+A campaign run writes what it wants posted into `posts` (one row per
+campaign and story — the unique key is the rule "one post per story"), and
+delivery works through the rows. That is what makes the promises hold:
+
+- nothing is lost: a destination that is down, times out or answers 5xx
+  leaves the row `pending` with `next_attempt_at` pushed out by exponential
+  backoff (Retry-After honoured); after `MAX_ATTEMPTS` it is `failed`, still
+  there for `retry_post`.
+- nothing is posted twice: before sending, a row is claimed by a
+  conditional UPDATE to `sending` with a lease (`next_attempt_at` = now +
+  `SENDING_LEASE`). A process killed between sending and recording leaves the
+  row `sending`; once the lease expires another delivery reclaims it, and the
+  destination first looks for what the dead process may have created (the
+  WordPress sender finds the post by its slug `syndic-<idempotency key>`; a
+  webhook receiver gets the same `Idempotency-Key` header again).
+- an update to a story updates the post: the payload's hash changes, the row
+  goes back to `pending` with its `remote_id`, and the sender updates the
+  remote post instead of creating one.
+- a destination that refuses a post (401, 403, 413, an invalid category)
+  marks that row `rejected` with the reason; the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from syndic.errors import ConfigError, PublishError
+from syndic.store import schema
+from syndic.store.database import Store
+
+SENDING_LEASE = timedelta(minutes=5)
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=6)
+MAX_ATTEMPTS = 12
+REMOTE_KEY = "_remote"  # sender-owned state kept in the payload, outside the hash
+
+
+@dataclass(frozen=True)
+class OutgoingPost:
+    """What a sender gets: the payload, and what syndic knows of the remote side."""
+
+    post_id: int
+    campaign_id: int
+    story_id: int
+    idempotency_key: str
+    payload: Mapping[str, Any]
+    remote_id: str | None
+    remote_state: Mapping[str, Any]
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a sender reports back after the destination accepted the post."""
+
+    remote_id: str
+    remote_url: str | None = None
+    remote_state: Mapping[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+class Sender(Protocol):
+    def send(self, post: OutgoingPost) -> Delivery: ...
+
+
+@dataclass(frozen=True)
+class DeliveryEvent:
+    post_id: int
+    story_id: int
+    event: str  # created | updated | retry | failed | rejected
+    detail: str = ""
+
+
+SenderFactory = Callable[[int, Mapping[str, Any]], Sender]
+
+
+def _now(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(UTC)
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def payload_hash(payload: Mapping[str, Any]) -> str:
+    content = {k: v for k, v in payload.items() if k != REMOTE_KEY}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """How long to wait after the `attempts`-th failed try (exponential, capped)."""
+    delay = BACKOFF_BASE * (2 ** max(0, attempts - 1))
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return delay if delay < BACKOFF_MAX else BACKOFF_MAX
+
+
+def log_event(
+    conn: Connection, post_id: int, campaign_id: int, event: str, detail: str, now: datetime
+) -> None:
+    conn.execute(
+        insert(schema.post_log).values(
+            post_id=post_id, campaign_id=campaign_id, at=now, event=event, detail=detail[:2000]
+        )
+    )
+
+
+def enqueue(
+    store: Store,
+    campaign_id: int,
+    story_id: int,
+    article_id: int,
+    payload: Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Put the post for (campaign, story) in the outbox: 'created', 'changed' or 'unchanged'.
+
+    A changed payload sends a `sent`, `failed` or `rejected` post again (as an
+    update when it has a remote id); a post being sent keeps its state and the
+    delivery notices the new hash when it records the result.
+    """
+    now = _now(now)
+    p = schema.posts
+    digest = payload_hash(payload)
+    for _ in range(2):
+        with store.engine.begin() as conn:
+            row = conn.execute(
+                select(p.c.id, p.c.state, p.c.payload_hash, p.c.payload).where(
+                    p.c.campaign_id == campaign_id, p.c.story_id == story_id
+                )
+            ).first()
+            if row is None:
+                try:
+                    with conn.begin_nested():
+                        inserted = conn.execute(
+                            insert(p).values(
+                                campaign_id=campaign_id,
+                                story_id=story_id,
+                                article_id=article_id,
+                                state="pending",
+                                payload=dict(payload),
+                                payload_hash=digest,
+                                idempotency_key=uuid.uuid4().hex,
+                                attempts=0,
+                                created_at=now,
+                                updated_at=now,
+                            )
+                        ).inserted_primary_key
+                except IntegrityError:
+                    continue  # another run inserted it first: go round and treat it as existing
+                log_event(conn, int(inserted[0]) if inserted else 0, campaign_id, "enqueued", "", now)
+                return "created"
+            if row.payload_hash == digest:
+                return "unchanged"
+            remote = (row.payload or {}).get(REMOTE_KEY)
+            new_payload = dict(payload) | ({REMOTE_KEY: remote} if remote else {})
+            values: dict[str, Any] = {
+                "payload": new_payload,
+                "payload_hash": digest,
+                "article_id": article_id,
+                "updated_at": now,
+            }
+            if row.state in ("sent", "failed", "rejected"):
+                values |= {"state": "pending", "attempts": 0, "next_attempt_at": None, "last_error": None}
+            conn.execute(update(p).where(p.c.id == row.id).values(**values))
+            log_event(conn, row.id, campaign_id, "changed", f"was {row.state}", now)
+            return "changed"
+    raise PublishError(f"could not enqueue story {story_id} for campaign {campaign_id}")
+
+
+def claim(store: Store, post_id: int, now: datetime) -> bool:
+    """Mark the post `sending` if it is due (or its sender's lease ran out); True when we got it."""
+    p = schema.posts
+    due = or_(p.c.next_attempt_at.is_(None), p.c.next_attempt_at <= now)
+    with store.engine.begin() as conn:
+        result = conn.execute(
+            update(p)
+            .where(p.c.id == post_id, p.c.state.in_(("pending", "sending")), due)
+            .values(
+                state="sending",
+                attempts=p.c.attempts + 1,
+                next_attempt_at=now + SENDING_LEASE,
+                updated_at=now,
+            )
+        )
+        return result.rowcount == 1
+
+
+def due_posts(store: Store, now: datetime, *, campaign_id: int | None = None, limit: int = 100) -> list[int]:
+    p = schema.posts
+    condition = and_(
+        p.c.state.in_(("pending", "sending")),
+        or_(p.c.next_attempt_at.is_(None), p.c.next_attempt_at <= now),
+    )
+    if campaign_id is not None:
+        condition = and_(condition, p.c.campaign_id == campaign_id)
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(p.c.id).where(condition).order_by(p.c.id).limit(limit)).scalars())
+
+
+def _record_success(
+    store: Store, post: OutgoingPost, sent_hash: str, delivery: Delivery, now: datetime
+) -> str:
+    p = schema.posts
+    event = "updated" if post.remote_id else "created"
+    remote_state = dict(delivery.remote_state)
+    with store.engine.begin() as conn:
+        current = conn.execute(select(p.c.payload).where(p.c.id == post.post_id)).scalar() or {}
+        payload = dict(current) | ({REMOTE_KEY: remote_state} if remote_state else {})
+        done = conn.execute(
+            update(p)
+            .where(p.c.id == post.post_id, p.c.payload_hash == sent_hash)
+            .values(
+                state="sent",
+                remote_id=delivery.remote_id,
+                remote_url=delivery.remote_url,
+                last_error=None,
+                next_attempt_at=None,
+                payload=payload,
+                updated_at=now,
+            )
+        ).rowcount
+        if not done:  # the story changed while we were sending: send the new version as an update
+            conn.execute(
+                update(p)
+                .where(p.c.id == post.post_id)
+                .values(
+                    state="pending",
+                    remote_id=delivery.remote_id,
+                    remote_url=delivery.remote_url,
+                    payload=payload,
+                    next_attempt_at=None,
+                    updated_at=now,
+                )
+            )
+        detail = f"remote id {delivery.remote_id}" + "".join(f"; {note}" for note in delivery.notes)
+        log_event(conn, post.post_id, post.campaign_id, event, detail, now)
+    return event
+
+
+def _record_failure(store: Store, post: OutgoingPost, error: Exception, now: datetime) -> DeliveryEvent:
+    p = schema.posts
+    retryable = getattr(error, "retryable", True)
+    reason = str(error) or type(error).__name__
+    if not retryable:
+        state, event, next_at = "rejected", "rejected", None
+    elif post.attempt >= MAX_ATTEMPTS:
+        state, event, next_at = "failed", "failed", None
+    else:
+        state, event = "pending", "retry"
+        next_at = now + backoff(post.attempt, getattr(error, "retry_after", None))
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(p)
+            .where(p.c.id == post.post_id)
+            .values(state=state, last_error=reason[:2000], next_attempt_at=next_at, updated_at=now)
+        )
+        log_event(conn, post.post_id, post.campaign_id, event, reason, now)
+    return DeliveryEvent(post.post_id, post.story_id, event, reason)
+
+
+def _load(store: Store, post_id: int) -> tuple[OutgoingPost, str, Mapping[str, Any]]:
+    p, c = schema.posts, schema.campaigns
+    with store.engine.connect() as conn:
+        row = (
+            conn.execute(
+                select(p, c.c.config)
+                .select_from(p.join(c, c.c.id == p.c.campaign_id))
+                .where(p.c.id == post_id)
+            )
+            .mappings()
+            .one()
+        )
+    payload = dict(row["payload"] or {})
+    remote = payload.pop(REMOTE_KEY, None) or {}
+    post = OutgoingPost(
+        post_id=row["id"],
+        campaign_id=row["campaign_id"],
+        story_id=row["story_id"],
+        idempotency_key=row["idempotency_key"],
+        payload=payload,
+        remote_id=row["remote_id"],
+        remote_state=remote,
+        attempt=row["attempts"],
+    )
+    return post, row["payload_hash"], row["config"]
+
+
+def default_sender_factory(campaign_id: int, config: Mapping[str, Any]) -> Sender:
+    from .campaigns import parse_config
+    from .webhook import WebhookSender
+    from .wordpress import WordPressSender
+
+    destination = parse_config(config).destination
+    if destination.type == "wordpress":
+        return WordPressSender(destination)
+    if destination.type == "webhook":
+        return WebhookSender(destination)
+    raise ConfigError(f"campaign {campaign_id} has no destination to deliver to")
+
+
+def deliver_pending(
+    store: Store,
+    now: datetime | None = None,
+    *,
+    campaign_id: int | None = None,
+    sender_factory: SenderFactory = default_sender_factory,
+    limit: int = 100,
+) -> list[DeliveryEvent]:
+    """Send every due post (or those of one campaign); returns what happened to each."""
+    now = _now(now)
+    events: list[DeliveryEvent] = []
+    senders: dict[int, Sender] = {}
+    for post_id in due_posts(store, now, campaign_id=campaign_id, limit=limit):
+        if not claim(store, post_id, now):
+            continue  # another worker has it
+        post, sent_hash, config = _load(store, post_id)
+        try:
+            sender = senders.get(post.campaign_id)
+            if sender is None:
+                sender = senders[post.campaign_id] = sender_factory(post.campaign_id, config)
+            delivery = sender.send(post)
+        except (PublishError, ConfigError) as exc:
+            if isinstance(exc, ConfigError):
+                exc = PublishError(str(exc), retryable=False)
+            events.append(_record_failure(store, post, exc, now))
+            continue
+        except Exception as exc:  # a sender bug or an unexpected transport error: retry later, keep going
+            events.append(_record_failure(store, post, PublishError(f"{type(exc).__name__}: {exc}"), now))
+            continue
+        event = _record_success(store, post, sent_hash, delivery, now)
+        events.append(DeliveryEvent(post.post_id, post.story_id, event, f"remote id {delivery.remote_id}"))
+    for sender in senders.values():
+        close = getattr(sender, "close", None)
+        if callable(close):
+            close()
+    return events
+
+
+def retry_post(store: Store, post_id: int, *, now: datetime | None = None) -> None:
+    """Send a failed or rejected post again at the next delivery."""
+    p = schema.posts
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(p)
+            .where(p.c.id == post_id, p.c.state.in_(("failed", "rejected")))
+            .values(state="pending", attempts=0, next_attempt_at=None, updated_at=_now(now))
+        )
+
+
+def retry_rejected(store: Store, campaign_id: int, *, now: datetime | None = None) -> int:
+    """Give every rejected or failed post of a campaign another try (after its settings were fixed)."""
+    p = schema.posts
+    with store.engine.begin() as conn:
+        return int(
+            conn.execute(
+                update(p)
+                .where(p.c.campaign_id == campaign_id, p.c.state.in_(("failed", "rejected")))
+                .values(state="pending", attempts=0, next_attempt_at=None, updated_at=_now(now))
+            ).rowcount
+        )

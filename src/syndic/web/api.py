@@ -1,0 +1,447 @@
+"""The JSON REST API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
+
+Every request, the OpenAPI document included, needs `Authorization: Bearer
+<token>` (tokens come from `syndic token create`); anything else gets 401.
+Lists are paginated (entries by an opaque cursor, the rest by
+limit/offset) and capped at `WebSettings.api_max_limit`. HTML in answers is
+sanitized on the way out, like the reader's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from syndic.clean.sanitize import sanitize_html
+from syndic.web import queries
+from syndic.web.auth import Viewer, require_api_token
+from syndic.web.campaign_config import config_problem
+from syndic.web.deps import get_settings, get_store
+from syndic.web.queries import Cursor, EntryFilter
+
+MAX_ID = 2**63 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+_bearer_scheme = HTTPBearer(auto_error=False, description="an API token from `syndic token create`")
+
+
+def _token(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> Viewer:
+    return require_api_token(request)
+
+
+Token = Annotated[Viewer, Depends(_token)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise HTTPException(422, "date out of range") from None
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+# --- models -------------------------------------------------------------------
+
+
+class FeedOut(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    category: str | None
+    state: str
+    last_error: str | None
+    error_count: int
+    last_status: int | None
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    next_check_at: datetime | None
+    public: bool
+    unread: int | None = None
+
+
+class EntryOut(BaseModel):
+    id: int
+    feed_id: int
+    feed_title: str | None
+    title: str | None
+    link: str | None
+    published: datetime | None
+    authors: list[str]
+    read: bool
+    starred: bool
+    article_id: int | None
+
+
+class EntryPage(BaseModel):
+    items: list[EntryOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null at the end")
+
+
+class EntryDetail(EntryOut):
+    summary_html: str | None
+    content_html: str | None
+    extract_state: str
+    extract_error: str | None
+
+
+class EntryState(BaseModel):
+    read: bool | None = None
+    starred: bool | None = None
+
+
+class EntryStateOut(BaseModel):
+    id: int
+    read: bool
+    starred: bool
+
+
+class RevisionOut(BaseModel):
+    revision: int
+    title: str | None
+    text: str
+    created_at: datetime | None
+
+
+class ArticleSummary(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    published: datetime | None
+    site_name: str | None
+    story_id: int | None
+    revision: int
+    word_count: int
+
+
+class ArticleOut(ArticleSummary):
+    fetched_url: str | None
+    html: str
+    text: str
+    authors: list[str]
+    modified: datetime | None
+    image: str | None
+    language: str | None
+    description: str | None
+    byline_problem: str | None
+    is_excerpt: bool
+    revisions: list[RevisionOut]
+
+
+class StoryArticle(BaseModel):
+    id: int
+    url: str
+    title: str | None
+    site_name: str | None
+    published: datetime | None
+
+
+class StoryOut(BaseModel):
+    id: int
+    title: str | None
+    copy_count: int
+    created_at: datetime | None
+    updated_at: datetime | None
+    original: StoryArticle | None = None
+    copies: list[StoryArticle] = []
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    config: dict[str, Any] = Field(default_factory=dict)
+    enabled: bool = True
+    public: bool = False
+    feed_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=10_000)
+
+
+class CampaignOut(BaseModel):
+    id: int
+    name: str
+    config: dict[str, Any]
+    enabled: bool
+    public: bool
+    last_run_at: datetime | None
+    next_run_at: datetime | None
+    feed_ids: list[int]
+
+
+class SearchHitOut(BaseModel):
+    article_id: int
+    title: str | None
+    url: str
+    snippet_html: str = Field(description="escaped text with <mark> around matches")
+
+
+# --- conversions --------------------------------------------------------------
+
+
+def _feed(row: Any) -> FeedOut:
+    return FeedOut(
+        id=row.id, url=row.url, title=row.title, site_url=row.site_url, category=row.category,
+        state=row.state, last_error=row.last_error, error_count=row.error_count or 0,
+        last_status=row.last_status, last_checked_at=_utc(row.last_checked_at),
+        last_success_at=_utc(row.last_success_at), next_check_at=_utc(row.next_check_at),
+        public=bool(row.public), unread=getattr(row, "unread", None),
+    )
+
+
+def _entry_fields(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id, "feed_id": row.feed_id, "feed_title": row.feed_title, "title": row.title,
+        "link": row.link, "published": _utc(row.published), "authors": _names(row.authors),
+        "read": bool(row.read), "starred": bool(row.starred), "article_id": row.article_id,
+    }
+
+
+def _story_article(row: Any) -> StoryArticle:
+    return StoryArticle(
+        id=row.id, url=row.url, title=row.title, site_name=row.site_name, published=_utc(row.published)
+    )
+
+
+def _campaign(row: Any, feed_ids: set[int]) -> CampaignOut:
+    config = row.config if isinstance(row.config, dict) else {}
+    return CampaignOut(
+        id=row.id, name=row.name, config=config, enabled=bool(row.enabled), public=bool(row.public),
+        last_run_at=_utc(row.last_run_at), next_run_at=_utc(row.next_run_at), feed_ids=sorted(feed_ids),
+    )
+
+
+def _strip_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+# --- the app --------------------------------------------------------------------
+
+
+def create_api(parent: FastAPI) -> FastAPI:
+    """The API as its own app (own OpenAPI document), sharing the parent's state."""
+    api = FastAPI(
+        title="syndic API",
+        version="1",
+        description="Feeds, entries, articles (with revisions), stories, campaigns and search.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    api.state.store = parent.state.store
+    api.state.settings = parent.state.settings
+    api.state.actions = parent.state.actions
+
+    @api.get("/openapi.json", include_in_schema=False)
+    def openapi_document(_: Token) -> dict[str, Any]:
+        document = api.openapi()
+        document["servers"] = [{"url": "/api/v1"}]
+        return document
+
+    def cap(request: Request, limit: int) -> int:
+        return min(limit, get_settings(request).api_max_limit)
+
+    @api.get("/feeds", response_model=list[FeedOut], tags=["feeds"])
+    def feeds(request: Request, _: Token) -> list[FeedOut]:
+        """Every feed with its polling health and unread count."""
+        with get_store(request).engine.connect() as conn:
+            return [_feed(r) for r in queries.list_feeds(conn)]
+
+    @api.get("/feeds/{feed_id}", response_model=FeedOut, tags=["feeds"], responses={404: {}})
+    def feed(request: Request, _: Token, feed_id: PathId) -> FeedOut:
+        with get_store(request).engine.connect() as conn:
+            row = queries.get_feed(conn, feed_id)
+        if row is None:
+            raise HTTPException(404, "no such feed")
+        return _feed(row)
+
+    @api.get("/entries", response_model=EntryPage, tags=["entries"])
+    def entries(
+        request: Request,
+        _: Token,
+        feed_id: OptionalId = None,
+        campaign_id: OptionalId = None,
+        unread: bool | None = None,
+        starred: bool | None = None,
+        since: Annotated[datetime | None, Query(description="published at or after")] = None,
+        limit: Limit = 50,
+        cursor: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> EntryPage:
+        """Entries newest first. `unread=true` / `starred=true` narrow the list."""
+        flt = EntryFilter(
+            feed_id=feed_id,
+            campaign_id=campaign_id,
+            since=_utc(since),
+            read=None if unread is None else not unread,
+            starred=starred,
+        )
+        with get_store(request).engine.connect() as conn:
+            rows, next_cursor = queries.list_entries(
+                conn, flt, limit=cap(request, limit), cursor=Cursor.decode(cursor)
+            )
+        items = [EntryOut(**_entry_fields(r)) for r in rows]
+        return EntryPage(items=items, next_cursor=next_cursor.encode() if next_cursor else None)
+
+    @api.get("/entries/{entry_id}", response_model=EntryDetail, tags=["entries"], responses={404: {}})
+    def entry(request: Request, _: Token, entry_id: PathId) -> EntryDetail:
+        with get_store(request).engine.connect() as conn:
+            row = queries.get_entry(conn, entry_id)
+        if row is None:
+            raise HTTPException(404, "no such entry")
+        return EntryDetail(
+            **_entry_fields(row),
+            summary_html=sanitize_html(row.summary, base_url=row.link) if row.summary else None,
+            content_html=sanitize_html(row.content, base_url=row.link) if row.content else None,
+            extract_state=row.extract_state,
+            extract_error=row.extract_error,
+        )
+
+    @api.patch("/entries/{entry_id}", response_model=EntryStateOut, tags=["entries"], responses={404: {}})
+    def update_entry(
+        request: Request, _: Token, entry_id: PathId, state: Annotated[EntryState, Body()]
+    ) -> EntryStateOut:
+        """Mark an entry read or unread, starred or not."""
+        with get_store(request).engine.begin() as conn:
+            row = queries.set_entry_state(conn, entry_id, read=state.read, starred=state.starred)
+        if row is None:
+            raise HTTPException(404, "no such entry")
+        return EntryStateOut(id=row.id, read=bool(row.read), starred=bool(row.starred))
+
+    @api.get("/articles", response_model=list[ArticleSummary], tags=["articles"])
+    def articles(
+        request: Request, _: Token, limit: Limit = 50, offset: Offset = 0, since: datetime | None = None
+    ) -> list[ArticleSummary]:
+        """Articles, newest stored first."""
+        with get_store(request).engine.connect() as conn:
+            rows = queries.list_articles(conn, limit=cap(request, limit), offset=offset, since=_utc(since))
+        return [
+            ArticleSummary(
+                id=r.id, url=r.url, title=r.title, published=_utc(r.published), site_name=r.site_name,
+                story_id=r.story_id, revision=r.revision, word_count=r.word_count,
+            )
+            for r in rows
+        ]
+
+    @api.get("/articles/{article_id}", response_model=ArticleOut, tags=["articles"], responses={404: {}})
+    def article(request: Request, _: Token, article_id: PathId) -> ArticleOut:
+        """One article: sanitized HTML, text, metadata and every earlier revision."""
+        with get_store(request).engine.connect() as conn:
+            row = queries.get_article(conn, article_id)
+            if row is None:
+                raise HTTPException(404, "no such article")
+            revs = queries.revisions(conn, article_id)
+        return ArticleOut(
+            id=row.id, url=row.url, title=row.title, published=_utc(row.published), site_name=row.site_name,
+            story_id=row.story_id, revision=row.revision, word_count=row.word_count,
+            fetched_url=row.fetched_url, html=sanitize_html(row.html or "", base_url=row.url), text=row.text,
+            authors=_names(row.authors), modified=_utc(row.modified), image=row.image, language=row.language,
+            description=row.description, byline_problem=row.byline_problem, is_excerpt=bool(row.is_excerpt),
+            revisions=[
+                RevisionOut(revision=r.revision, title=r.title, text=r.text, created_at=_utc(r.created_at))
+                for r in revs
+            ],
+        )
+
+    @api.get("/stories", response_model=list[StoryOut], tags=["stories"])
+    def stories(request: Request, _: Token, limit: Limit = 50, offset: Offset = 0) -> list[StoryOut]:
+        """Stories (groups of copies of one article), newest first, without their articles."""
+        with get_store(request).engine.connect() as conn:
+            rows = queries.list_stories(conn, limit=cap(request, limit), offset=offset)
+        return [
+            StoryOut(id=r.id, title=r.title, copy_count=r.copy_count, created_at=_utc(r.created_at),
+                     updated_at=_utc(r.updated_at))
+            for r in rows
+        ]
+
+    @api.get("/stories/{story_id}", response_model=StoryOut, tags=["stories"], responses={404: {}})
+    def story(request: Request, _: Token, story_id: PathId) -> StoryOut:
+        """A story: the original article and its copies."""
+        with get_store(request).engine.connect() as conn:
+            row = queries.get_story(conn, story_id)
+            if row is None:
+                raise HTTPException(404, "no such story")
+            members = queries.story_articles(conn, story_id, limit=1000)
+        original = next((m for m in members if m.id == row.original_article_id), None)
+        return StoryOut(
+            id=row.id, title=row.title, copy_count=row.copy_count, created_at=_utc(row.created_at),
+            updated_at=_utc(row.updated_at),
+            original=_story_article(original) if original is not None else None,
+            copies=[_story_article(m) for m in members if original is None or m.id != original.id],
+        )
+
+    @api.get("/campaigns", response_model=list[CampaignOut], tags=["campaigns"])
+    def campaigns(request: Request, _: Token) -> list[CampaignOut]:
+        with get_store(request).engine.connect() as conn:
+            rows = queries.list_campaigns(conn)
+            return [_campaign(r, queries.campaign_feed_ids(conn, int(r.id))) for r in rows]
+
+    @api.get("/campaigns/{campaign_id}", response_model=CampaignOut, tags=["campaigns"], responses={404: {}})
+    def campaign(request: Request, _: Token, campaign_id: PathId) -> CampaignOut:
+        with get_store(request).engine.connect() as conn:
+            row = queries.get_campaign(conn, campaign_id)
+            if row is None:
+                raise HTTPException(404, "no such campaign")
+            return _campaign(row, queries.campaign_feed_ids(conn, campaign_id))
+
+    def save(request: Request, campaign_id: int | None, body: CampaignIn) -> CampaignOut:
+        store = get_store(request)
+        problem = config_problem(body.config)
+        if problem is not None:
+            raise HTTPException(422, problem)
+        try:
+            with store.engine.begin() as conn:
+                if campaign_id is not None and queries.get_campaign(conn, campaign_id) is None:
+                    raise HTTPException(404, "no such campaign")
+                campaign_id = queries.save_campaign(
+                    conn, campaign_id, name=_strip_nul(body.name.strip()) or "unnamed", config=body.config,
+                    enabled=body.enabled, public=body.public, feed_ids=set(body.feed_ids),
+                )
+        except IntegrityError:
+            raise HTTPException(409, "a campaign with that name exists") from None
+        with store.engine.connect() as conn:
+            row = queries.get_campaign(conn, campaign_id)
+            return _campaign(row, queries.campaign_feed_ids(conn, campaign_id))
+
+    @api.post("/campaigns", response_model=CampaignOut, status_code=201, tags=["campaigns"], responses={409: {}, 422: {}})
+    def create_campaign(request: Request, _: Token, body: CampaignIn) -> CampaignOut:
+        """Create a campaign (its `config` is the publish stage's: filters, template, destination…)."""
+        return save(request, None, body)
+
+    @api.put(
+        "/campaigns/{campaign_id}", response_model=CampaignOut, tags=["campaigns"], responses={404: {}, 409: {}, 422: {}}
+    )
+    def update_campaign(request: Request, _: Token, campaign_id: PathId, body: CampaignIn) -> CampaignOut:
+        return save(request, campaign_id, body)
+
+    @api.get("/search", response_model=list[SearchHitOut], tags=["search"])
+    def search(
+        request: Request,
+        _: Token,
+        q: Annotated[str, Query(min_length=1, max_length=500)],
+        limit: Limit = 20,
+        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    ) -> list[SearchHitOut]:
+        """Full-text search over articles, best match first."""
+        from syndic.web.reader import run_search
+
+        hits = run_search(get_store(request), q, limit=cap(request, limit), offset=offset)
+        return [
+            SearchHitOut(article_id=h.article_id, title=h.title, url=getattr(h, "url", ""), snippet_html=h.snippet_html)
+            for h in hits
+        ]
+
+    return api

@@ -1,0 +1,574 @@
+"""The web reader: server-rendered pages over the store, forms for every action.
+
+Every page needs a login session (`require_session`); every form post
+carries the session's CSRF token (`require_csrf`). Pages work without
+JavaScript; `static/reader.js` adds keyboard shortcuts and posts the
+star/read forms in the background when it can. Work that belongs to other
+stages (adding a feed, importing OPML, running a campaign) goes through the
+injected `WebActions`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.routing import NoMatchFound
+
+from syndic.errors import SyndicError
+from syndic.web import queries
+from syndic.web.auth import (
+    CSRF_HEADER,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Viewer,
+    current_viewer,
+    end_session,
+    require_csrf,
+    require_session,
+    set_cookie,
+    start_session,
+)
+from syndic.web.campaign_config import config_problem
+from syndic.web.deps import get_actions, get_settings, get_store, store_search
+from syndic.web.queries import Cursor, EntryFilter, View
+from syndic.web.security import safe_next
+from syndic.web.templating import templates
+from syndic.web.users import authenticate
+
+log = logging.getLogger("syndic.web")
+router = APIRouter(include_in_schema=False)
+
+MAX_ID = 2**63 - 1
+IdParam = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SessionViewer = Annotated[Viewer, Depends(require_session)]
+CsrfViewer = Annotated[Viewer, Depends(require_csrf)]
+MAX_OPML_BYTES = 5 * 1024 * 1024
+
+
+def render(
+    request: Request, viewer: Viewer | None, name: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    def route_path(name: str, **params: Any) -> str | None:
+        """The path of another stage's route (the publish stage's feeds), None when not mounted."""
+        try:
+            return str(request.app.url_path_for(name, **params))
+        except NoMatchFound:
+            return None
+
+    context = {"viewer": viewer, "settings": get_settings(request), "route_path": route_path, **context}
+    if viewer is not None and viewer.user_id is not None:
+        with get_store(request).engine.connect() as conn:
+            context.setdefault("counts", queries.counts(conn))
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _is_script(request: Request) -> bool:
+    return CSRF_HEADER in request.headers
+
+
+# --- login ------------------------------------------------------------------
+
+
+def _client_key(request: Request) -> str:
+    return "ip:" + (request.client.host if request.client else "unknown")
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    if current_viewer(request) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _login_form(request, next, None, 200)
+
+
+def _login_form(request: Request, next_path: str, error: str | None, status: int) -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = render(
+        request, None, "login.html", {"login_csrf": token, "next": safe_next(next_path), "error": error}, status
+    )
+    set_cookie(response, request, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=150)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not cookie or not secrets.compare_digest(cookie, csrf_token):
+        return _login_form(request, next, "Your login form expired; please try again.", 403)
+    limiter = request.app.state.login_limiter
+    keys = [_client_key(request), "user:" + username.strip().lower()]
+    wait = limiter.retry_after(keys)
+    if wait > 0:
+        response = _login_form(request, next, f"Too many failed logins. Try again in {int(wait) + 1} s.", 429)
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+    user_id = authenticate(get_store(request), username, password)
+    if user_id is None:
+        limiter.record_failure(keys)
+        return _login_form(request, next, "Wrong user name or password.", 401)
+    settings = get_settings(request)
+    secret, _csrf = start_session(get_store(request), user_id, settings.session_lifetime_seconds)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_cookie(response, request, SESSION_COOKIE, secret, max_age=settings.session_lifetime_seconds)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, viewer: CsrfViewer) -> Response:
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        end_session(get_store(request), secret)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- lists ------------------------------------------------------------------
+
+
+def _filter(view: str, feed_id: int | None, campaign_id: int | None) -> EntryFilter:
+    chosen: View = view if view in queries.VIEWS else "all"
+    return EntryFilter(view=chosen, feed_id=feed_id, campaign_id=campaign_id)
+
+
+def _scope_query(flt: EntryFilter) -> str:
+    parts = [f"view={flt.view}"]
+    if flt.feed_id is not None:
+        parts.append(f"feed_id={flt.feed_id}")
+    if flt.campaign_id is not None:
+        parts.append(f"campaign_id={flt.campaign_id}")
+    return "&".join(parts)
+
+
+@router.get("/")
+def entry_list(
+    request: Request,
+    viewer: SessionViewer,
+    view: str = "unread",
+    feed_id: IdParam = None,
+    campaign_id: IdParam = None,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    flt = _filter(view, feed_id, campaign_id)
+    settings = get_settings(request)
+    with get_store(request).engine.connect() as conn:
+        rows, next_cursor = queries.list_entries(
+            conn, flt, limit=settings.page_size, cursor=Cursor.decode(after)
+        )
+        scope_title = None
+        if feed_id is not None:
+            feed = queries.get_feed(conn, feed_id)
+            if feed is None:
+                raise HTTPException(404, "no such feed")
+            scope_title = feed.title or feed.url
+        if campaign_id is not None:
+            campaign = queries.get_campaign(conn, campaign_id)
+            if campaign is None:
+                raise HTTPException(404, "no such campaign")
+            scope_title = campaign.name
+        up_to_id = queries.max_entry_id(conn)
+    return render(
+        request,
+        viewer,
+        "list.html",
+        {
+            "entries": rows,
+            "flt": flt,
+            "scope": _scope_query(flt),
+            "scope_title": scope_title,
+            "next_cursor": next_cursor.encode() if next_cursor else None,
+            "first_page": after is None,
+            "up_to_id": up_to_id,
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        },
+    )
+
+
+@router.post("/mark-all-read")
+def mark_all_read(
+    request: Request,
+    viewer: CsrfViewer,
+    view: Annotated[str, Form()] = "all",
+    feed_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    campaign_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    up_to_id: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
+) -> Response:
+    flt = _filter(view, feed_id, campaign_id)
+    with get_store(request).engine.begin() as conn:
+        changed = queries.mark_all_read(conn, flt, up_to_id=up_to_id)
+    if _is_script(request):
+        return JSONResponse({"marked": changed})
+    return RedirectResponse("/?" + _scope_query(flt), status_code=303)
+
+
+# --- one entry ----------------------------------------------------------------
+
+
+def _paragraph_changes(old: str, new: str, limit: int = 40) -> list[tuple[str, str]]:
+    """What changed between two texts, paragraph by paragraph: ("-"|"+", paragraph)."""
+    before = [p.strip() for p in old.split("\n\n") if p.strip()]
+    after = [p.strip() for p in new.split("\n\n") if p.strip()]
+    changes = [
+        (line[0], line[2:]) for line in difflib.ndiff(before, after) if line.startswith(("- ", "+ "))
+    ]
+    return changes[:limit]
+
+
+def _article_context(conn: Any, article: Any) -> dict[str, Any]:
+    revs = queries.revisions(conn, int(article.id))
+    history = []
+    texts = [r.text for r in revs] + [article.text]
+    for index, rev in enumerate(revs):
+        history.append(
+            {
+                "revision": rev.revision,
+                "title": rev.title,
+                "created_at": rev.created_at,
+                "changes": _paragraph_changes(texts[index], texts[index + 1]),
+            }
+        )
+    story = copies = None
+    if article.story_id is not None:
+        story = queries.get_story(conn, int(article.story_id))
+        copies = queries.story_articles(conn, int(article.story_id))
+    return {"article": article, "history": history, "story": story, "copies": copies}
+
+
+@router.get("/entries/{entry_id}")
+def entry_page(
+    request: Request,
+    viewer: SessionViewer,
+    entry_id: PathId,
+    view: str = "all",
+    feed_id: IdParam = None,
+    campaign_id: IdParam = None,
+) -> Response:
+    flt = _filter(view, feed_id, campaign_id)
+    store = get_store(request)
+    with store.engine.begin() as conn:
+        entry = queries.get_entry(conn, entry_id)
+        if entry is None:
+            raise HTTPException(404, "no such entry")
+        if not entry.read:
+            queries.set_entry_state(conn, entry_id, read=True)
+    with store.engine.connect() as conn:
+        # In the unread view the entry just left the list; its neighbours are still found by position.
+        prev_id, next_id = queries.neighbours(conn, flt, entry)
+        context: dict[str, Any] = {"article": None, "history": [], "story": None, "copies": None}
+        if entry.article_id is not None:
+            article = queries.get_article(conn, int(entry.article_id))
+            if article is not None:
+                context = _article_context(conn, article)
+    return render(
+        request,
+        viewer,
+        "entry.html",
+        {
+            **context,
+            "entry": entry,
+            "read": True,
+            "scope": _scope_query(flt),
+            "prev_id": prev_id,
+            "next_id": next_id,
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        },
+    )
+
+
+@router.get("/articles/{article_id}")
+def article_page(
+    request: Request, viewer: SessionViewer, article_id: PathId
+) -> Response:
+    with get_store(request).engine.connect() as conn:
+        entry_id = queries.entry_for_article(conn, article_id)
+        if entry_id is not None:
+            return RedirectResponse(f"/entries/{entry_id}", status_code=303)
+        article = queries.get_article(conn, article_id)
+        if article is None:
+            raise HTTPException(404, "no such article")
+        context = _article_context(conn, article)
+    return render(request, viewer, "entry.html", {**context, "entry": None, "scope": "view=all"})
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value in ("1", "true", "on", "yes")
+
+
+async def _toggle(request: Request, entry_id: int, field: str, value: bool | None, next_path: str) -> Response:
+    with get_store(request).engine.begin() as conn:
+        current = queries.get_entry(conn, entry_id)
+        if current is None:
+            raise HTTPException(404, "no such entry")
+        new_value = (not getattr(current, field)) if value is None else value
+        state = queries.set_entry_state(conn, entry_id, **{field: new_value})
+    assert state is not None
+    if _is_script(request):
+        return JSONResponse({"id": state.id, "read": bool(state.read), "starred": bool(state.starred)})
+    return RedirectResponse(safe_next(next_path), status_code=303)
+
+
+@router.post("/entries/{entry_id}/star")
+async def star(
+    request: Request,
+    viewer: CsrfViewer,
+    entry_id: PathId,
+    starred: Annotated[str | None, Form()] = None,
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    return await _toggle(request, entry_id, "starred", _flag(starred), next)
+
+
+@router.post("/entries/{entry_id}/read")
+async def mark_read(
+    request: Request,
+    viewer: CsrfViewer,
+    entry_id: PathId,
+    read: Annotated[str | None, Form()] = None,
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    return await _toggle(request, entry_id, "read", _flag(read), next)
+
+
+# --- search -------------------------------------------------------------------
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    viewer: SessionViewer,
+    q: Annotated[str, Query(max_length=500)] = "",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> Response:
+    size = 20
+    hits = run_search(get_store(request), q, limit=size + 1, offset=(page - 1) * size) if q.strip() else []
+    return render(
+        request,
+        viewer,
+        "search.html",
+        {"q": q, "hits": hits[:size], "page": page, "more": len(hits) > size},
+    )
+
+
+def run_search(store: Any, q: str, *, limit: int, offset: int) -> list[Any]:
+    """The store's full-text search (FTS5 / tsvector) with highlighted snippets."""
+    method = store_search(store)
+    if method is not None:
+        return list(method(q, limit=limit, offset=offset))
+    from syndic.store.search import search  # the store's function form
+
+    return list(search(store, q, limit=limit, offset=offset))
+
+
+# --- feeds --------------------------------------------------------------------
+
+
+def _feeds_page(request: Request, viewer: Viewer, extra: dict[str, Any], status: int = 200) -> Response:
+    with get_store(request).engine.connect() as conn:
+        feeds = queries.list_feeds(conn)
+    return render(request, viewer, "feeds.html", {"feeds": feeds, **extra}, status)
+
+
+@router.get("/feeds")
+def feeds_page(request: Request, viewer: SessionViewer, added: IdParam = None, imported: int | None = None) -> Response:
+    return _feeds_page(request, viewer, {"added": added, "imported": imported})
+
+
+@router.post("/feeds")
+async def add_feed(
+    request: Request, viewer: CsrfViewer, url: Annotated[str, Form(max_length=2000)]
+) -> Response:
+    url = url.strip()
+    if not url.startswith(("http://", "https://")):
+        return _feeds_page(request, viewer, {"error": "Give the address of a page or feed (http:// or https://).", "url": url}, 400)
+    try:
+        feed_id = await get_actions(request).add_feed(url)
+    except Exception as exc:  # any failure of another stage is shown, never a 500
+        if not isinstance(exc, SyndicError | ValueError | NotImplementedError):
+            log.exception("adding %s failed", url)
+        return _feeds_page(request, viewer, {"error": f"Could not add {url}: {exc}", "url": url}, 400)
+    return RedirectResponse(f"/feeds?added={feed_id}", status_code=303)
+
+
+@router.post("/feeds/import")
+async def import_opml(request: Request, viewer: CsrfViewer, opml: UploadFile) -> Response:
+    data = await opml.read(MAX_OPML_BYTES + 1)
+    if len(data) > MAX_OPML_BYTES:
+        return _feeds_page(request, viewer, {"error": "That OPML file is too large (5 MB at most)."}, 413)
+    try:
+        count = await get_actions(request).import_opml(data)
+    except Exception as exc:  # any failure of another stage is shown, never a 500
+        if not isinstance(exc, SyndicError | ValueError | NotImplementedError):
+            log.exception("OPML import failed")
+        return _feeds_page(request, viewer, {"error": f"Could not import: {exc}"}, 400)
+    return RedirectResponse(f"/feeds?imported={count}", status_code=303)
+
+
+@router.get("/feeds/export.opml")
+async def export_opml(request: Request, viewer: SessionViewer) -> Response:
+    data = await get_actions(request).export_opml()
+    return Response(
+        data,
+        media_type="text/x-opml; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="syndic-subscriptions.opml"'},
+    )
+
+
+@router.post("/feeds/{feed_id}/public")
+def feed_public(
+    request: Request,
+    viewer: CsrfViewer,
+    feed_id: PathId,
+    public: Annotated[str | None, Form()] = None,
+) -> Response:
+    with get_store(request).engine.begin() as conn:
+        if not queries.set_feed_public(conn, feed_id, bool(_flag(public))):
+            raise HTTPException(404, "no such feed")
+    return RedirectResponse("/feeds", status_code=303)
+
+
+@router.post("/feeds/{feed_id}/delete")
+def feed_delete(request: Request, viewer: CsrfViewer, feed_id: PathId) -> Response:
+    with get_store(request).engine.begin() as conn:
+        if not queries.delete_feed(conn, feed_id):
+            raise HTTPException(404, "no such feed")
+    return RedirectResponse("/feeds", status_code=303)
+
+
+# --- campaigns ----------------------------------------------------------------
+
+
+@router.get("/campaigns")
+def campaigns_page(request: Request, viewer: SessionViewer) -> Response:
+    with get_store(request).engine.connect() as conn:
+        campaigns = queries.list_campaigns(conn)
+    return render(request, viewer, "campaigns.html", {"campaigns": campaigns})
+
+
+def _campaign_form(
+    request: Request, viewer: Viewer, campaign: Any, values: dict[str, Any], error: str | None, status: int = 200
+) -> Response:
+    with get_store(request).engine.connect() as conn:
+        feeds = queries.feed_titles(conn)
+        log = queries.campaign_log(conn, int(campaign.id)) if campaign is not None else []
+    return render(
+        request,
+        viewer,
+        "campaign.html",
+        {"campaign": campaign, "feeds": feeds, "values": values, "error": error, "log": log,
+         "result": request.query_params.get("result")},
+        status,
+    )
+
+
+@router.get("/campaigns/new")
+def campaign_new(request: Request, viewer: SessionViewer) -> Response:
+    values = {"name": "", "config": "{}", "enabled": True, "public": False, "feed_ids": set()}
+    return _campaign_form(request, viewer, None, values, None)
+
+
+@router.get("/campaigns/{campaign_id}")
+def campaign_page(
+    request: Request, viewer: SessionViewer, campaign_id: PathId
+) -> Response:
+    with get_store(request).engine.connect() as conn:
+        campaign = queries.get_campaign(conn, campaign_id)
+        if campaign is None:
+            raise HTTPException(404, "no such campaign")
+        feed_ids = queries.campaign_feed_ids(conn, campaign_id)
+    values = {
+        "name": campaign.name,
+        "config": json.dumps(campaign.config, indent=2, ensure_ascii=False),
+        "enabled": campaign.enabled,
+        "public": campaign.public,
+        "feed_ids": feed_ids,
+    }
+    return _campaign_form(request, viewer, campaign, values, None)
+
+
+async def _save_campaign(request: Request, viewer: Viewer, campaign_id: int | None) -> Response:
+    form = await request.form()
+    name = str(form.get("name") or "").strip()
+    config_text = str(form.get("config") or "{}")
+    feed_ids: set[int] = set()
+    for raw in form.getlist("feed_ids"):
+        if isinstance(raw, str) and raw.isdigit() and 0 < int(raw) <= MAX_ID:
+            feed_ids.add(int(raw))
+    values = {
+        "name": name,
+        "config": config_text,
+        "enabled": form.get("enabled") is not None,
+        "public": form.get("public") is not None,
+        "feed_ids": feed_ids,
+    }
+    campaign = None
+    if campaign_id is not None:
+        with get_store(request).engine.connect() as conn:
+            campaign = queries.get_campaign(conn, campaign_id)
+        if campaign is None:
+            raise HTTPException(404, "no such campaign")
+    error = None
+    try:
+        config = json.loads(config_text)
+    except json.JSONDecodeError as exc:
+        config, error = None, f"The settings are not valid JSON: {exc}"
+    if error is None:
+        error = config_problem(config)
+    if error is None and not name:
+        error = "A campaign needs a name."
+    if error is None:
+        try:
+            with get_store(request).engine.begin() as conn:
+                campaign_id = queries.save_campaign(
+                    conn, campaign_id, name=name, config=config, enabled=bool(values["enabled"]),
+                    public=bool(values["public"]), feed_ids=feed_ids,
+                )
+        except IntegrityError:
+            error = f"A campaign called {name!r} exists already."
+    if error is not None:
+        return _campaign_form(request, viewer, campaign, values, error, 400)
+    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
+
+
+@router.post("/campaigns/new")
+async def campaign_create(request: Request, viewer: CsrfViewer) -> Response:
+    return await _save_campaign(request, viewer, None)
+
+
+@router.post("/campaigns/{campaign_id}")
+async def campaign_update(
+    request: Request, viewer: CsrfViewer, campaign_id: PathId
+) -> Response:
+    return await _save_campaign(request, viewer, campaign_id)
+
+
+@router.post("/campaigns/{campaign_id}/run")
+async def campaign_run(
+    request: Request, viewer: CsrfViewer, campaign_id: PathId
+) -> Response:
+    with get_store(request).engine.connect() as conn:
+        if queries.get_campaign(conn, campaign_id) is None:
+            raise HTTPException(404, "no such campaign")
+    try:
+        result = await get_actions(request).run_campaign(campaign_id)
+    except Exception as exc:  # any failure of another stage is shown, never a 500
+        if not isinstance(exc, SyndicError | ValueError | NotImplementedError):
+            log.exception("running campaign %d failed", campaign_id)
+        result = f"The run failed: {exc}"
+    return RedirectResponse(f"/campaigns/{campaign_id}?result={quote(result[:300])}", status_code=303)

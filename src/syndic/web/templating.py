@@ -1,0 +1,52 @@
+"""The Jinja2 environment of the reader: autoescaping on, and filters for dates and article HTML.
+
+Article HTML is sanitized again here, on output (`safe_article` runs
+`clean.sanitize.sanitize_html`), whatever the store holds: the database is
+not trusted to contain only what our input side wrote into it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from syndic.clean.sanitize import sanitize_html
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def safe_article(html: str | None, base_url: str | None = None) -> Markup:
+    return Markup(sanitize_html(html or "", base_url=base_url))  # noqa: S704  (sanitized just now)
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def names(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value if v)
+    return str(value or "")
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters["safe_article"] = safe_article
+templates.env.filters["when"] = when
+templates.env.filters["iso"] = iso
+templates.env.filters["names"] = names

@@ -12,3 +12,7 @@ if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# A real WordPress (Debian's package, the machine's MariaDB) for the campaign integration tests.
+if [ "$(id -u)" = 0 ]; then
+  sh tests/publish/wordpress_setup.sh
+fi

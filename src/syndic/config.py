@@ -18,24 +18,11 @@ from typing import Any
 import platformdirs
 
 from syndic.errors import ConfigError
+from syndic.net.guard import parse_networks
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 APP_NAME = "syndic"
-
-
-def parse_networks(value: str) -> tuple[Network, ...]:
-    """Comma-separated CIDRs ("127.0.0.0/8, ::1/128") → networks; bad ones are an error."""
-    networks: list[Network] = []
-    for part in value.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(part, strict=False))
-        except ValueError as exc:
-            raise ConfigError(f"SYNDIC_ALLOW_NETWORKS: {part!r} is not a network ({exc})") from exc
-    return tuple(networks)
 
 
 def default_data_dir() -> Path:

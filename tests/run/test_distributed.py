@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from syndic.store import open_store
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
+from syndic.store import open_store
 
 pytestmark = pytest.mark.postgres
 

@@ -47,7 +47,9 @@ Progress = Callable[[int], None]
 
 def net_settings(settings: Settings) -> NetSettings:
     """The network settings a Settings asks for."""
-    return NetSettings(
+    base = NetSettings(user_agent=settings.user_agent) if settings.user_agent else NetSettings()
+    return replace(
+        base,
         limits=Limits(
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
@@ -59,7 +61,6 @@ def net_settings(settings: Settings) -> NetSettings:
         per_host_concurrency=settings.per_host_concurrency,
         min_host_interval=settings.min_host_interval,
         max_connections=settings.max_connections,
-        **({"user_agent": settings.user_agent} if settings.user_agent else {}),
     )
 
 

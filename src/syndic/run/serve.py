@@ -44,9 +44,8 @@ def make_actions(settings: Settings, store: Store) -> WebActions:
     async def run_campaign(campaign_id: int) -> str:
         from syndic.publish import run_campaign as publish_campaign
 
-        result: Any = publish_campaign(store, campaign_id)
-        if asyncio.iscoroutine(result):
-            result = await result
+        # campaign delivery is synchronous (WordPress answers slowly): keep it off the event loop
+        result: Any = await asyncio.to_thread(publish_campaign, store, campaign_id)
         return str(getattr(result, "summary", result))
 
     async def import_opml(document: bytes) -> int:

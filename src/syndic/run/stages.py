@@ -51,6 +51,10 @@ def page_to_article(job: PageJob) -> PageResult:
     if not article.authors and job.feed_authors:
         article = replace(article, authors=job.feed_authors)
     canonical = dedupe.canonical_url(job.url, rel_canonical=article.canonical_url)
+    if dedupe.host_of(canonical) != dedupe.host_of(job.url):
+        # A partner's copy pointing at the publisher: it stays a copy under its own
+        # address (dedupe groups it with the original), never a revision of the original.
+        canonical = dedupe.canonical_url(job.url)
     next_page = article.extra.get("next_page_url")
     if job.clean:
         article = clean.clean_article(article)

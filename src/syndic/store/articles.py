@@ -63,8 +63,10 @@ def _article_values(article: Article, fetched_url: str | None, is_excerpt: bool)
     }
 
 
-def _find_story(connection: Connection, article_id: int, sig: dedupe.Signature, word_count: int) -> int | None:
-    """The story of the most similar earlier article that is a copy of this one, if any."""
+def _find_story(
+    connection: Connection, article_id: int, sig: dedupe.Signature
+) -> tuple[int, bool] | None:
+    """The story of the most similar earlier article that this one copies, and whether it is an excerpt."""
     keys = dedupe.band_keys(sig)
     candidate_ids = [
         int(r[0])
@@ -77,19 +79,19 @@ def _find_story(connection: Connection, article_id: int, sig: dedupe.Signature, 
     ]
     if not candidate_ids:
         return None
-    best: tuple[float, int] | None = None
+    best: tuple[float, int, bool] | None = None
     for row in connection.execute(
-        select(articles.c.id, articles.c.signature, articles.c.word_count, articles.c.story_id).where(
+        select(articles.c.id, articles.c.signature, articles.c.story_id).where(
             articles.c.id.in_(candidate_ids), articles.c.signature.is_not(None)
         )
     ):
         other = dedupe.Signature.from_bytes(row.signature)
-        if not dedupe.is_copy(sig, other, word_count, int(row.word_count)):
+        if row.story_id is None or not dedupe.same_story(sig, other):
             continue
         score = dedupe.similarity(sig, other)
-        if row.story_id is not None and (best is None or score > best[0]):
-            best = (score, int(row.story_id))
-    return best[1] if best else None
+        if best is None or score > best[0]:
+            best = (score, int(row.story_id), dedupe.is_excerpt_of(sig, other))
+    return (best[1], best[2]) if best else None
 
 
 def _elect(connection: Connection, story_id: int) -> None:
@@ -177,10 +179,14 @@ def record_article(
         story_id = existing.story_id if existing is not None else None
         joined = False
         if story_id is None or is_new_revision:
-            found = _find_story(connection, article_id, sig, article.word_count) if article.text.strip() else None
+            found = _find_story(connection, article_id, sig) if article.text.strip() else None
             if found is not None:
-                joined = found != story_id
-                story_id = found
+                joined = found[0] != story_id
+                story_id = found[0]
+                if found[1] and not is_excerpt:
+                    connection.execute(
+                        update(articles).where(articles.c.id == article_id).values(is_excerpt=True)
+                    )
             elif story_id is None:
                 story_id = int(
                     connection.execute(

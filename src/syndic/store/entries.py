@@ -119,7 +119,7 @@ def pending_entries(
     if entry_id is not None:
         query = query.where(entries.c.id == entry_id)
     with store.engine.connect() as connection:
-        return connection.execute(query).all()
+        return connection.execute(query).all()  # type: ignore[return-value]
 
 
 def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool) -> None:
@@ -179,7 +179,7 @@ def list_entries(
     if conditions:
         query = query.where(and_(*conditions))
     with store.engine.connect() as connection:
-        return connection.execute(query).all()
+        return connection.execute(query).all()  # type: ignore[return-value]
 
 
 def count_entries_by_state(store: Store) -> dict[str, int]:

@@ -73,9 +73,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
 
 
 TZ = UTCDateTime()
@@ -207,6 +208,10 @@ entries = Table(
 Index("ix_entries_extract_state", entries.c.extract_state)
 Index("ix_entries_article_id", entries.c.article_id)
 Index("ix_entries_published", entries.c.published)
+# the reader's views: unread / starred / one feed, newest first
+Index("ix_entries_read_published", entries.c.read, entries.c.published)
+Index("ix_entries_starred_published", entries.c.starred, entries.c.published)
+Index("ix_entries_feed_published", entries.c.feed_id, entries.c.published)
 
 fetch_log = Table(
     "fetch_log",

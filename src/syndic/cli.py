@@ -374,7 +374,7 @@ def worker(concurrency: int | None, loglevel: str) -> None:
 
 @main.group()
 def user() -> None:
-    """Manage reader accounts."""
+    """Manage the accounts that may log in to the web reader."""
 
 
 @user.command("add")

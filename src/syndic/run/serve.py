@@ -17,7 +17,7 @@ import uvicorn
 
 from syndic.config import Settings
 from syndic.run.local import open_runtime
-from syndic.run.pipeline import discover_and_add, poll
+from syndic.run.pipeline import discover_and_add, net_settings, poll
 from syndic.store import Store, open_store
 from syndic.store import feeds as store_feeds
 from syndic.web.actions import WebActions
@@ -89,6 +89,7 @@ async def serve_async(
 
     active = store or open_store(settings.resolved_database_url())
     app = create_app(active, WebSettings(secure_cookies=secure_cookies), make_actions(settings, active))
+    app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
     poller = asyncio.create_task(poll_forever(settings, active)) if background_poll else None

@@ -67,35 +67,44 @@ def upsert_entries(
     back to extraction, so a publisher's correction reaches the article's
     revisions.
     """
-    new_ids: list[int] = []
     now = utcnow()
-    seen: set[str] = set()
+    batch: dict[str, tuple[ParsedEntry, dict[str, Any]]] = {}
+    for entry in parsed:
+        key = entry_key(entry)
+        if key is not None and key not in batch:
+            batch[key] = (entry, _entry_values(feed_id, entry, key, base_url or entry.link))
+    if not batch:
+        return []
     with store.engine.begin() as connection:
-        for entry in parsed:
-            key = entry_key(entry)
-            if key is None or key in seen:
-                continue
-            seen.add(key)
-            values = _entry_values(feed_id, entry, key, base_url or entry.link)
+        known = {
+            str(k): u
+            for k, u in connection.execute(
+                select(entries.c.key, entries.c.updated).where(
+                    entries.c.feed_id == feed_id, entries.c.key.in_(list(batch))
+                )
+            )
+        }
+        fresh = [
+            {**values, "first_seen_at": now, "extract_state": "pending", "extract_attempts": 0,
+             "read": False, "starred": False}
+            for key, (_, values) in batch.items()
+            if key not in known
+        ]
+        new_ids: list[int] = []
+        if fresh:
+            # one multi-row statement; ON CONFLICT covers a concurrent writer (another worker)
             statement = (
                 dialect_insert(connection, entries)
-                .values(**values, first_seen_at=now, extract_state="pending", extract_attempts=0,
-                        read=False, starred=False)
                 .on_conflict_do_nothing(index_elements=["feed_id", "key"])
                 .returning(entries.c.id)
             )
-            inserted = connection.execute(statement).scalar()
-            if inserted is not None:
-                new_ids.append(int(inserted))
-                continue
-            if entry.updated is not None:
+            new_ids = [int(r[0]) for r in connection.execute(statement, fresh)]
+        for key, (entry, values) in batch.items():
+            previous = known.get(key, None)
+            if key in known and entry.updated is not None and (previous is None or previous < entry.updated):
                 connection.execute(
                     update(entries)
-                    .where(
-                        entries.c.feed_id == feed_id,
-                        entries.c.key == key,
-                        (entries.c.updated.is_(None)) | (entries.c.updated < entry.updated),
-                    )
+                    .where(entries.c.feed_id == feed_id, entries.c.key == key)
                     .values(**values, extract_state="pending", extract_attempts=0)
                 )
     return new_ids

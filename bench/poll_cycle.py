@@ -30,8 +30,8 @@ from aiohttp import web
 from syndic.config import Settings
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import poll_feeds
-from syndic.store import open_store
 from syndic.store import feeds as store_feeds
+from syndic.store import open_store
 
 ENTRIES = 20
 

@@ -100,7 +100,7 @@ def upsert_entries(
             )
             new_ids = [int(r[0]) for r in connection.execute(statement, fresh)]
         for key, (entry, values) in batch.items():
-            previous = known.get(key, None)
+            previous = known.get(key)
             if key in known and entry.updated is not None and (previous is None or previous < entry.updated):
                 connection.execute(
                     update(entries)

@@ -32,6 +32,27 @@ EXCERPT_CHARS = 300
 _original = schema.articles.alias("original")
 
 
+def _article_columns() -> tuple[Any, ...]:
+    """The article, story and original columns every output item is built from."""
+    a, s = schema.articles, schema.stories
+    return (
+        a.c.id.label("article_id"),
+        a.c.url.label("article_url"),
+        a.c.title.label("article_title"),
+        a.c.html,
+        a.c.text,
+        a.c.authors.label("article_authors"),
+        a.c.published.label("article_published"),
+        a.c.modified.label("article_modified"),
+        a.c.image,
+        a.c.language,
+        a.c.description,
+        a.c.story_id,
+        s.c.copy_count,
+        _original.c.url.label("original_url"),
+    )
+
+
 class NotFound(LookupError):
     """The feed or campaign asked for does not exist."""
 
@@ -67,20 +88,7 @@ def _entry_query() -> Select[Any]:
             e.c.enclosures,
             e.c.published.label("entry_published"),
             e.c.updated.label("entry_updated"),
-            a.c.id.label("article_id"),
-            a.c.url.label("article_url"),
-            a.c.title.label("article_title"),
-            a.c.html,
-            a.c.text,
-            a.c.authors.label("article_authors"),
-            a.c.published.label("article_published"),
-            a.c.modified.label("article_modified"),
-            a.c.image,
-            a.c.language,
-            a.c.description,
-            a.c.story_id,
-            s.c.copy_count,
-            _original.c.url.label("original_url"),
+            *_article_columns(),
         )
         .select_from(
             e.outerjoin(a, a.c.id == e.c.article_id)
@@ -202,20 +210,7 @@ def search_document(
     if ids:
         with store.engine.connect() as conn:
             query_rows = select(
-                a.c.id.label("article_id"),
-                a.c.url.label("article_url"),
-                a.c.title.label("article_title"),
-                a.c.html,
-                a.c.text,
-                a.c.authors.label("article_authors"),
-                a.c.published.label("article_published"),
-                a.c.modified.label("article_modified"),
-                a.c.image,
-                a.c.language,
-                a.c.description,
-                a.c.story_id,
-                s.c.copy_count,
-                _original.c.url.label("original_url"),
+                *_article_columns(),
             ).select_from(
                 a.outerjoin(s, s.c.id == a.c.story_id).outerjoin(
                     _original, and_(_original.c.id == s.c.original_article_id)

@@ -201,6 +201,23 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
     return outcome
 
 
+async def _bounded(items: Sequence[Any], work: Callable[[Any], Any], workers: int) -> list[Any]:
+    """Run `work` over items with a fixed number of workers, results in input order.
+
+    Unlike gathering one coroutine per item, memory stays flat in the number
+    of items: only `workers` are in flight at once.
+    """
+    results: list[Any] = [None] * len(items)
+    iterator = iter(enumerate(items))
+
+    async def worker() -> None:
+        for index, item in iterator:
+            results[index] = await work(item)
+
+    await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(items))))))
+    return results
+
+
 async def poll_feeds(
     rt: Runtime, feed_rows: Sequence[Any], *, progress: Progress | None = None
 ) -> list[FeedOutcome]:
@@ -213,7 +230,7 @@ async def poll_feeds(
             if progress:
                 progress(1)
 
-    return list(await asyncio.gather(*(one(f) for f in feed_rows)))
+    return await _bounded(feed_rows, one, 2 * rt.settings.max_connections)
 
 
 async def _fetch_article(rt: Runtime, url: str, feed_authors: tuple[str, ...]) -> PageResult:
@@ -320,7 +337,7 @@ async def extract_pending(
             if progress:
                 progress(1)
 
-    return list(await asyncio.gather(*(one(e) for e in pending)))
+    return await _bounded(pending, one, 2 * rt.settings.max_connections)
 
 
 async def poll(

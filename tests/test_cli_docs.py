@@ -29,7 +29,7 @@ COMMANDS = walk(main)
 def test_the_commands_the_brief_asks_for_exist() -> None:
     names = {" ".join(p) for p, _ in COMMANDS}
     for required in ["add", "import", "export", "poll", "list", "extract", "serve", "clean", "demo",
-                     "user add", "token create", "feeds", "worker", "site-config update"]:
+                     "user add", "token create", "feeds", "worker", "site-config update", "campaign save", "campaign run"]:
         assert required in names
 
 

@@ -429,6 +429,50 @@ def demo(ctx: click.Context, port: int, data_dir: Path | None, no_serve: bool) -
     run_demo(_settings(ctx), port=port, data_dir=data_dir, serve=not no_serve)
 
 
+@main.group()
+def campaign() -> None:
+    """Campaigns: feeds, filters and a template, posted to WordPress or a webhook."""
+
+
+@campaign.command("save")
+@click.argument("name")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="JSON file with the campaign's options (see syndic.publish.campaigns).")
+@click.option("--feed", "feed_ids", type=int, multiple=True, required=True,
+              help="A feed id the campaign takes stories from (repeat for several).")
+@click.pass_context
+def campaign_save(ctx: click.Context, name: str, config_file: Path, feed_ids: tuple[int, ...]) -> None:
+    """Create or replace the campaign NAME; its config is checked before it is saved."""
+    from syndic.publish import save_campaign
+
+    store = _store(_settings(ctx))
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        campaign_id = save_campaign(store, name, config, list(feed_ids))
+    except (SyndicError, ValueError) as exc:
+        _fail(f"{config_file}: {exc}")
+        return
+    click.echo(f"saved campaign [{campaign_id}] {name}")
+
+
+@campaign.command("run")
+@click.argument("campaign_id", type=int)
+@click.pass_context
+def campaign_run(ctx: click.Context, campaign_id: int) -> None:
+    """Run a campaign now: select new stories, render, post, and print the delivery log."""
+    from syndic.publish import run_campaign
+
+    store = _store(_settings(ctx))
+    try:
+        report = run_campaign(store, campaign_id)
+    except SyndicError as exc:
+        _fail(str(exc))
+        return
+    for event in report.deliveries:
+        click.echo(f"  post {event.post_id} story {event.story_id}: {event.event} {event.detail}".rstrip())
+    click.echo(report.summary)
+
+
 @main.group("site-config")
 def site_config() -> None:
     """The FiveFilters site rules (one file per host) used by extraction."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Row,
     and_,
     case,
+    exists,
     func,
     literal,
     or_,
@@ -56,9 +57,14 @@ class EntryFilter:
     since: datetime | None = None
     read: bool | None = None  # the API's filters; the reader's views use `view`
     starred: bool | None = None
+    # The reader shows a story once: an entry is hidden when an earlier entry
+    # (from any feed) carries a copy of the same story. The API lists raw entries.
+    one_per_story: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
+        if self.one_per_story:
+            where.append(~_earlier_copy_exists())
         if self.view == "unread":
             where.append(E.c.read == False)  # noqa: E712  (SQL, not Python)
         elif self.view == "starred":
@@ -80,6 +86,17 @@ class EntryFilter:
         if self.since is not None:
             where.append(E.c.published >= self.since.astimezone(UTC))
         return where
+
+
+def _earlier_copy_exists() -> ColumnElement[bool]:
+    """An earlier entry's article belongs to this entry's story."""
+    earlier, earlier_article = E.alias("earlier"), A.alias("earlier_article")
+    story_of_entry = select(A.c.story_id).where(A.c.id == E.c.article_id).correlate(E).scalar_subquery()
+    return exists(
+        select(earlier.c.id)
+        .select_from(earlier.join(earlier_article, earlier_article.c.id == earlier.c.article_id))
+        .where(earlier_article.c.story_id == story_of_entry, earlier.c.id < E.c.id)
+    )
 
 
 @dataclass(frozen=True)

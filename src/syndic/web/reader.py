@@ -143,7 +143,8 @@ def logout(request: Request, viewer: CsrfViewer) -> Response:
 
 def _filter(view: str, feed_id: int | None, campaign_id: int | None) -> EntryFilter:
     chosen: View = view if view in queries.VIEWS else "all"
-    return EntryFilter(view=chosen, feed_id=feed_id, campaign_id=campaign_id)
+    # a story is listed once; what the user starred is always listed
+    return EntryFilter(view=chosen, feed_id=feed_id, campaign_id=campaign_id, one_per_story=chosen != "starred")
 
 
 def _scope_query(flt: EntryFilter) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -106,6 +107,16 @@ class LocalSite:
         """Answer GET `path` with this response (header names: underscores become dashes)."""
         extra = {k.replace("_", "-"): v for k, v in headers.items()}
         self.routes[path] = Route(status, body, {"Content-Type": content_type, **extra})
+
+    def serve_slowly(self, path: str, body: bytes, delay: float, content_type: str = "text/html") -> None:
+        """Answer GET `path` after `delay` seconds (a slow origin)."""
+        route = Route(200, body, {"Content-Type": content_type})
+
+        def answer(_handler: BaseHTTPRequestHandler) -> Route:
+            time.sleep(delay)
+            return route
+
+        self.routes[path] = answer
 
 
 @pytest.fixture

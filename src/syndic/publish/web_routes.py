@@ -71,6 +71,17 @@ async def _in_thread(func: Any, *args: Any, **kw: Any) -> Any:
     return await asyncio.to_thread(func, *args, **kw)
 
 
+async def _feed_response(request: Request, fmt: str, build: Any, row_id: int, limit: int) -> Response:
+    """Build a stored feed or campaign document off the loop and answer it conditionally."""
+    _format(fmt)
+    try:
+        doc = await _in_thread(build, _store(request), row_id, limit=limit, self_url=_self_url(request))
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    body, media_type = write_feed(doc, fmt)
+    return conditional(request, body, media_type)
+
+
 @router.get("/full/feeds/{feed_id}.{fmt}", summary="A subscribed feed as a full-text feed")
 async def full_feed(
     request: Request,
@@ -79,15 +90,7 @@ async def full_feed(
     _viewer: Annotated[Viewer, Depends(require_user_or_public("feed"))],
     limit: Limit = 50,
 ) -> Response:
-    _format(fmt)
-    try:
-        doc = await _in_thread(
-            feed_document, _store(request), feed_id, limit=limit, self_url=_self_url(request)
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    body, media_type = write_feed(doc, fmt)
-    return conditional(request, body, media_type)
+    return await _feed_response(request, fmt, feed_document, feed_id, limit)
 
 
 @router.get("/full/campaigns/{campaign_id}.{fmt}", summary="A campaign as a full-text feed")
@@ -98,15 +101,7 @@ async def full_campaign(
     _viewer: Annotated[Viewer, Depends(require_user_or_public("campaign"))],
     limit: Limit = 50,
 ) -> Response:
-    _format(fmt)
-    try:
-        doc = await _in_thread(
-            campaign_document, _store(request), campaign_id, limit=limit, self_url=_self_url(request)
-        )
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    body, media_type = write_feed(doc, fmt)
-    return conditional(request, body, media_type)
+    return await _feed_response(request, fmt, campaign_document, campaign_id, limit)
 
 
 @router.get("/full/search.{fmt}", summary="Articles matching words, as a full-text feed")

@@ -116,18 +116,15 @@ def add(ctx: click.Context, url: str, category: str | None) -> None:
 @click.pass_context
 def import_(ctx: click.Context, opml: Path) -> None:
     """Subscribe to every feed in an OPML file (folders become categories)."""
-    from syndic.feeds import parse_opml
-    from syndic.store.feeds import add_feed
+    from syndic.run.subscriptions import import_opml
 
     store = _store(_settings(ctx))
     try:
-        outlines = parse_opml(opml.read_bytes())
+        count = import_opml(store, opml.read_bytes())
     except SyndicError as exc:
         _fail(f"{opml}: {exc}")
         return
-    for outline in outlines:
-        add_feed(store, outline.xml_url, title=outline.title, category=outline.category)
-    click.echo(f"imported {len(outlines)} feeds from {opml}")
+    click.echo(f"imported {count} feeds from {opml}")
 
 
 @main.command()
@@ -136,18 +133,12 @@ def import_(ctx: click.Context, opml: Path) -> None:
 @click.pass_context
 def export(ctx: click.Context, output: Path | None) -> None:
     """Write every subscription as OPML."""
-    from syndic.feeds import OpmlOutline, write_opml
-    from syndic.store.feeds import list_feeds
+    from syndic.run.subscriptions import export_opml
 
-    store = _store(_settings(ctx))
-    outlines = [
-        OpmlOutline(xml_url=f.url, title=f.title, html_url=f.site_url, category=f.category)
-        for f in list_feeds(store)
-    ]
-    data = write_opml(outlines, title="syndic subscriptions")
+    data, count = export_opml(_store(_settings(ctx)))
     if output:
         output.write_bytes(data)
-        click.echo(f"wrote {len(outlines)} feeds to {output}", err=True)
+        click.echo(f"wrote {count} feeds to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)
 

@@ -335,7 +335,9 @@ def test_every_page_works_with_the_keyboard_alone(page: Any, live: Live) -> None
                 summary=f"<p>Story number {i}.</p>", published=now.replace(microsecond=i), first_seen_at=now))
     # log in with the keyboard only
     page.goto("/login")
-    page.keyboard.type("admin")  # the user name field has autofocus
+    # the user name field has autofocus; wait for it so no keystroke lands before focus does
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+    page.keyboard.type("admin")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -16,8 +16,9 @@ from typing import Any
 import uvicorn
 
 from syndic.config import Settings
+from syndic.run import subscriptions
 from syndic.run.local import open_runtime
-from syndic.run.pipeline import discover_and_add, net_settings, poll
+from syndic.run.pipeline import discover_and_add, extract_pending, net_settings, poll, poll_feed
 from syndic.store import Store, open_store
 from syndic.store import feeds as store_feeds
 from syndic.web.actions import WebActions
@@ -35,8 +36,6 @@ def make_actions(settings: Settings, store: Store) -> WebActions:
             feed_id = await discover_and_add(rt, url)
             feed = store_feeds.get_feed(store, feed_id)
             if feed is not None:
-                from syndic.run.pipeline import extract_pending, poll_feed
-
                 await poll_feed(rt, feed)
                 await extract_pending(rt)
             return feed_id
@@ -49,21 +48,10 @@ def make_actions(settings: Settings, store: Store) -> WebActions:
         return str(getattr(result, "summary", result))
 
     async def import_opml(document: bytes) -> int:
-        from syndic.feeds import parse_opml
-
-        outlines = parse_opml(document)
-        for outline in outlines:
-            store_feeds.add_feed(store, outline.xml_url, title=outline.title, category=outline.category)
-        return len(outlines)
+        return subscriptions.import_opml(store, document)
 
     async def export_opml() -> bytes:
-        from syndic.feeds import OpmlOutline, write_opml
-
-        outlines = [
-            OpmlOutline(xml_url=f.url, title=f.title, html_url=f.site_url, category=f.category)
-            for f in store_feeds.list_feeds(store)
-        ]
-        return write_opml(outlines, title="syndic subscriptions")
+        return subscriptions.export_opml(store)[0]
 
     return WebActions(add_feed=add_feed, run_campaign=run_campaign, import_opml=import_opml,
                       export_opml=export_opml)

@@ -259,12 +259,3 @@ def story_count(store: Store) -> int:
 def article_count(store: Store) -> int:
     with store.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(articles)).scalar() or 0)
-
-
-def newest_articles(store: Store, *, limit: int = 20) -> Sequence[Row[Any]]:
-    with store.engine.connect() as connection:
-        return connection.execute(  # type: ignore[return-value]
-            select(articles.c.id, articles.c.title, articles.c.url, articles.c.published)
-            .order_by(articles.c.id.desc())
-            .limit(limit)
-        ).all()

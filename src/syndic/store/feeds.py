@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, insert, or_, select, update
 
 from syndic.store.database import Store
 from syndic.store.schema import feeds
@@ -61,11 +61,6 @@ def get_feed(store: Store, feed_id: int) -> Row[tuple[object, ...]] | None:
         return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
 
 
-def find_feed(store: Store, url: str) -> Row[tuple[object, ...]] | None:
-    with store.engine.connect() as connection:
-        return connection.execute(select(feeds).where(feeds.c.url == url)).first()
-
-
 def list_feeds(store: Store) -> Sequence[Row[tuple[object, ...]]]:
     with store.engine.connect() as connection:
         return connection.execute(select(feeds).order_by(feeds.c.id)).all()
@@ -82,11 +77,6 @@ def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Seque
         query = query.limit(limit)
     with store.engine.connect() as connection:
         return connection.execute(query).all()
-
-
-def delete_feed(store: Store, feed_id: int) -> bool:
-    with store.engine.begin() as connection:
-        return bool(connection.execute(feeds.delete().where(feeds.c.id == feed_id)).rowcount)
 
 
 def record_feed_success(store: Store, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None) -> None:
@@ -137,8 +127,3 @@ def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> Non
                 next_check_at=result.next_check_at,
             )
         )
-
-
-def feed_count(store: Store) -> int:
-    with store.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(feeds)).scalar() or 0)

@@ -230,8 +230,27 @@ def feeds(ctx: click.Context, health: bool) -> None:
             click.echo(f"{f.id:>5}  {f.state:<6} errors={f.error_count:<3} next={next_check}  {f.url}")
             if f.last_error:
                 click.echo(f"       last error: {f.last_error}")
+            if f.hub_url:
+                click.echo(f"       push: {_push_state(f, _settings(ctx).websub_enabled())}")
         else:
             click.echo(f"{f.id:>5}  {(f.title or '')[:40]:<40}  {f.url}")
+
+
+def _push_state(feed: Any, enabled: bool) -> str:
+    """One line on a feed's WebSub subscription, for `feeds --health`."""
+    if feed.websub_state == "subscribed" and feed.websub_lease_until is not None:
+        state = f"subscribed via {feed.hub_url}, lease until {feed.websub_lease_until:%Y-%m-%d %H:%M}"
+    elif feed.websub_pending:
+        state = f"{feed.websub_pending} requested from {feed.hub_url}, waiting for the hub to verify"
+    elif not enabled:
+        state = f"hub {feed.hub_url} named; push is off (set public_url so the hub can reach syndic)"
+    else:
+        state = f"not subscribed yet ({feed.hub_url})"
+    if feed.websub_error:
+        state += f"; {feed.websub_error}"
+    if feed.last_push_at is not None:
+        state += f"; last push {feed.last_push_at:%Y-%m-%d %H:%M}"
+    return state
 
 
 def _read_input(source: str) -> bytes:

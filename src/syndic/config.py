@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -51,6 +52,14 @@ class Settings:
     max_poll_interval_s: int = 24 * 3600
     extract_workers: int = 0  # 0: one process per core
     max_extract_attempts: int = 3
+    max_crawl_delay_s: float = 30.0  # a robots.txt Crawl-delay is obeyed up to this
+    # WebSub: hubs reach the callback at public_url + /websub/{feed id}; empty turns push off
+    public_url: str = ""
+    websub_lease_s: int = 10 * 24 * 3600  # the lease asked for; the hub decides
+    pushed_poll_interval_s: int = 12 * 3600  # a feed with a live push subscription is polled this rarely
+
+    def websub_enabled(self) -> bool:
+        return bool(self.public_url)
 
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -111,4 +120,15 @@ def load_settings(env: dict[str, str] | None = None, config_file: Path | None = 
                 values[name] = raw
     coerced = {k: _coerce(k, v, getattr(settings, k)) for k, v in values.items()}
     coerced = {k: v for k, v in coerced.items() if not (v is None and k == "data_dir")}
-    return replace(settings, **coerced)
+    result = replace(settings, **coerced)
+    _check_public_url(result.public_url)
+    return result
+
+
+def _check_public_url(url: str) -> None:
+    """A hub must be able to call us back there: an absolute http(s) URL without query or fragment."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"setting public_url: {url!r} is not an absolute http(s) URL without query or fragment")

@@ -37,6 +37,7 @@ class Request:
     path: str
     headers: dict[str, str]
     at: float
+    body: bytes = b""
 
 
 Handler = Callable[[socket.socket, Request], None]
@@ -119,13 +120,20 @@ class LocalServer:
                 if not chunk:
                     return
                 data += chunk
-            lines = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+            head, _, body = data.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
             method, target, _ = lines[0].split(" ", 2)
             headers = {}
             for line in lines[1:]:
                 name, _, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
-            request = Request(method, target, headers, time.monotonic())
+            length = int(headers.get("content-length") or 0)
+            while len(body) < length:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            request = Request(method, target, headers, time.monotonic(), body)
             with self._lock:
                 self.requests.append(request)
             handler = self.routes.get(target.split("?", 1)[0], respond(404, b"not here"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 import pytest
@@ -72,3 +73,54 @@ async def test_robots_cached_with_a_ttl(net_server: Any, kit: Any) -> None:
         await asyncio.sleep(0.3)
         await fetcher.fetch(net_server.url("/article"), check_robots=True)
     assert net_server.paths().count("/robots.txt") == 2
+
+
+def starts(server: Any, prefix: str) -> list[float]:
+    return sorted(r.at for r in server.requests if r.path.startswith(prefix))
+
+
+async def test_crawl_delay_spaces_the_page_fetches_of_its_host(net_server: Any, kit: Any) -> None:
+    net_server.routes["/robots.txt"] = kit.respond(200, b"User-agent: *\nCrawl-delay: 0.4\nDisallow: /private/\n")
+    net_server.routes["/page"] = kit.respond(200, b"page")
+    async with Fetcher(kit.settings(per_host_concurrency=4)) as fetcher:
+        await asyncio.gather(*(fetcher.fetch(net_server.url(f"/page?{i}"), check_robots=True) for i in range(4)))
+    times = starts(net_server, "/page")
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(times) == 4 and min(gaps) >= 0.35, gaps
+
+
+async def test_crawl_delay_is_capped_and_can_be_ignored(net_server: Any, kit: Any) -> None:
+    net_server.routes["/robots.txt"] = kit.respond(200, b"User-agent: syndic\nCrawl-delay: 3600\n")
+    net_server.routes["/page"] = kit.respond(200, b"page")
+    for cap, least, most in ((0.2, 0.15, 1.0), (0.0, 0.0, 0.15)):
+        net_server.requests.clear()
+        async with Fetcher(kit.settings(per_host_concurrency=4, max_crawl_delay=cap)) as fetcher:
+            await asyncio.gather(*(fetcher.fetch(net_server.url(f"/page?{i}"), check_robots=True) for i in range(3)))
+        times = starts(net_server, "/page")
+        assert least <= times[-1] - times[0] <= 2 * most, (cap, times)
+
+
+async def test_a_malformed_crawl_delay_is_no_delay(net_server: Any, kit: Any) -> None:
+    net_server.routes["/robots.txt"] = kit.respond(200, b"User-agent: *\nCrawl-delay: soon\n")
+    net_server.routes["/page"] = kit.respond(200, b"page")
+    async with Fetcher(kit.settings(per_host_concurrency=4)) as fetcher:
+        results = await asyncio.gather(
+            *(fetcher.fetch(net_server.url(f"/page?{i}"), check_robots=True) for i in range(3))
+        )
+    times = starts(net_server, "/page")
+    assert all(r.body == b"page" for r in results) and times[-1] - times[0] < 0.3
+
+
+async def test_the_longest_matching_rule_wins_whatever_its_order(net_server: Any, kit: Any) -> None:
+    """RFC 9309: `Allow: /news/today` beats the shorter `Disallow: /news/` though it comes later."""
+    net_server.routes["/robots.txt"] = kit.respond(
+        200, b"User-agent: *\nDisallow: /news/\nAllow: /news/today\nDisallow: /*.pdf$\n"
+    )
+    for path in ("/news/today", "/news/old", "/report.pdf", "/report.pdf.html"):
+        net_server.routes[path] = kit.respond(200, b"page")
+    async with Fetcher(kit.settings()) as fetcher:
+        assert (await fetcher.fetch(net_server.url("/news/today"), check_robots=True)).body == b"page"
+        assert (await fetcher.fetch(net_server.url("/report.pdf.html"), check_robots=True)).body == b"page"
+        for refused in ("/news/old", "/report.pdf"):
+            with pytest.raises(RobotsDisallowedError):
+                await fetcher.fetch(net_server.url(refused), check_robots=True)

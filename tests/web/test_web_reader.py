@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from web_helpers import HTML, RecordingActions, Seeded, csrf_of
 
 from syndic.store import Store, schema
@@ -147,6 +148,21 @@ def test_feeds_page_shows_health(logged_in: Client, seeded: Seeded) -> None:
     assert re.search(r"Copy Blog.*?<td>2</td>\s*<td>error</td>", page, re.S)  # 2 unread, state error
     if importlib.util.find_spec("syndic.publish.web_routes"):  # mounted: each feed links its full-text feed
         assert f'/full/feeds/{seeded.feeds["news"]}.rss"' in page
+
+
+def test_feeds_page_shows_push_state(logged_in: Client, seeded: Seeded, store: Store) -> None:
+    client, _ = logged_in
+    lease = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
+    with store.engine.begin() as conn:
+        conn.execute(update(schema.feeds).where(schema.feeds.c.id == seeded.feeds["news"]).values(
+            hub_url="https://hub.example/", websub_state="subscribed", websub_lease_until=lease))
+        conn.execute(update(schema.feeds).where(schema.feeds.c.id == seeded.feeds["blog"]).values(
+            hub_url="https://hub.example/", websub_state="denied",
+            websub_error="hub denied the subscription: <b>no</b>"))
+    page = client.get("/feeds", headers=HTML).text
+    assert "pushed, lease until" in page and "2026-03-09 08:00 UTC" in page
+    assert "push denied" in page
+    assert "hub denied the subscription: &lt;b&gt;no&lt;/b&gt;" in page
 
 
 def test_add_feed_goes_through_the_action(logged_in: Client, actions: RecordingActions) -> None:

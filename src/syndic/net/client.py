@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -70,6 +71,7 @@ from syndic.net.politeness import HostGate
 from syndic.net.robots import ROBOTS_MAX_BYTES, RobotsCache
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_BODY_KEEPING_REDIRECTS = frozenset({307, 308})
 # Raw (still compressed) bytes may exceed the decoded cap a little for
 # incompressible data; beyond this slack the body is refused anyway.
 _RAW_SLACK = 64 * 1024
@@ -204,32 +206,75 @@ class Fetcher:
         max_body_bytes: int | None = None,
     ) -> FetchResult:
         """GET `url`, following redirects; raise a FetchError subclass on any failure."""
+        request_headers: CIMultiDict[str] = CIMultiDict(headers or {})
+        if etag is not None:
+            request_headers["If-None-Match"] = etag
+        if last_modified is not None:
+            request_headers["If-Modified-Since"] = last_modified
+        return await self._request(
+            "GET", url, request_headers, None, accept=accept, check_robots=check_robots,
+            max_body_bytes=max_body_bytes,
+        )
+
+    async def post_form(
+        self,
+        url: str,
+        form: Mapping[str, str],
+        *,
+        accept: str | None = None,
+        max_body_bytes: int = 64 * 1024,
+    ) -> FetchResult:
+        """POST `form` (application/x-www-form-urlencoded) to `url`, through the same guard.
+
+        Only 307 and 308 are followed, re-sending the form to the new
+        address (checked like any hop); a 301/302/303 would turn the POST
+        into a GET, which is never what the caller (a WebSub hub request)
+        meant, so it fails with the status. The answer's body is capped
+        small: it is only read for an error message.
+        """
+        body = urlencode(dict(form)).encode("ascii")
+        request_headers: CIMultiDict[str] = CIMultiDict(
+            {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        return await self._request(
+            "POST", url, request_headers, body, accept=accept, check_robots=False, max_body_bytes=max_body_bytes
+        )
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        request_headers: CIMultiDict[str],
+        data: bytes | None,
+        *,
+        accept: str | None,
+        check_robots: bool,
+        max_body_bytes: int | None,
+    ) -> FetchResult:
         started = time.monotonic()
         try:
             current = URL(url)
         except (ValueError, TypeError) as exc:
             raise _not_retryable(FetchError(f"{url}: not a valid URL ({exc})")) from None
         cap = max_body_bytes if max_body_bytes is not None else self._limits.max_body_bytes
-        request_headers: CIMultiDict[str] = CIMultiDict(headers or {})
         request_headers["Accept-Encoding"] = ACCEPT_ENCODING
         if accept is not None:
             request_headers["Accept"] = accept
-        if etag is not None:
-            request_headers["If-None-Match"] = etag
-        if last_modified is not None:
-            request_headers["If-Modified-Since"] = last_modified
 
         budget = self._limits.total_timeout
         seen = {str(current)}
         for hop in range(self._limits.max_redirects + 1):
             check_url(current, self._allow)
-            if check_robots and not await self._robots.allowed(current):
-                raise RobotsDisallowedError(f"{current}: disallowed by robots.txt for syndic")
+            delay = 0.0
+            if check_robots:
+                if not await self._robots.allowed(current):
+                    raise RobotsDisallowedError(f"{current}: disallowed by robots.txt for syndic")
+                delay = min(self._robots.crawl_delay(current), self._settings.max_crawl_delay)
             host = current.raw_host or ""
-            async with self._gate.slot(host):
+            async with self._gate.slot(host, delay):
                 hop_started = time.monotonic()
                 try:
-                    outcome = await self._one_hop(url, current, request_headers, cap, budget)
+                    outcome = await self._one_hop(method, data, url, current, request_headers, cap, budget)
                 finally:
                     budget -= time.monotonic() - hop_started
             if isinstance(outcome, FetchResult):
@@ -249,15 +294,19 @@ class Fetcher:
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
     async def _one_hop(
-        self, requested: str, url: URL, headers: CIMultiDict[str], cap: int, budget: float
+        self, method: str, data: bytes | None, requested: str, url: URL, headers: CIMultiDict[str], cap: int,
+        budget: float,
     ) -> FetchResult | _Redirect:
         session = self._get_session()
         timeout = asyncio.timeout(max(budget, 0.0))
+        followed = REDIRECT_STATUSES if method == "GET" else _BODY_KEEPING_REDIRECTS
         try:
-            async with timeout, session.get(url, headers=headers, allow_redirects=False) as resp:
+            async with timeout, session.request(
+                method, url, headers=headers, data=data, allow_redirects=False
+            ) as resp:
                 status = resp.status
                 location = resp.headers.get("Location")
-                if status in REDIRECT_STATUSES and location:
+                if status in followed and location:
                     try:
                         target = url.join(URL(location)).with_fragment(None)
                     except ValueError as exc:

@@ -51,6 +51,8 @@ class NetSettings:
     min_host_interval: float = 0.5
     max_connections: int = 100
     robots_ttl: float = 24 * 3600
+    max_crawl_delay: float = 30.0
+    """A robots.txt Crawl-delay spaces a host's requests up to this many seconds (0: ignore it)."""
 
     def __post_init__(self) -> None:
         if self.per_host_concurrency < 1:
@@ -59,3 +61,5 @@ class NetSettings:
             raise ValueError("NetSettings.max_connections must be >= 1")
         if self.min_host_interval < 0:
             raise ValueError("NetSettings.min_host_interval must be >= 0")
+        if self.max_crawl_delay < 0:
+            raise ValueError("NetSettings.max_crawl_delay must be >= 0")

@@ -39,7 +39,8 @@ class HostGate:
         return len(self._hosts)
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def slot(self, host: str, min_interval: float = 0.0) -> AsyncIterator[None]:
+        """Wait for a turn at `host`; `min_interval` can only lengthen the spacing (a Crawl-delay)."""
         key = host.lower().rstrip(".")
         state = self._hosts.get(key)
         if state is None:
@@ -49,11 +50,12 @@ class HostGate:
         state.users += 1
         try:
             async with state.slots:
-                if self._interval > 0:
+                interval = max(self._interval, min_interval)
+                if interval > 0:
                     loop = asyncio.get_running_loop()
                     now = loop.time()
                     start = max(now, state.next_start)
-                    state.next_start = start + self._interval
+                    state.next_start = start + interval
                     if start > now:
                         await asyncio.sleep(start - now)
                 async with self._global:

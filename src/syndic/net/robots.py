@@ -2,12 +2,18 @@
 
 Feeds are published to be polled, so only article-page fetches ask
 (`Fetcher.fetch(..., check_robots=True)`). The file is fetched through the
-same guarded, polite client as everything else and parsed with the standard
-library's `urllib.robotparser` from the fetched bytes (its own `read()`
-would open a second, unguarded connection). Policy, as the big crawlers do:
-a 4xx means "no rules" (allow all); a 5xx or an unreachable host also
+same guarded, polite client as everything else and parsed with Protego
+(Scrapy's parser): it follows RFC 9309 where the standard library's
+`urllib.robotparser` does not (the longest matching rule wins, `*` and `$`
+wildcards) and reads fractional Crawl-delay values, which robotparser drops.
+
+Policy, as the big crawlers do: a 4xx means "no rules" (allow all); a 5xx or an unreachable host also
 allows, but is remembered only briefly so the rules are read again soon.
 Concurrent asks for one host share a single fetch.
+
+`Crawl-delay` (not in RFC 9309, but honoured by Bing, Yandex and most polite
+crawlers) is read for our group and handed to the politeness gate, which
+then spaces every request to that host by it (capped by the caller).
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.robotparser import RobotFileParser
 
+from protego import Protego
 from yarl import URL
 
 from syndic.errors import FetchError, HTTPStatusError
@@ -31,7 +37,7 @@ FetchRobots = Callable[[str], Awaitable[bytes]]
 
 @dataclass
 class _Entry:
-    rules: RobotFileParser | None  # None: allow everything
+    rules: Protego | None  # None: allow everything
     expires: float
 
 
@@ -39,10 +45,8 @@ def robots_url(url: URL) -> str:
     return str(url.origin().with_path("/robots.txt"))
 
 
-def parse_robots(body: bytes) -> RobotFileParser:
-    parser = RobotFileParser()
-    parser.parse(body.decode("utf-8", errors="replace").splitlines())
-    return parser
+def parse_robots(body: bytes) -> Protego:
+    return Protego.parse(body.decode("utf-8", errors="replace"))
 
 
 class RobotsCache:
@@ -66,7 +70,15 @@ class RobotsCache:
             entry = await asyncio.shield(task)
         if entry.rules is None:
             return True
-        return entry.rules.can_fetch(self._agent, str(url))
+        return bool(entry.rules.can_fetch(str(url), self._agent))
+
+    def crawl_delay(self, url: URL) -> float:
+        """The Crawl-delay, in seconds, the host's rules ask of us (0 if none or not loaded yet)."""
+        entry = self._entries.get(robots_url(url))
+        if entry is None or entry.rules is None:
+            return 0.0
+        delay = entry.rules.crawl_delay(self._agent)  # None when absent or unreadable
+        return max(0.0, float(delay)) if delay is not None else 0.0
 
     async def _load(self, key: str) -> _Entry:
         now = asyncio.get_running_loop().time()

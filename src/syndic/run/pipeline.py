@@ -26,6 +26,7 @@ from syndic import clean, feeds
 from syndic.config import Settings
 from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
 from syndic.net import Fetcher, FetchResult, Limits, NetSettings
+from syndic.run import websub
 from syndic.run.stages import PageJob, PageResult, join_and_clean, page_to_article
 from syndic.store import Store
 from syndic.store import articles as store_articles
@@ -61,6 +62,7 @@ def net_settings(settings: Settings) -> NetSettings:
         per_host_concurrency=settings.per_host_concurrency,
         min_host_interval=settings.min_host_interval,
         max_connections=settings.max_connections,
+        max_crawl_delay=settings.max_crawl_delay_s,
     )
 
 
@@ -167,6 +169,8 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                 rt.store, outcome.feed_id, parsed.entries, base_url=result.final_url
             )
             outcome.new_entries = len(new_ids)
+        next_check = _schedule(rt, outcome.feed_id, result=result, parsed=parsed, error_count=0)
+        next_check = await _push_subscription(rt, feed, parsed, result.final_url, next_check)
         store_feeds.record_feed_success(
             rt.store,
             outcome.feed_id,
@@ -174,7 +178,7 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                 status=result.status,
                 etag=result.etag or (feed.etag if result.not_modified else None),
                 last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
-                next_check_at=_schedule(rt, outcome.feed_id, result=result, parsed=parsed, error_count=0),
+                next_check_at=next_check,
                 ttl_minutes=parsed.ttl if parsed is not None else feed.ttl_minutes,
             ),
             parsed,
@@ -199,6 +203,29 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
         )
         log.info("feed %s failed: %s", feed.url, outcome.error)
     return outcome
+
+
+async def _push_subscription(
+    rt: Runtime, feed: Any, parsed: ParsedFeed | None, fetched_url: str, next_check: datetime
+) -> datetime:
+    """Ask the feed's hub to push (or renew the lease) when due; poll a pushed feed rarely.
+
+    On a 304 there is no parsed feed: the hub and topic remembered from the
+    last full fetch are used, so a lease is renewed even for a quiet feed.
+    """
+    if parsed is not None:
+        hub = parsed.hubs[0] if parsed.hubs else None
+        topic = parsed.self_url or fetched_url
+    else:
+        hub, topic = feed.hub_url, feed.websub_topic or fetched_url
+    now = _now()
+    if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub and topic:
+        await websub.request_subscription(rt.fetcher, rt.store, rt.settings, feed, hub, topic)
+    elif not websub.is_pushed(feed, now):
+        return next_check
+    # the hub may have verified while we waited for its answer: read the state again
+    current = store_feeds.get_feed(rt.store, int(feed.id))
+    return websub.next_check_when_pushed(current, next_check, now, rt.settings) if current else next_check
 
 
 async def _bounded(items: Sequence[Any], work: Callable[[Any], Any], workers: int) -> list[Any]:

@@ -28,7 +28,7 @@ log = logging.getLogger("syndic.serve")
 POLL_EVERY_SECONDS = 60.0
 
 
-def make_actions(settings: Settings, store: Store) -> WebActions:
+def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | None = None) -> WebActions:
     """The real implementations of what the web app may ask for."""
 
     async def add_feed(url: str) -> int:
@@ -53,40 +53,60 @@ def make_actions(settings: Settings, store: Store) -> WebActions:
     async def export_opml() -> bytes:
         return subscriptions.export_opml(store)[0]
 
+    async def entries_pushed(_feed_id: int) -> None:
+        if wake_poller is not None:
+            wake_poller.set()
+
     return WebActions(add_feed=add_feed, run_campaign=run_campaign, import_opml=import_opml,
-                      export_opml=export_opml)
+                      export_opml=export_opml, entries_pushed=entries_pushed)
 
 
-async def poll_forever(settings: Settings, store: Store, every: float = POLL_EVERY_SECONDS) -> None:
-    """Poll due feeds and extract their entries, forever; errors are logged, never fatal."""
+async def poll_forever(
+    settings: Settings, store: Store, every: float = POLL_EVERY_SECONDS, wake: asyncio.Event | None = None
+) -> None:
+    """Poll due feeds and extract their entries, forever; errors are logged, never fatal.
+
+    `wake` cuts the wait short (a WebSub push stored entries to extract).
+    """
+    wake = wake or asyncio.Event()
     while True:
+        wake.clear()
         try:
             async with open_runtime(settings, store=store) as rt:
                 await poll(rt, due_only=True)
         except Exception:  # a poll cycle must never take the server down
             log.exception("background poll failed")
-        await asyncio.sleep(every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), timeout=every)
 
 
 async def serve_async(
     settings: Settings, *, host: str, port: int, secure_cookies: bool = False, background_poll: bool = True,
-    store: Store | None = None, ready: asyncio.Event | None = None,
+    store: Store | None = None, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None,
 ) -> None:
+    """Serve until interrupted, or until `stop` is set (tests and embedders stop it that way)."""
     from syndic.web import create_app
     from syndic.web.settings import WebSettings
 
     active = store or open_store(settings.resolved_database_url())
-    app = create_app(active, WebSettings(secure_cookies=secure_cookies), make_actions(settings, active))
+    wake = asyncio.Event()
+    web_settings = WebSettings(secure_cookies=secure_cookies, max_push_bytes=settings.max_body_bytes)
+    app = create_app(active, web_settings, make_actions(settings, active, wake))
     app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
-    poller = asyncio.create_task(poll_forever(settings, active)) if background_poll else None
+    poller = asyncio.create_task(poll_forever(settings, active, wake=wake)) if background_poll else None
     try:
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)
         if ready is not None:
             ready.set()
+        if stop is not None:
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            server.should_exit = True
+            stopping.cancel()
         await serving
     finally:
         if poller is not None:

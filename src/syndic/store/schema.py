@@ -110,6 +110,12 @@ feeds = Table(
     Column("hub_url", Text),
     Column("websub_secret", Text),
     Column("websub_lease_until", TZ),
+    Column("websub_topic", Text),  # the URL we subscribed to (the feed's rel=self)
+    Column("websub_state", String(16)),  # None | subscribed | denied | error
+    Column("websub_pending", String(16)),  # the mode we asked the hub for and it has not verified
+    Column("websub_requested_at", TZ),
+    Column("websub_error", Text),
+    Column("last_push_at", TZ),
     Column("public", Boolean, nullable=False, default=False),  # its full-text feed is served without login
     Column("created_at", TZ, nullable=False),
 )

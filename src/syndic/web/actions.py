@@ -25,6 +25,10 @@ async def _unavailable_bytes() -> bytes:
     raise NotImplementedError("this syndic was started without that action")
 
 
+async def _nothing_to_do(_: int) -> None:
+    """Without a poller to wake, pushed entries wait for the next `syndic poll`."""
+
+
 @dataclass(frozen=True)
 class WebActions:
     """Async callables for the work other stages do.
@@ -34,9 +38,12 @@ class WebActions:
     run_campaign(campaign_id) -> a one-line summary of what was done.
     import_opml(document bytes) -> number of feeds added.
     export_opml() -> an OPML document.
+    entries_pushed(feed_id) -> None: a hub pushed new entries of this feed
+        (the server extracts them now instead of at its next poll).
     """
 
     add_feed: Callable[[str], Awaitable[int]] = _unavailable_int
     run_campaign: Callable[[int], Awaitable[str]] = _unavailable_str
     import_opml: Callable[[bytes], Awaitable[int]] = _unavailable_int
     export_opml: Callable[[], Awaitable[bytes]] = _unavailable_bytes
+    entries_pushed: Callable[[int], Awaitable[None]] = _nothing_to_do

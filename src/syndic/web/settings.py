@@ -24,6 +24,7 @@ class WebSettings:
         still served only to logged-in users (a kill switch).
     page_size: entries per page in the reader.
     api_max_limit: the largest `limit` an API client may ask for.
+    max_push_bytes: the largest WebSub content distribution accepted.
     """
 
     secure_cookies: bool = False
@@ -34,3 +35,4 @@ class WebSettings:
     page_size: int = 50
     api_max_limit: int = 200
     site_title: str = "syndic"
+    max_push_bytes: int = 10 * 1024 * 1024

@@ -255,12 +255,13 @@ def serve_with_etag(site: Any, path: str, body: bytes, etag: str) -> None:
     site.routes[path] = answer
 
 
-def subscribe_feed(site: Any, hub: LocalHub, server: Server) -> Any:
+def subscribe_feed(site: Any, hub: LocalHub | str, server: Server, settings: Settings | None = None) -> Any:
     """Serve a feed naming the hub, subscribe to it and poll it once; the feed row after."""
-    serve_with_etag(site, "/feed.atom", atom(site, hub.url, [("First", "/first")]), '"v1"')
+    hub_url = hub if isinstance(hub, str) else hub.url
+    serve_with_etag(site, "/feed.atom", atom(site, hub_url, [("First", "/first")]), '"v1"')
     site.serve("/first", page("First"))
     feed_id = store_feeds.add_feed(server.store, site.url("/feed.atom"))
-    poll_once(server.settings, server.store)
+    poll_once(settings or server.settings, server.store)
     return store_feeds.get_feed(server.store, feed_id)
 
 
@@ -438,16 +439,9 @@ def test_a_failing_hub_costs_no_update(local_site: Any, hub: LocalHub, syndic_se
 
 
 def test_without_a_public_url_no_hub_is_asked(local_site: Any, hub: LocalHub, syndic_server: Server) -> None:
-    settings = replace(syndic_server.settings, public_url="")
-    local_site.serve("/feed.atom", atom(local_site, hub.url, [("First", "/first")]),
-                     content_type="application/atom+xml")
-    local_site.serve("/first", page("First"))
-    feed_id = store_feeds.add_feed(syndic_server.store, local_site.url("/feed.atom"))
-
-    poll_once(settings, syndic_server.store)
+    feed = subscribe_feed(local_site, hub, syndic_server, replace(syndic_server.settings, public_url=""))
 
     assert hub.requests == []
-    feed = store_feeds.get_feed(syndic_server.store, feed_id)
     assert feed.hub_url == hub.url and feed.websub_state is None
     result = CliRunner().invoke(cli_main, ["feeds", "--health"], env={"SYNDIC_DATABASE_URL": url_of(syndic_server.store)})
     assert "push is off" in result.output
@@ -459,14 +453,8 @@ def test_a_hub_on_a_refused_address_is_never_contacted(
     # the feed's own server is allowed; the hub (same machine, other port) is named as 127.0.0.2
     hub_url = hub.url.replace("127.0.0.1", "127.0.0.2")
     settings = replace(syndic_server.settings, allow_networks=(ipaddress.ip_network("127.0.0.1/32"),))
-    local_site.serve("/feed.atom", atom(local_site, hub_url, [("First", "/first")]),
-                     content_type="application/atom+xml")
-    local_site.serve("/first", page("First"))
-    feed_id = store_feeds.add_feed(syndic_server.store, local_site.url("/feed.atom"))
-
-    poll_once(settings, syndic_server.store)
+    feed = subscribe_feed(local_site, hub_url, syndic_server, settings)
 
     assert hub.requests == []
-    feed = store_feeds.get_feed(syndic_server.store, feed_id)
     assert feed.state == "ok" and feed.websub_state == "error"
     assert "127.0.0.2" in feed.websub_error and "refused" in feed.websub_error

@@ -18,35 +18,23 @@ from syndic.store.feeds import utcnow
 from syndic.store.schema import feeds
 
 
+def _set(store: Store, feed_id: int, **values: object) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
 def record_request(store: Store, feed_id: int, *, hub: str, topic: str, secret: str, mode: str) -> None:
     """We are about to ask `hub` to (un)subscribe us to `topic` with `secret`."""
-    with store.engine.begin() as connection:
-        connection.execute(
-            update(feeds)
-            .where(feeds.c.id == feed_id)
-            .values(
-                hub_url=hub,
-                websub_topic=topic,
-                websub_secret=secret,
-                websub_pending=mode,
-                websub_requested_at=utcnow(),
-                websub_error=None,
-            )
-        )
+    _set(
+        store, feed_id,
+        hub_url=hub, websub_topic=topic, websub_secret=secret, websub_pending=mode,
+        websub_requested_at=utcnow(), websub_error=None,
+    )
 
 
 def record_request_failed(store: Store, feed_id: int, error: str) -> None:
     """The hub did not accept the request: keep any live subscription, say why."""
-    with store.engine.begin() as connection:
-        connection.execute(
-            update(feeds)
-            .where(feeds.c.id == feed_id)
-            .values(
-                websub_pending=None,
-                websub_error=error,
-                websub_state=_state_after_failure(),
-            )
-        )
+    _set(store, feed_id, websub_pending=None, websub_error=error, websub_state=_state_after_failure())
 
 
 def _state_after_failure() -> ColumnElement[str]:
@@ -74,32 +62,23 @@ def record_verified(store: Store, feed_id: int, mode: str, lease_seconds: int | 
         }
     else:
         values = {"websub_state": None, "websub_lease_until": None, "websub_pending": None}
-    with store.engine.begin() as connection:
-        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+    _set(store, feed_id, **values)
 
 
 def record_denied(store: Store, feed_id: int, reason: str) -> None:
     """The hub refused (or later cancelled) the subscription."""
-    with store.engine.begin() as connection:
-        connection.execute(
-            update(feeds)
-            .where(feeds.c.id == feed_id)
-            .values(
-                websub_state="denied",
-                websub_pending=None,
-                websub_lease_until=None,
-                websub_error=f"hub denied the subscription: {reason}" if reason else "hub denied the subscription",
-            )
-        )
+    _set(
+        store, feed_id,
+        websub_state="denied", websub_pending=None, websub_lease_until=None,
+        websub_error=f"hub denied the subscription: {reason}" if reason else "hub denied the subscription",
+    )
 
 
 def record_push(store: Store, feed_id: int) -> None:
     """A content distribution was accepted (its entries are stored separately)."""
-    with store.engine.begin() as connection:
-        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(last_push_at=utcnow()))
+    _set(store, feed_id, last_push_at=utcnow())
 
 
 def record_push_refused(store: Store, feed_id: int, error: str) -> None:
     """A content distribution was dropped (bad signature, unreadable body): say why on the feed."""
-    with store.engine.begin() as connection:
-        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(websub_error=error))
+    _set(store, feed_id, websub_error=error)

@@ -425,7 +425,8 @@ def delete_feed(conn: Connection, feed_id: int) -> bool:
 
 def health_summary(conn: Connection) -> dict[str, int]:
     """Numbers for the metrics endpoint: feeds by state, the extraction queue, articles."""
-    by_state: dict[str, int] = dict(conn.execute(select(F.c.state, func.count()).group_by(F.c.state)).tuples().all())
+    rows = conn.execute(select(F.c.state, func.count()).group_by(F.c.state))
+    by_state = {str(state): int(count) for state, count in rows}
     pending = conn.execute(
         select(func.count()).select_from(E).where(E.c.extract_state == "pending")
     ).scalar()

@@ -3,9 +3,10 @@
 Network work runs concurrently on one asyncio loop through the single
 `Fetcher` (which enforces per-host politeness); CPU work (extraction and
 cleaning) goes to the executor passed in — a process pool by default, plain
-inline calls when debugging. Only this coordinator writes to the store, one
-transaction per feed or article, which is what SQLite wants and what keeps a
-crash from leaving half an update behind.
+inline calls when debugging. Only this coordinator writes to the store: a
+feed's entries and state always in one transaction (feeds polled together
+share it, see group_writer.py), an article in one of its own. That is what
+SQLite wants and what keeps a crash from leaving half an update behind.
 
 A failure belongs to the feed or entry it happened to: it is recorded there
 with its reason and the rest of the batch goes on.
@@ -20,13 +21,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection
 
 from syndic import clean, feeds
 from syndic.config import Settings
 from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
 from syndic.net import Fetcher, FetchResult, Limits, NetSettings
 from syndic.run import websub
+from syndic.run.group_writer import GroupWriter
 from syndic.run.stages import PageJob, PageResult, join_and_clean, page_to_article
 from syndic.store import Store
 from syndic.store import articles as store_articles
@@ -44,6 +48,7 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_EXTRA_PAGES = 10
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 def net_settings(settings: Settings) -> NetSettings:
@@ -75,6 +80,15 @@ class Runtime:
     fetcher: Fetcher
     executor: Executor | None = None
     rng: random.Random = field(default_factory=random.Random)
+    writer: GroupWriter | None = None
+    """Shares transactions between feeds polled together; None: one transaction per feed."""
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in a transaction: the group writer's, else one of its own."""
+        if self.writer is not None:
+            return await self.writer.run(work)
+        with self.store.engine.begin() as connection:
+            return work(connection)
 
     async def run_cpu(self, job: PageJob) -> PageResult:
         if self.executor is None:
@@ -129,7 +143,7 @@ def _now() -> datetime:
 
 def _schedule(
     rt: Runtime,
-    feed_id: int,
+    entry_times: list[datetime],
     *,
     result: FetchResult | None,
     parsed: ParsedFeed | None,
@@ -140,7 +154,7 @@ def _schedule(
     headers = result.headers if result is not None else {}
     return feeds.next_check_at(
         now,
-        entry_times=store_entries.latest_entry_times(rt.store, feed_id),
+        entry_times=entry_times,
         min_interval=timedelta(seconds=rt.settings.min_poll_interval_s),
         max_interval=timedelta(seconds=rt.settings.max_poll_interval_s),
         cache_control=headers.get("cache-control") if headers else None,
@@ -153,7 +167,13 @@ def _schedule(
 
 
 async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
-    """Fetch one feed (conditionally), store its new entries, schedule its next check."""
+    """Fetch one feed (conditionally), store its new entries, schedule its next check.
+
+    The entries and the feed's new state (validators, next check) are written
+    in one transaction (shared with other feeds when the runtime has a group
+    writer): a crash leaves either both or neither, so an ETag is never saved
+    for entries that were not.
+    """
     outcome = FeedOutcome(feed_id=int(feed.id), url=feed.url)
     result: FetchResult | None = None
     try:
@@ -165,24 +185,39 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
             outcome.not_modified = True
         else:
             parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
-            new_ids = store_entries.upsert_entries(
-                rt.store, outcome.feed_id, parsed.entries, base_url=result.final_url
+        pushed = await _ask_hub_if_due(rt, feed, parsed, result.final_url)
+        fetched = result
+
+        def write(connection: Connection) -> int:
+            new = 0
+            if parsed is not None:
+                new = len(store_entries.insert_or_refresh(
+                    connection, outcome.feed_id, parsed.entries, base_url=fetched.final_url
+                ))
+            next_check = _schedule(
+                rt, store_entries.newest_times(connection, outcome.feed_id),
+                result=fetched, parsed=parsed, error_count=0,
             )
-            outcome.new_entries = len(new_ids)
-        next_check = _schedule(rt, outcome.feed_id, result=result, parsed=parsed, error_count=0)
-        next_check = await _push_subscription(rt, feed, parsed, result.final_url, next_check)
-        store_feeds.record_feed_success(
-            rt.store,
-            outcome.feed_id,
-            store_feeds.FeedPollResult(
-                status=result.status,
-                etag=result.etag or (feed.etag if result.not_modified else None),
-                last_modified=result.last_modified or (feed.last_modified if result.not_modified else None),
-                next_check_at=next_check,
-                ttl_minutes=parsed.ttl if parsed is not None else feed.ttl_minutes,
-            ),
-            parsed,
-        )
+            if pushed:
+                # the hub may have verified while we waited for its answer: read the state again
+                current = store_feeds.read_feed(connection, outcome.feed_id)
+                if current is not None:
+                    next_check = websub.next_check_when_pushed(current, next_check, _now(), rt.settings)
+            store_feeds.write_feed_success(
+                connection,
+                outcome.feed_id,
+                store_feeds.FeedPollResult(
+                    status=fetched.status,
+                    etag=fetched.etag or (feed.etag if fetched.not_modified else None),
+                    last_modified=fetched.last_modified or (feed.last_modified if fetched.not_modified else None),
+                    next_check_at=next_check,
+                    ttl_minutes=parsed.ttl if parsed is not None else feed.ttl_minutes,
+                ),
+                parsed,
+            )
+            return new
+
+        outcome.new_entries = await rt.write(write)
     except (FetchError, FeedError) as exc:
         outcome.error = str(exc) or exc.__class__.__name__
         retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
@@ -195,7 +230,7 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                 etag=feed.etag,
                 last_modified=feed.last_modified,
                 next_check_at=_schedule(
-                    rt, outcome.feed_id, result=None, parsed=None,
+                    rt, store_entries.latest_entry_times(rt.store, outcome.feed_id), result=None, parsed=None,
                     error_count=int(feed.error_count or 0) + 1, retry_after=retry_after,
                 ),
                 error=outcome.error,
@@ -205,10 +240,8 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
     return outcome
 
 
-async def _push_subscription(
-    rt: Runtime, feed: Any, parsed: ParsedFeed | None, fetched_url: str, next_check: datetime
-) -> datetime:
-    """Ask the feed's hub to push (or renew the lease) when due; poll a pushed feed rarely.
+async def _ask_hub_if_due(rt: Runtime, feed: Any, parsed: ParsedFeed | None, fetched_url: str) -> bool:
+    """Ask the feed's hub to push (or renew the lease) when due; True if push may be live.
 
     On a 304 there is no parsed feed: the hub and topic remembered from the
     last full fetch are used, so a lease is renewed even for a quiet feed.
@@ -221,11 +254,8 @@ async def _push_subscription(
     now = _now()
     if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub and topic:
         await websub.request_subscription(rt.fetcher, rt.store, rt.settings, feed, hub, topic)
-    elif not websub.is_pushed(feed, now):
-        return next_check
-    # the hub may have verified while we waited for its answer: read the state again
-    current = store_feeds.get_feed(rt.store, int(feed.id))
-    return websub.next_check_when_pushed(current, next_check, now, rt.settings) if current else next_check
+        return True
+    return websub.is_pushed(feed, now)
 
 
 async def _bounded(items: Sequence[Any], work: Callable[[Any], Any], workers: int) -> list[Any]:

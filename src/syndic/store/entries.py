@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select, update
+from sqlalchemy import Row, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -67,6 +67,20 @@ def upsert_entries(
     back to extraction, so a publisher's correction reaches the article's
     revisions.
     """
+    with store.engine.begin() as connection:
+        return insert_or_refresh(connection, feed_id, parsed, base_url=base_url)
+
+
+_KNOWN_KEYS = select(entries.c.key, entries.c.updated).where(
+    entries.c.feed_id == bindparam("feed_id"), entries.c.key.in_(bindparam("keys", expanding=True))
+)
+"""Built once: SQLAlchemy caches its compiled form (a fresh IN list would be compiled per call)."""
+
+
+def insert_or_refresh(
+    connection: Connection, feed_id: int, parsed: Sequence[ParsedEntry], *, base_url: str | None = None
+) -> list[int]:
+    """`upsert_entries` inside the caller's transaction (the poller writes a feed in one)."""
     now = utcnow()
     batch: dict[str, tuple[ParsedEntry, dict[str, Any]]] = {}
     for entry in parsed:
@@ -75,38 +89,32 @@ def upsert_entries(
             batch[key] = (entry, _entry_values(feed_id, entry, key, base_url or entry.link))
     if not batch:
         return []
-    with store.engine.begin() as connection:
-        known = {
-            str(k): u
-            for k, u in connection.execute(
-                select(entries.c.key, entries.c.updated).where(
-                    entries.c.feed_id == feed_id, entries.c.key.in_(list(batch))
-                )
+    known = {
+        str(k): u for k, u in connection.execute(_KNOWN_KEYS, {"feed_id": feed_id, "keys": list(batch)})
+    }
+    fresh = [
+        {**values, "first_seen_at": now, "extract_state": "pending", "extract_attempts": 0,
+         "read": False, "starred": False}
+        for key, (_, values) in batch.items()
+        if key not in known
+    ]
+    new_ids: list[int] = []
+    if fresh:
+        # one multi-row statement; ON CONFLICT covers a concurrent writer (another worker)
+        statement = (
+            dialect_insert(connection, entries)
+            .on_conflict_do_nothing(index_elements=["feed_id", "key"])
+            .returning(entries.c.id)
+        )
+        new_ids = [int(r[0]) for r in connection.execute(statement, fresh)]
+    for key, (entry, values) in batch.items():
+        previous = known.get(key)
+        if key in known and entry.updated is not None and (previous is None or previous < entry.updated):
+            connection.execute(
+                update(entries)
+                .where(entries.c.feed_id == feed_id, entries.c.key == key)
+                .values(**values, extract_state="pending", extract_attempts=0)
             )
-        }
-        fresh = [
-            {**values, "first_seen_at": now, "extract_state": "pending", "extract_attempts": 0,
-             "read": False, "starred": False}
-            for key, (_, values) in batch.items()
-            if key not in known
-        ]
-        new_ids: list[int] = []
-        if fresh:
-            # one multi-row statement; ON CONFLICT covers a concurrent writer (another worker)
-            statement = (
-                dialect_insert(connection, entries)
-                .on_conflict_do_nothing(index_elements=["feed_id", "key"])
-                .returning(entries.c.id)
-            )
-            new_ids = [int(r[0]) for r in connection.execute(statement, fresh)]
-        for key, (entry, values) in batch.items():
-            previous = known.get(key)
-            if key in known and entry.updated is not None and (previous is None or previous < entry.updated):
-                connection.execute(
-                    update(entries)
-                    .where(entries.c.feed_id == feed_id, entries.c.key == key)
-                    .values(**values, extract_state="pending", extract_attempts=0)
-                )
     return new_ids
 
 
@@ -202,10 +210,18 @@ def count_entries_by_state(store: Store) -> dict[str, int]:
 def latest_entry_times(store: Store, feed_id: int, *, limit: int = 20) -> list[datetime]:
     """Publication times of the feed's newest entries, for the adaptive interval."""
     with store.engine.connect() as connection:
-        rows = connection.execute(
-            select(func.coalesce(entries.c.published, entries.c.first_seen_at))
-            .where(entries.c.feed_id == feed_id)
-            .order_by(entries.c.id.desc())
-            .limit(limit)
-        ).all()
+        return newest_times(connection, feed_id, limit=limit)
+
+
+_NEWEST_TIMES = (
+    select(func.coalesce(entries.c.published, entries.c.first_seen_at))
+    .where(entries.c.feed_id == bindparam("feed_id"))
+    .order_by(entries.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def newest_times(connection: Connection, feed_id: int, *, limit: int = 20) -> list[datetime]:
+    """`latest_entry_times` on the caller's connection (inside its transaction)."""
+    rows = connection.execute(_NEWEST_TIMES, {"feed_id": feed_id, "limit": limit}).all()
     return [r[0] for r in rows if r[0] is not None]

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, insert, or_, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
+from sqlalchemy.engine import Connection
 
 from syndic.store.database import Store
 from syndic.store.schema import feeds
@@ -58,7 +59,7 @@ def add_feed(store: Store, url: str, *, title: str | None = None, category: str 
 
 def get_feed(store: Store, feed_id: int) -> Row[tuple[object, ...]] | None:
     with store.engine.connect() as connection:
-        return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
+        return read_feed(connection, feed_id)
 
 
 def list_feeds(store: Store) -> Sequence[Row[tuple[object, ...]]]:
@@ -81,6 +82,21 @@ def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Seque
 
 def record_feed_success(store: Store, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None) -> None:
     """A fetch that worked (200 or 304): clear the error state, keep validators."""
+    with store.engine.begin() as connection:
+        write_feed_success(connection, feed_id, result, parsed)
+
+
+_FILL_TITLE = (
+    update(feeds)
+    .where(feeds.c.id == bindparam("fid"), feeds.c.title.is_(None))
+    .values(title=bindparam("new_title"))
+)
+
+
+def write_feed_success(
+    connection: Connection, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None
+) -> None:
+    """`record_feed_success` inside the caller's transaction (with the feed's new entries)."""
     now = utcnow()
     values: dict[str, object] = {
         "state": "ok",
@@ -103,13 +119,15 @@ def record_feed_success(store: Store, feed_id: int, result: FeedPollResult, pars
             site_url=parsed.link,
             hub_url=parsed.hubs[0] if parsed.hubs else None,
         )
-    with store.engine.begin() as connection:
-        if parsed is not None and parsed.title:
+        if parsed.title:
             # keep a title the user chose; fill it in when there is none
-            connection.execute(
-                update(feeds).where(feeds.c.id == feed_id, feeds.c.title.is_(None)).values(title=parsed.title)
-            )
-        connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+            connection.execute(_FILL_TITLE, {"fid": feed_id, "new_title": parsed.title})
+    connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def read_feed(connection: Connection, feed_id: int) -> Row[tuple[object, ...]] | None:
+    """`get_feed` on the caller's connection."""
+    return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
 
 
 def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> None:

@@ -11,7 +11,10 @@ For each set it prints entries per second for both parsers and the
 fraction of entries where syndic's title, link, guid and published date
 equal feedparser's ("agree"), so the speed is measured at equal results.
 
-    .venv/bin/python bench/feeds.py [--feeds 60] [--repeat 3]
+Then, unless `--poll-feeds 0`, the poll cycle of `bench/poll_cycle.py` over
+that many feeds served by a local server (304 and changed cycles).
+
+    .venv/bin/python bench/feeds.py [--feeds 60] [--repeat 3] [--poll-feeds 10000]
 """
 
 from __future__ import annotations
@@ -298,6 +301,7 @@ def main() -> None:
         "--feeds", type=int, default=60, help="generated feeds (a third each RSS, Atom, JSON)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="best of N timed runs")
+    parser.add_argument("--poll-feeds", type=int, default=10_000, help="feeds in the poll cycle (0: skip it)")
     args = parser.parse_args()
     sets = {"generated": generated(args.feeds), "conformance": conformance()}
     print(
@@ -312,6 +316,12 @@ def main() -> None:
         print(
             f"{name:<12}{len(docs):>6}{entries:>9}{ours:>13,.0f}{theirs:>16,.0f}{ours / theirs if theirs else 0:>8.1f}x{100 * agree:>7.1f}%"
         )
+    if args.poll_feeds:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import poll_cycle
+
+        print()
+        poll_cycle.run(args.poll_feeds)
 
 
 if __name__ == "__main__":

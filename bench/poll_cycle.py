@@ -84,7 +84,11 @@ async def cycle(settings: Settings, store_url: str) -> tuple[float, float, int, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=10_000)
-    args = parser.parse_args()
+    run(parser.parse_args().feeds)
+
+
+def run(n_feeds: int) -> None:
+    """Serve `n_feeds` feeds, poll them three times, print the table."""
     port = free_port()
     version = multiprocessing.Value("i", 1)
     server = multiprocessing.Process(target=serve, args=(port, version), daemon=True)
@@ -93,21 +97,21 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     store_url = f"sqlite:///{folder / 'bench.db'}"
     store = open_store(store_url)
-    for i in range(args.feeds):
+    for i in range(n_feeds):
         store_feeds.add_feed(store, f"http://127.0.0.1:{port}/feed/{i}.xml")
     store.close()
     settings = Settings(
         data_dir=folder, database_url=store_url, allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
         per_host_concurrency=200, max_connections=200, min_host_interval=0.0,
     )
-    print(f"| cycle ({args.feeds} feeds) | wall s | feeds/s | CPU s / 1,000 feeds | new entries | errors | peak RSS MB |")
+    print(f"| cycle ({n_feeds} feeds) | wall s | feeds/s | CPU s / 1,000 feeds | new entries | errors | peak RSS MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name in ("first fill", "unchanged (304)", "changed (+20 each)"):
         if name.startswith("changed"):
             version.value += 1
         wall, cpu, new, errors = asyncio.run(cycle(settings, store_url))
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| {name} | {wall:.1f} | {args.feeds / wall:,.0f} | {cpu / args.feeds * 1000:.2f} | {new:,} "
+        print(f"| {name} | {wall:.1f} | {n_feeds / wall:,.0f} | {cpu / n_feeds * 1000:.2f} | {new:,} "
               f"| {errors} | {peak:.0f} |")
         sys.stdout.flush()
     server.terminate()

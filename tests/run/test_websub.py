@@ -458,3 +458,20 @@ def test_a_hub_on_a_refused_address_is_never_contacted(
     assert hub.requests == []
     assert feed.state == "ok" and feed.websub_state == "error"
     assert "127.0.0.2" in feed.websub_error and "refused" in feed.websub_error
+
+
+def test_a_feed_that_drops_its_hub_is_polled_as_usual_again(
+    local_site: Any, hub: LocalHub, syndic_server: Server
+) -> None:
+    hub.grant_lease = 7 * 24 * 3600
+    feed = subscribe_feed(local_site, hub, syndic_server)
+    assert feed.next_check_at > datetime.now(UTC) + timedelta(hours=11), "pushed: polled every 12 h"
+    local_site.serve("/feed.atom", atom(local_site, None, [("First", "/first")]), content_type="application/atom+xml")
+    with syndic_server.store.engine.begin() as conn:
+        conn.execute(update(feeds_table).values(next_check_at=datetime.now(UTC)))
+
+    poll_once(syndic_server.settings, syndic_server.store)
+
+    after = store_feeds.get_feed(syndic_server.store, feed.id)
+    assert after.hub_url is None
+    assert after.next_check_at < datetime.now(UTC) + timedelta(hours=2), "no hub, no push: the usual interval"

@@ -255,7 +255,8 @@ async def _ask_hub_if_due(rt: Runtime, feed: Any, parsed: ParsedFeed | None, fet
     if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub and topic:
         await websub.request_subscription(rt.fetcher, rt.store, rt.settings, feed, hub, topic)
         return True
-    return websub.is_pushed(feed, now)
+    # a feed that no longer names its hub is not pushed any more, whatever the lease says
+    return hub is not None and hub == feed.hub_url and websub.is_pushed(feed, now)
 
 
 async def _bounded(items: Sequence[Any], work: Callable[[Any], Any], workers: int) -> list[Any]:

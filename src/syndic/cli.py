@@ -24,6 +24,7 @@ import click
 from syndic.__about__ import __version__
 from syndic.config import Settings, load_settings
 from syndic.errors import SyndicError
+from syndic.logs import configure_logging
 
 T = TypeVar("T")
 
@@ -59,8 +60,12 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
 @click.version_option(__version__, prog_name="syndic")
 @click.option("--database", "database_url", envvar="SYNDIC_DATABASE_URL", default=None,
               help="SQLAlchemy URL of the store (default: an SQLite file in the user's data directory).")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              default=None, help="How much to log to stderr (default: SYNDIC_LOG_LEVEL, else WARNING).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default=None,
+              help="Log lines as text or as JSON objects (default: SYNDIC_LOG_FORMAT, else text).")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def main(ctx: click.Context, database_url: str | None, log_level: str | None, log_format: str | None) -> None:
     """syndic: news feeds in; clean, full-text, deduplicated articles out.
 
     Subscribe to feeds (add, import), poll them (poll), read the result
@@ -74,6 +79,14 @@ def main(ctx: click.Context, database_url: str | None) -> None:
         return
     if database_url:
         settings = replace(settings, database_url=database_url)
+    if log_level:
+        settings = replace(settings, log_level=log_level)
+    if log_format:
+        settings = replace(settings, log_format=log_format)
+    try:
+        configure_logging(settings.log_level, settings.log_format)
+    except SyndicError as exc:
+        _fail(str(exc))
     ctx.obj = settings
 
 

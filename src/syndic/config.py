@@ -52,6 +52,8 @@ class Settings:
     max_poll_interval_s: int = 24 * 3600
     extract_workers: int = 0  # 0: one process per core
     max_extract_attempts: int = 3
+    log_level: str = "WARNING"  # DEBUG, INFO, WARNING, ERROR
+    log_format: str = "text"  # text, or json: one JSON object per line with the record's fields
     max_crawl_delay_s: float = 30.0  # a robots.txt Crawl-delay is obeyed up to this
     # WebSub: hubs reach the callback at public_url + /websub/{feed id}; empty turns push off
     public_url: str = ""

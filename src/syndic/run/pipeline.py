@@ -218,6 +218,10 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
             return new
 
         outcome.new_entries = await rt.write(write)
+        log.debug("feed %s polled: %s", feed.url,
+                  "not modified" if outcome.not_modified else f"{outcome.new_entries} new entries",
+                  extra={"feed_id": outcome.feed_id, "url": feed.url, "status": result.status,
+                         "new_entries": outcome.new_entries})
     except (FetchError, FeedError) as exc:
         outcome.error = str(exc) or exc.__class__.__name__
         retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
@@ -236,7 +240,8 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                 error=outcome.error,
             ),
         )
-        log.info("feed %s failed: %s", feed.url, outcome.error)
+        log.info("feed %s failed: %s", feed.url, outcome.error,
+                 extra={"feed_id": outcome.feed_id, "url": feed.url, "status": status, "error": outcome.error})
     return outcome
 
 
@@ -376,6 +381,8 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
         outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
         return outcome
     store_entries.record_extract_error(rt.store, outcome.entry_id, error, final=final)
+    log.info("entry %s not extracted%s: %s", outcome.entry_id, "" if final else " (will retry)", error,
+             extra={"entry_id": outcome.entry_id, "url": entry.link, "error": error, "final": final})
     outcome.error = error
     return outcome
 

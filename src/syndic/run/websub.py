@@ -111,8 +111,10 @@ async def request_subscription(
     except FetchError as exc:
         error = f"hub {hub} refused the {mode} request: {exc}"
         store_websub.record_request_failed(store, feed_id, error)
-        log.info("feed %s: %s", feed_id, error)
+        log.info("feed %s: %s", feed_id, error, extra={"feed_id": feed_id, "hub": hub, "error": error})
         return error
+    log.info("feed %s: %s request accepted by %s", feed_id, mode, hub,
+             extra={"feed_id": feed_id, "hub": hub, "topic": topic, "mode": mode})
     return None
 
 
@@ -159,6 +161,8 @@ def answer_verification(store: Store, feed_id: int, query: Mapping[str, str]) ->
     store_websub.record_verified(
         store, feed_id, str(mode), int(lease.strip()) if lease else None, DEFAULT_LEASE_S
     )
+    log.info("feed %s: hub verified our %s request (lease %s s)", feed_id, mode, lease or "unstated",
+             extra={"feed_id": feed_id, "mode": mode, "lease_seconds": lease})
     return CallbackAnswer(200, challenge)
 
 
@@ -173,7 +177,8 @@ def accept_distribution(
         store_websub.record_push_refused(
             store, feed_id, "a push without a valid signature (X-Hub-Signature) was ignored"
         )
-        log.warning("feed %s: push with a missing or wrong signature ignored", feed_id)
+        log.warning("feed %s: push with a missing or wrong signature ignored", feed_id,
+                    extra={"feed_id": feed_id, "signature_sent": signature is not None})
         return CallbackAnswer(202, "ignored")
     base = feed.websub_topic or feed.url
     try:
@@ -183,4 +188,6 @@ def accept_distribution(
         return CallbackAnswer(400, f"not a feed: {exc}")
     new_ids = store_entries.upsert_entries(store, feed_id, parsed.entries, base_url=base)
     store_websub.record_push(store, feed_id)
+    log.info("feed %s: push of %d entries, %d new", feed_id, len(parsed.entries), len(new_ids),
+             extra={"feed_id": feed_id, "entries": len(parsed.entries), "new_entries": len(new_ids)})
     return CallbackAnswer(200, f"{len(new_ids)} new entries", len(new_ids))

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,15 +155,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path,
-        allow_networks=(ipaddress.ip_network("127.0.0.0/8"),),
-        min_host_interval=0.0,
-        connect_timeout=2,
+def settings(make_settings: Any) -> Settings:
+    return make_settings(  # type: ignore[no-any-return]
         read_timeout=5,
         total_timeout=10,
-        respect_robots=False,
         extract_workers=1,
         max_body_bytes=64 * 1024,  # also the push cap; small, so the refused body still fits the socket buffers
         public_url=f"http://127.0.0.1:{free_port()}/",

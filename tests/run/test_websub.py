@@ -33,6 +33,7 @@ from sqlalchemy import update
 
 from syndic.cli import main as cli_main
 from syndic.config import Settings
+from syndic.run import websub
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import poll
 from syndic.run.serve import serve_async
@@ -469,3 +470,35 @@ def test_a_feed_that_drops_its_hub_is_polled_as_usual_again(
     after = store_feeds.get_feed(syndic_server.store, feed.id)
     assert after.hub_url is None
     assert after.next_check_at < datetime.now(UTC) + timedelta(hours=2), "no hub, no push: the usual interval"
+
+
+def test_link_headers_name_the_hub_and_topic_before_the_document() -> None:
+    headers = ['<https://hub.example/>; rel="hub", </feeds/main.xml>; rel=self',
+               '<https://other.example/a>; rel="alternate hub"; title="x"']
+    links = websub.header_links(headers, "https://news.example/feed")
+    assert links["hub"] == ["https://hub.example/", "https://other.example/a"]
+    assert links["self"] == ["https://news.example/feeds/main.xml"]
+    assert websub.discover_hub(headers, ["https://doc-hub.example/"], "https://news.example/doc-self",
+                               "https://news.example/feed") == ("https://hub.example/",
+                                                                 "https://news.example/feeds/main.xml")
+    assert websub.discover_hub([], ["https://doc-hub.example/"], None, "https://news.example/feed") == (
+        "https://doc-hub.example/", "https://news.example/feed")
+    assert websub.discover_hub(["<>; rel=hub", "garbage"], [], None, "https://n.example/f") == (
+        None, "https://n.example/f")
+
+
+def test_a_hub_named_only_in_the_http_headers_is_used(local_site: Any, hub: LocalHub, syndic_server: Server) -> None:
+    topic = local_site.url("/canonical-topic.xml")
+    local_site.serve("/feed.atom", atom(local_site, None, [("First", "/first")]), content_type="application/atom+xml",
+                     Link=f'<{hub.url}>; rel="hub", <{topic}>; rel="self"')
+    local_site.serve("/first", page("First"))
+    feed_id = store_feeds.add_feed(syndic_server.store, local_site.url("/feed.atom"))
+
+    poll_once(syndic_server.settings, syndic_server.store)
+    with syndic_server.store.engine.begin() as conn:  # due again at once
+        conn.execute(update(feeds_table).values(next_check_at=datetime.now(UTC)))
+    poll_once(syndic_server.settings, syndic_server.store)
+
+    assert [(r["hub.mode"], r["hub.topic"]) for r in hub.requests] == [("subscribe", topic)], "asked once"
+    feed = store_feeds.get_feed(syndic_server.store, feed_id)
+    assert feed.hub_url == hub.url and feed.websub_state == "subscribed" and feed.websub_topic == topic

@@ -185,7 +185,8 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
             outcome.not_modified = True
         else:
             parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
-        pushed = await _ask_hub_if_due(rt, feed, parsed, result.final_url)
+        hub, topic = _hub_and_topic(feed, parsed, result)
+        pushed = await _ask_hub_if_due(rt, feed, hub, topic)
         fetched = result
 
         def write(connection: Connection) -> int:
@@ -212,6 +213,7 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                     last_modified=fetched.last_modified or (feed.last_modified if fetched.not_modified else None),
                     next_check_at=next_check,
                     ttl_minutes=parsed.ttl if parsed is not None else feed.ttl_minutes,
+                    hub_url=hub if parsed is not None else feed.hub_url,
                 ),
                 parsed,
             )
@@ -245,19 +247,24 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
     return outcome
 
 
-async def _ask_hub_if_due(rt: Runtime, feed: Any, parsed: ParsedFeed | None, fetched_url: str) -> bool:
-    """Ask the feed's hub to push (or renew the lease) when due; True if push may be live.
+def _hub_and_topic(feed: Any, parsed: ParsedFeed | None, result: FetchResult) -> tuple[str | None, str]:
+    """WebSub discovery: the response's Link headers, else the document.
 
-    On a 304 there is no parsed feed: the hub and topic remembered from the
-    last full fetch are used, so a lease is renewed even for a quiet feed.
+    On a 304 without Link headers, the hub and topic remembered from the last
+    full fetch are used, so a lease is renewed even for a quiet feed.
     """
+    getall = getattr(result.headers, "getall", None)
+    link_headers: list[str] = list(getall("Link", [])) if getall is not None else []
     if parsed is not None:
-        hub = parsed.hubs[0] if parsed.hubs else None
-        topic = parsed.self_url or fetched_url
-    else:
-        hub, topic = feed.hub_url, feed.websub_topic or fetched_url
+        return websub.discover_hub(link_headers, parsed.hubs, parsed.self_url, result.final_url)
+    remembered = [feed.hub_url] if feed.hub_url else []
+    return websub.discover_hub(link_headers, remembered, feed.websub_topic, result.final_url)
+
+
+async def _ask_hub_if_due(rt: Runtime, feed: Any, hub: str | None, topic: str) -> bool:
+    """Ask the feed's hub to push (or renew the lease) when due; True if push may be live."""
     now = _now()
-    if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub and topic:
+    if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub:
         await websub.request_subscription(rt.fetcher, rt.store, rt.settings, feed, hub, topic)
         return True
     # a feed that no longer names its hub is not pushed any more, whatever the lease says

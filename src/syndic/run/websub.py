@@ -23,11 +23,13 @@ redirect that turns the POST into a GET).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from syndic import feeds
 from syndic.config import Settings
@@ -54,6 +56,40 @@ MAX_RENEW_MARGIN = timedelta(days=1)
 def callback_url(public_url: str, feed_id: int) -> str:
     """Where the hub reaches us for this feed."""
     return f"{public_url.rstrip('/')}/websub/{feed_id}"
+
+
+_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
+_REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+
+
+def header_links(values: Iterable[str], base: str) -> dict[str, list[str]]:
+    """`Link: <url>; rel="hub"` headers as {rel: [absolute url, ...]}, in order.
+
+    WebSub discovery looks here first: a hub named in the HTTP headers wins
+    over one named in the document (a publisher may not be able to edit
+    the feed body, e.g. behind a CDN that adds the header).
+    """
+    found: dict[str, list[str]] = {}
+    for value in values:
+        for match in _LINK.finditer(value):
+            target, params = match.group(1).strip(), match.group(2)
+            rel = _REL.search(params)
+            if not target or rel is None:
+                continue
+            for name in (rel.group(1) or rel.group(2) or "").lower().split():
+                found.setdefault(name, []).append(urljoin(base, target))
+    return found
+
+
+def discover_hub(
+    header_values: Iterable[str], document_hubs: Sequence[str], document_self: str | None, fetched_url: str
+) -> tuple[str | None, str]:
+    """The hub and topic to subscribe with: HTTP Link headers first, then the document."""
+    links = header_links(header_values, fetched_url)
+    hubs = links.get("hub") or list(document_hubs)
+    hub = hubs[0] if hubs else None
+    topic = (links.get("self") or [document_self or fetched_url])[0]
+    return hub, topic
 
 
 def _renew_margin(feed: Any) -> timedelta:

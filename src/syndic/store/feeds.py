@@ -33,6 +33,8 @@ class FeedPollResult:
     next_check_at: datetime
     error: str | None = None
     ttl_minutes: int | None = None
+    hub_url: str | None = None
+    """The WebSub hub found (Link header or document); written with a parsed feed."""
 
 
 def add_feed(store: Store, url: str, *, title: str | None = None, category: str | None = None) -> int:
@@ -80,12 +82,6 @@ def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Seque
         return connection.execute(query).all()
 
 
-def record_feed_success(store: Store, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None) -> None:
-    """A fetch that worked (200 or 304): clear the error state, keep validators."""
-    with store.engine.begin() as connection:
-        write_feed_success(connection, feed_id, result, parsed)
-
-
 _FILL_TITLE = (
     update(feeds)
     .where(feeds.c.id == bindparam("fid"), feeds.c.title.is_(None))
@@ -96,7 +92,10 @@ _FILL_TITLE = (
 def write_feed_success(
     connection: Connection, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None
 ) -> None:
-    """`record_feed_success` inside the caller's transaction (with the feed's new entries)."""
+    """A fetch that worked (200 or 304): clear the error state, keep validators.
+
+    Runs inside the caller's transaction, the one that stores the feed's new entries.
+    """
     now = utcnow()
     values: dict[str, object] = {
         "state": "ok",
@@ -117,7 +116,7 @@ def write_feed_success(
             language=parsed.language,
             image=parsed.image,
             site_url=parsed.link,
-            hub_url=parsed.hubs[0] if parsed.hubs else None,
+            hub_url=result.hub_url,
         )
         if parsed.title:
             # keep a title the user chose; fill it in when there is none

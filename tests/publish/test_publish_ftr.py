@@ -167,6 +167,7 @@ async def test_summary_content_links_and_json(service, site):  # type: ignore[no
     body, media_type = await service.feed(FeedRequest.from_params({"url": url, "max": "2", "format": "json"}))
     assert media_type.startswith("application/json")
     doc = json.loads(body)
+    assert doc["rss"]["@attributes"] == {"version": "2.0"}
     assert [i["title"] for i in doc["rss"]["channel"]["item"]] == ["Story 1", "Story 2"]
     assert "Paragraph 5 of story 2." in doc["rss"]["channel"]["item"][1]["description"]
 

@@ -14,7 +14,10 @@ parameters keep their meanings:
 - `summary=1`: `<description>` carries an excerpt and the full text moves to
   `<content:encoded>`; by default `<description>` carries the full text.
 - `content=0`: no full text at all (titles, links, excerpts only).
-- `format=json`: the same feed as JSON (`{"rss": {"channel": {…, "item": […]}}}`).
+- `format=json`: the same feed as JSON, in the shape Full-Text RSS's feed
+  writer gives (`{"rss": {"@attributes": {"version": "2.0"}, "channel": {…,
+  "item": […]}}}`, `prefix:name` as `prefix_name`, attribute-only elements
+  as `{"@attributes": {…}}`); `item` is always a list, even of one.
 - A URL that is not a feed is treated as one article: a one-item feed.
 
 Everything is fetched through one injected async `fetch(url)` (syndic's
@@ -223,10 +226,12 @@ def _rss_as_json(doc: FeedDocument) -> bytes:
         if item.published:
             entry["pubDate"] = item.published.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
         if item.image:
-            entry["enclosure"] = {"url": item.image.url, "type": item.image.type}
+            # an element with attributes only, as Full-Text RSS's writer renders one
+            entry["enclosure"] = {"@attributes": {"url": item.image.url, "type": item.image.type}}
         items.append(entry)
     channel = {"title": doc.title, "link": doc.link, "description": doc.description or "", "item": items}
-    return json.dumps({"rss": {"channel": channel}}, ensure_ascii=False).encode()
+    rss = {"@attributes": {"version": "2.0"}, "channel": channel}
+    return json.dumps({"rss": rss}, ensure_ascii=False).encode()
 
 
 class FullTextService:

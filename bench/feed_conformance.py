@@ -229,8 +229,11 @@ def as_feedparser(parsed: ParsedFeed) -> Result:
     feed = Result()
     _put(feed, "title", parsed.title)
     _put(feed, "link", parsed.link)
-    if parsed.link:
-        feed["links"] = [Result(href=parsed.link, rel="alternate")]
+    links = [Result(href=parsed.link, rel="alternate")] if parsed.link else []
+    if parsed.self_url:
+        links.append(Result(href=parsed.self_url, rel="self"))
+    links.extend(Result(href=hub, rel="hub") for hub in parsed.hubs)
+    _put(feed, "links", links)
     for alias in ("description", "subtitle", "tagline", "info"):
         _put(feed, alias, parsed.description)
     _put(feed, "language", parsed.language)

@@ -114,6 +114,22 @@ def _is_binary(element: etree._Element) -> bool:
     )
 
 
+def _html_wrapped_in_div(element: etree._Element) -> str | None:
+    """The escaped HTML of a `type="html"` construct that wraps it in an XHTML `<div>`.
+
+    Some blog engines (TypePad) write `<content type="html"><div xmlns=...>
+    Example &lt;b&gt;bold&lt;/b&gt;</div></content>`: the div is an XHTML
+    wrapper, its text is the escaped HTML. Read literally, the reader would
+    show the tags as text. Only a lone div holding nothing but text counts.
+    """
+    if (element.text or "").strip() or len(element) != 1:
+        return None
+    div = element[0]
+    if len(div) or (div.tail or "").strip() or key_of(div.tag) not in ("xhtml:div", "div"):
+        return None
+    return div.text or ""
+
+
 def atom_text(element: etree._Element, as_html: bool) -> str:
     """An Atom text construct (title, summary, content), as HTML or as written."""
     kind = _content_kind(element)
@@ -134,6 +150,10 @@ def atom_text(element: etree._Element, as_html: bool) -> str:
         ):
             return inner_markup(children[0]).strip()
         return inner_markup(element).strip()
+    if kind == "html" and len(element):
+        wrapped = _html_wrapped_in_div(element)
+        if wrapped is not None:
+            return wrapped
     value = text_of(element)
     if kind == "text" and as_html:
         return html.escape(value, quote=False)
@@ -315,7 +335,14 @@ def _atom_link(c: Collector, f: Fields, e: etree._Element) -> None:
             f.link = c.resolve(e, e.text)
         return
     rel = (e.get("rel") or "alternate").strip().lower()
-    url = c.resolve(e, href) or ""
+    if href.strip():
+        url = c.resolve(e, href) or ""
+    elif rel in ("alternate", "self"):
+        # An empty reference is the base itself (RFC 3986 5.2): `rel="self" href=""`
+        # names the feed. An empty enclosure, hub or replies link names nothing.
+        url = c.base_of(e) or ""
+    else:
+        return
     if rel == "alternate":
         if f.link is None:
             f.link = url

@@ -4,8 +4,8 @@ The only entry point other stages call is `parse_feed`. It never fetches
 anything: the bytes come from `net/`, and the URL is used only to resolve
 relative links. It refuses, with a `FeedError` that says why, an empty
 body, an HTML page served as a feed, JSON that is not a JSON Feed, and XML
-whose root is neither RSS nor Atom. Ill-formed XML is recovered where lxml
-can and the reason is kept in `ParsedFeed.bozo`.
+whose root is neither RSS, Atom nor a CDF `<CHANNEL>`. Ill-formed XML is
+recovered where lxml can and the reason is kept in `ParsedFeed.bozo`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 
 from syndic.errors import FeedError
 from syndic.feeds.atom import is_atom, parse_atom
+from syndic.feeds.cdf import is_cdf, parse_cdf
 from syndic.feeds.elements import Collector
 from syndic.feeds.encoding import decode_document
 from syndic.feeds.jsonfeed import looks_like_json, parse_json_feed
@@ -50,7 +51,9 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
         return parse_rss(root, collector, decoded.encoding, bozo)
     if is_atom(root):
         return parse_atom(root, collector, decoded.encoding, bozo)
+    if is_cdf(root):
+        return parse_cdf(root, collector, decoded.encoding, bozo)
     tag = root.tag if isinstance(root.tag, str) else "?"
     if tag.lower().rsplit("}", 1)[-1] == "html":
         raise FeedError("not a feed: the document is an HTML page (look for its feed with discover_feeds)")
-    raise FeedError(f"not a feed: the root element is <{tag}>, not RSS or Atom")
+    raise FeedError(f"not a feed: the root element is <{tag}>, not RSS, Atom or CDF")

@@ -292,7 +292,7 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
     each article after a "==> URL <==" line; a summary goes to stderr.
     """
     from syndic import clean
-    from syndic.extract import extract_article, to_markdown
+    from syndic.extract import extract_article
     from syndic.run.stages import rules_for
 
     settings = _settings(ctx)
@@ -326,21 +326,24 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
         _fail(f"{url}: {article.error}")
     if not no_clean:
         article = clean.clean_article(article)
-    if fmt == "text":
-        click.echo(article.text)
-    elif fmt == "html":
-        click.echo(article.html)
-    elif fmt == "markdown":
-        click.echo(to_markdown(article.html))
-    else:
-        click.echo(json.dumps(_article_json(article), ensure_ascii=False, indent=2))
+    click.echo(_render(article, fmt, indent=2))
+
+
+def _render(article: Any, fmt: str, *, indent: int | None = None) -> str:
+    """An extracted article as `syndic extract --format` asks: text, html, markdown or json."""
+    if fmt == "json":
+        return json.dumps(_article_json(article), ensure_ascii=False, indent=indent)
+    if fmt == "markdown":
+        from syndic.extract import to_markdown
+
+        return str(to_markdown(article.html))
+    return str(article.html if fmt == "html" else article.text)
 
 
 def _extract_warc(settings: Settings, path: Path, fmt: str, clean_pages: bool) -> None:
     """Every HTML page of a WARC archive through extraction (and cleaning), in archive order."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from syndic.extract import to_markdown
     from syndic.extract.warc import WarcSkips, iter_pages
     from syndic.run.stages import PageJob, page_to_article
 
@@ -361,12 +364,11 @@ def _extract_warc(settings: Settings, path: Path, fmt: str, clean_pages: bool) -
                     click.echo(f"{article.url}: {article.error}", err=True)
                     continue
                 done += 1
+                article = replace(article, canonical_url=result.canonical_url)
                 if fmt == "json":
-                    record = _article_json(article) | {"canonical_url": result.canonical_url}
-                    click.echo(json.dumps(record, ensure_ascii=False))
+                    click.echo(_render(article, fmt))  # JSON Lines: one object per line
                 else:
-                    body = {"text": article.text, "html": article.html}.get(fmt) or to_markdown(article.html)
-                    click.echo(f"==> {article.url} <==\n{body}\n")
+                    click.echo(f"==> {article.url} <==\n{_render(article, fmt)}\n")
         except SyndicError as exc:
             _fail(f"{path}: {exc}")
     click.echo(f"{path}: {done} articles extracted, {failed} pages failed; records skipped: {skips}", err=True)

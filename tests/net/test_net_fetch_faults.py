@@ -363,22 +363,27 @@ async def test_gzip_bomb_stops_at_the_cap(net_server: Any, kit: Any, gzip_bomb: 
     assert peak < 40 * 1024 * 1024, f"peak {peak} bytes while decoding a bomb capped at {cap}"
 
 
-async def test_declared_2gb_body_refused_before_reading(net_server: Any, kit: Any) -> None:
-    sent: list[int] = []
+def streaming(server: Any, head: bytes, sent: list[int]) -> Any:
+    """A route that sends `head`, then up to 2 GiB of body until the client hangs up; bytes sent go to `sent`."""
 
-    def huge(conn: socket.socket, request: Any) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n")
+    def handler(conn: socket.socket, request: Any) -> None:
+        conn.sendall(head)
         chunk = b"x" * 65536
         total = 0
         try:
-            while total < 2**31 and not net_server.stop.is_set():
+            while total < 2**31 and not server.stop.is_set():
                 conn.sendall(chunk)
                 total += len(chunk)
         except OSError:
             pass
         sent.append(total)
 
-    net_server.routes["/huge"] = huge
+    return handler
+
+
+async def test_declared_2gb_body_refused_before_reading(net_server: Any, kit: Any) -> None:
+    sent: list[int] = []
+    net_server.routes["/huge"] = streaming(net_server, b"HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n", sent)
     started = time.monotonic()
     with pytest.raises(TooLargeError, match="Content-Length 2147483648 exceeds 1048576 bytes"):
         await fetch(kit.settings(max_body_bytes=1 << 20), net_server.url("/huge"))
@@ -387,20 +392,8 @@ async def test_declared_2gb_body_refused_before_reading(net_server: Any, kit: An
 
 async def test_endless_body_cut_at_the_cap(net_server: Any, kit: Any) -> None:
     sent: list[int] = []
-
-    def endless(conn: socket.socket, request: Any) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")  # no length: read until close
-        total = 0
-        chunk = b"y" * 65536
-        try:
-            while total < 2**31 and not net_server.stop.is_set():
-                conn.sendall(chunk)
-                total += len(chunk)
-        except OSError:
-            pass
-        sent.append(total)
-
-    net_server.routes["/endless"] = endless
+    # no length: read until close
+    net_server.routes["/endless"] = streaming(net_server, b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", sent)
     started = time.monotonic()
     with pytest.raises(TooLargeError, match="body exceeds 1048576 bytes"):
         await fetch(kit.settings(max_body_bytes=1 << 20), net_server.url("/endless"))

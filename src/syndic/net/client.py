@@ -51,7 +51,7 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.connector import Connection
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from syndic.errors import (
@@ -85,8 +85,8 @@ class FetchResult:
     final_url: str
     """The URL that answered, after redirects."""
     status: int
-    headers: Mapping[str, str]
-    """Response headers of the final hop; lookups are case-insensitive."""
+    headers: CIMultiDictProxy[str]
+    """Response headers of the final hop; lookups are case-insensitive, `getall` gives repeated ones."""
     body: bytes
     """Decoded body (Content-Encoding undone); b"" for a 304."""
     content_type: str | None

@@ -224,32 +224,20 @@ def _record_success(
     with store.engine.begin() as conn:
         current = conn.execute(select(p.c.payload).where(p.c.id == post.post_id)).scalar() or {}
         payload = dict(current) | ({REMOTE_KEY: remote_state} if remote_state else {})
+        delivered = {
+            "remote_id": delivery.remote_id,
+            "remote_url": delivery.remote_url,
+            "payload": payload,
+            "next_attempt_at": None,
+            "updated_at": now,
+        }
         done = conn.execute(
             update(p)
             .where(p.c.id == post.post_id, p.c.payload_hash == sent_hash)
-            .values(
-                state="sent",
-                remote_id=delivery.remote_id,
-                remote_url=delivery.remote_url,
-                last_error=None,
-                next_attempt_at=None,
-                payload=payload,
-                updated_at=now,
-            )
+            .values(state="sent", last_error=None, **delivered)
         ).rowcount
         if not done:  # the story changed while we were sending: send the new version as an update
-            conn.execute(
-                update(p)
-                .where(p.c.id == post.post_id)
-                .values(
-                    state="pending",
-                    remote_id=delivery.remote_id,
-                    remote_url=delivery.remote_url,
-                    payload=payload,
-                    next_attempt_at=None,
-                    updated_at=now,
-                )
-            )
+            conn.execute(update(p).where(p.c.id == post.post_id).values(state="pending", **delivered))
         detail = f"remote id {delivery.remote_id}" + "".join(f"; {note}" for note in delivery.notes)
         log_event(conn, post.post_id, post.campaign_id, event, detail, now)
     return event

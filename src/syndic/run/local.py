@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 
 from syndic.config import Settings
 from syndic.net import Fetcher
-from syndic.run.group_writer import GroupWriter
 from syndic.run.pipeline import Runtime, net_settings
 from syndic.store import Store, open_store
 
@@ -38,10 +37,7 @@ async def open_runtime(
     executor = make_executor(settings, inline=inline)
     fetcher = Fetcher(net_settings(settings))
     try:
-        yield Runtime(
-            settings=settings, store=active_store, fetcher=fetcher, executor=executor,
-            writer=GroupWriter(active_store),
-        )
+        yield Runtime(settings=settings, store=active_store, fetcher=fetcher, executor=executor)
     finally:
         await fetcher.aclose()
         if executor is not None:

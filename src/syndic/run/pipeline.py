@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -48,7 +48,6 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_EXTRA_PAGES = 10
 
 Progress = Callable[[int], None]
-T = TypeVar("T")
 
 
 def net_settings(settings: Settings) -> NetSettings:
@@ -80,15 +79,11 @@ class Runtime:
     fetcher: Fetcher
     executor: Executor | None = None
     rng: random.Random = field(default_factory=random.Random)
-    writer: GroupWriter | None = None
-    """Shares transactions between feeds polled together; None: one transaction per feed."""
+    writer: GroupWriter = field(init=False)
+    """Shares transactions between feeds polled together (see group_writer.py)."""
 
-    async def write(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in a transaction: the group writer's, else one of its own."""
-        if self.writer is not None:
-            return await self.writer.run(work)
-        with self.store.engine.begin() as connection:
-            return work(connection)
+    def __post_init__(self) -> None:
+        self.writer = GroupWriter(self.store)
 
     async def run_cpu(self, job: PageJob) -> PageResult:
         if self.executor is None:
@@ -219,7 +214,7 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
             )
             return new
 
-        outcome.new_entries = await rt.write(write)
+        outcome.new_entries = await rt.writer.run(write)
         log.debug("feed %s polled: %s", feed.url,
                   "not modified" if outcome.not_modified else f"{outcome.new_entries} new entries",
                   extra={"feed_id": outcome.feed_id, "url": feed.url, "status": result.status,
@@ -253,8 +248,7 @@ def _hub_and_topic(feed: Any, parsed: ParsedFeed | None, result: FetchResult) ->
     On a 304 without Link headers, the hub and topic remembered from the last
     full fetch are used, so a lease is renewed even for a quiet feed.
     """
-    getall = getattr(result.headers, "getall", None)
-    link_headers: list[str] = list(getall("Link", [])) if getall is not None else []
+    link_headers = result.headers.getall("Link", [])
     if parsed is not None:
         return websub.discover_hub(link_headers, parsed.hubs, parsed.self_url, result.final_url)
     remembered = [feed.hub_url] if feed.hub_url else []

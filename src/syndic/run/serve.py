@@ -66,18 +66,22 @@ async def poll_forever(
 ) -> None:
     """Poll due feeds and extract their entries, forever; errors are logged, never fatal.
 
-    `wake` cuts the wait short (a WebSub push stored entries to extract).
+    One runtime (client, process pool) serves every cycle; it is opened again
+    only after a cycle failed. `wake` cuts the wait short (a WebSub push
+    stored entries to extract).
     """
     wake = wake or asyncio.Event()
     while True:
-        wake.clear()
         try:
             async with open_runtime(settings, store=store) as rt:
-                await poll(rt, due_only=True)
+                while True:
+                    wake.clear()
+                    await poll(rt, due_only=True)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), timeout=every)
         except Exception:  # a poll cycle must never take the server down
             log.exception("background poll failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=every)
+        await asyncio.sleep(every)
 
 
 async def serve_async(

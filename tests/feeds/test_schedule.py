@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syndic.feeds import next_check_at, parse_retry_after
+from syndic.feeds import next_check_at
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=5)
@@ -65,11 +65,13 @@ def test_cache_control_and_expires_raise_the_interval() -> None:
 
 
 def test_retry_after_is_honoured_beyond_max_but_bounded() -> None:
-    assert _wait(retry_after="7200") == timedelta(hours=2)
-    assert _wait(retry_after="Sun, 29 Nov 2026 14:30:00 GMT") == timedelta(hours=2, minutes=30)
-    assert _wait(retry_after=str(3 * 24 * 3600)) == timedelta(days=3)
-    assert _wait(retry_after=str(365 * 24 * 3600)) == timedelta(days=7)
-    assert _wait(retry_after="soon") == timedelta(hours=1)
+    # seconds, as the fetcher read them (syndic.bounds.retry_after; its own tests are in tests/test_bounds.py)
+    assert _wait(retry_after=7200.0) == timedelta(hours=2)
+    assert _wait(retry_after=3 * 24 * 3600.0) == timedelta(days=3)
+    assert _wait(retry_after=365 * 24 * 3600.0) == timedelta(days=7)
+    assert _wait(retry_after=1e20) == timedelta(days=7)
+    assert _wait(retry_after=float("nan")) == timedelta(hours=1)
+    assert _wait(retry_after=None) == timedelta(hours=1)
 
 
 def test_error_backoff_grows_with_jitter_and_is_capped() -> None:
@@ -86,7 +88,7 @@ def test_error_backoff_grows_with_jitter_and_is_capped() -> None:
 
 
 def test_errors_with_retry_after_wait_at_least_that_long() -> None:
-    assert _wait(error_count=1, retry_after="3600", rng=random.Random(1)) == timedelta(hours=1)
+    assert _wait(error_count=1, retry_after=3600.0, rng=random.Random(1)) == timedelta(hours=1)
 
 
 def test_bounds_are_checked() -> None:
@@ -97,18 +99,13 @@ def test_bounds_are_checked() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("120", timedelta(minutes=2)),
-        ("0", timedelta(0)),
-        ("Sun, 29 Nov 2026 12:10:00 GMT", timedelta(minutes=10)),
-        ("Sun, 29 Nov 2026 11:00:00 GMT", timedelta(0)),
-        ("-5", None),
-        ("", None),
-        (None, None),
-        ("tomorrow", None),
-    ],
-)
-def test_parse_retry_after(value: str | None, expected: timedelta | None) -> None:
-    assert parse_retry_after(value, NOW) == expected
+def test_numbers_a_server_writes_never_overflow() -> None:
+    """Reproduction (issue 11): `max-age=99999999999999` and `<ttl>9999999999999</ttl>` raised OverflowError."""
+    assert _wait(cache_control="max-age=99999999999999") == MAX
+    assert _wait(cache_control="max-age=1e400, s-maxage=" + "9" * 5000) == MAX
+    assert _wait(ttl_minutes=9999999999999) == MAX
+    assert _wait(ttl_minutes=-5) == timedelta(hours=1)
+    assert _wait(expires="Fri, 31 Dec 9999 23:59:59 GMT") == MAX
+    assert _wait(error_count=10**9, rng=random.Random(3)) <= MAX
+    wide = next_check_at(NOW, min_interval=timedelta(days=30), max_interval=timedelta(days=3650), error_count=200)
+    assert wide - NOW <= timedelta(days=3650)

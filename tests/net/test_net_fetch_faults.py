@@ -24,7 +24,7 @@ from syndic.errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
-from syndic.net import DEFAULT_USER_AGENT, Fetcher, NetSettings, fetch_sync, parse_retry_after
+from syndic.net import DEFAULT_USER_AGENT, Fetcher, NetSettings, fetch_sync
 
 FEED = b"<?xml version='1.0'?><rss><channel><title>t</title></channel></rss>"
 
@@ -93,14 +93,6 @@ async def test_compressed_bodies_decoded(net_server: Any, kit: Any, encoding: st
 def test_fetch_sync_for_the_cli(net_server: Any, kit: Any) -> None:
     net_server.routes["/feed"] = kit.respond(200, FEED)
     assert fetch_sync(net_server.url("/feed"), kit.settings()).body == FEED
-
-
-def test_retry_after_parsing() -> None:
-    now = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
-    assert parse_retry_after("120", now) == 120
-    assert parse_retry_after("Sun, 29 Nov 2026 03:05:00 GMT", now) == 300
-    assert parse_retry_after("Sun, 29 Nov 2026 02:00:00 GMT", now) == 0  # in the past: now
-    assert parse_retry_after("soon", now) is None and parse_retry_after(None, now) is None
 
 
 # --- timeouts and broken connections -----------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any
 
 from lxml import etree
 
+from syndic import bounds
 from syndic.feeds.dates import parse_date
 from syndic.feeds.markup import absolutize_html, fix_mojibake, html_to_text, inner_markup, join_url, text_of
 from syndic.types import Enclosure, ParsedEntry, ParsedFeed
@@ -504,13 +505,8 @@ def _subtitle(c: Collector, f: Fields, e: etree._Element) -> None:
 
 
 def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value.strip())
-    except ValueError:
-        return None
-    return number if number >= 0 else None
+    """A size or a count as the feed wrote it, read and clamped by `syndic.bounds` (None if unreadable)."""
+    return bounds.count(value, upper=bounds.MAX_INT32)
 
 
 _HANDLERS: dict[str, _Handler] = {

@@ -17,6 +17,7 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
+from syndic import bounds
 from syndic.errors import FeedError
 from syndic.feeds.dates import parse_date
 from syndic.feeds.markup import absolutize_html
@@ -83,7 +84,7 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
                     Enclosure(
                         url,
                         _str(attachment.get("mime_type")),
-                        size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                        bounds.clamp_count(size, upper=bounds.MAX_INT32) if isinstance(size, int) else None,
                     )
                 )
     tags = item.get("tags")

@@ -5,7 +5,7 @@ guard against SSRF, per-host politeness and robots.txt. Stages receive
 bytes from here and never open a connection themselves.
 """
 
-from syndic.net.client import Fetcher, FetchResult, fetch_sync, parse_retry_after
+from syndic.net.client import Fetcher, FetchResult, fetch_sync
 from syndic.net.guard import is_address_allowed, parse_networks
 from syndic.net.limits import DEFAULT_USER_AGENT, Limits, NetSettings
 
@@ -18,5 +18,4 @@ __all__ = [
     "fetch_sync",
     "is_address_allowed",
     "parse_networks",
-    "parse_retry_after",
 ]

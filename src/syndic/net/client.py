@@ -39,11 +39,9 @@ credentials (Authorization, Cookie) are not forwarded to another origin.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlencode
@@ -54,6 +52,7 @@ from aiohttp.connector import Connection
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
+from syndic import bounds
 from syndic.errors import (
     BlockedAddressError,
     ConnectionFailedError,
@@ -101,23 +100,6 @@ class FetchResult:
 @dataclass(frozen=True)
 class _Redirect:
     location: URL
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds from now: either delta-seconds or an HTTP date; None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _same_origin(a: URL, b: URL) -> bool:
@@ -323,7 +305,7 @@ class Fetcher:
                         f"{url}: HTTP {status} {resp.reason or ''}".rstrip()
                         + (f" (requested {requested})" if str(url) != requested else ""),
                         status,
-                        parse_retry_after(resp.headers.get("Retry-After")),
+                        bounds.retry_after(resp.headers.get("Retry-After")),
                     )
                 return FetchResult(
                     url=requested,

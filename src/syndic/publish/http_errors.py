@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import httpx
 
+from syndic import bounds
 from syndic.errors import PublishError
 
 RETRYABLE_STATUS = frozenset({408, 425, 429})
@@ -22,14 +23,6 @@ class DestinationError(PublishError):
         self.retry_after = retry_after
         self.status = status
         self.body: object = None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
 
 
 def _reason(response: httpx.Response) -> str:
@@ -56,7 +49,7 @@ def check_response(response: httpx.Response, what: str) -> None:
     error = DestinationError(
         f"{what}: HTTP {status} {response.reason_phrase}: {_reason(response)}",
         retryable=retryable,
-        retry_after=_retry_after(response),
+        retry_after=bounds.retry_after(response.headers.get("retry-after")),
         status=status,
     )
     try:

@@ -36,6 +36,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from syndic import bounds
 from syndic.errors import ConfigError, PublishError
 from syndic.store import schema
 from syndic.store.database import Store
@@ -104,11 +105,15 @@ def payload_hash(payload: Mapping[str, Any]) -> str:
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
-    """How long to wait after the `attempts`-th failed try (exponential, capped)."""
-    delay = BACKOFF_BASE * (2 ** max(0, attempts - 1))
-    if retry_after is not None:
-        delay = max(delay, timedelta(seconds=retry_after))
-    return delay if delay < BACKOFF_MAX else BACKOFF_MAX
+    """How long to wait after the `attempts`-th failed try (exponential, capped).
+
+    `retry_after` is the destination's wish in seconds, already read by
+    `syndic.bounds`; it is clamped again here because any caller may pass one.
+    """
+    cap = BACKOFF_MAX.total_seconds()
+    delay = min(BACKOFF_BASE.total_seconds() * 2.0 ** min(max(0, attempts - 1), 64), cap)
+    wish = bounds.clamp_seconds(retry_after, upper=cap)
+    return timedelta(seconds=max(delay, wish or 0.0))
 
 
 def log_event(

@@ -155,7 +155,7 @@ def _schedule(
         cache_control=headers.get("cache-control") if headers else None,
         expires=headers.get("expires") if headers else None,
         ttl_minutes=parsed.ttl if parsed is not None else None,
-        retry_after=str(int(retry_after)) if retry_after is not None else None,
+        retry_after=retry_after,
         error_count=error_count,
         rng=rt.rng,
     )

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
-from syndic import feeds
+from syndic import bounds, feeds
 from syndic.config import Settings
 from syndic.errors import FeedError, FetchError
 from syndic.feeds.websub import check_intent, verify_signature, websub_subscribe_params
@@ -195,7 +195,7 @@ def answer_verification(store: Store, feed_id: int, query: Mapping[str, str]) ->
         return CallbackAnswer(404, "no such request pending")
     lease = query.get("hub.lease_seconds") if mode == "subscribe" else None
     store_websub.record_verified(
-        store, feed_id, str(mode), int(lease.strip()) if lease else None, DEFAULT_LEASE_S
+        store, feed_id, str(mode), bounds.count(lease, upper=bounds.YEAR_SECONDS), DEFAULT_LEASE_S
     )
     log.info("feed %s: hub verified our %s request (lease %s s)", feed_id, mode, lease or "unstated",
              extra={"feed_id": feed_id, "mode": mode, "lease_seconds": lease})

@@ -20,7 +20,7 @@ from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from syndic import dedupe
-from syndic.store.database import Store
+from syndic.store.database import Store, store_errors
 from syndic.store.entries import dialect_insert
 from syndic.store.feeds import utcnow
 from syndic.store.schema import article_bands, article_revisions, articles, entries, stories
@@ -63,11 +63,33 @@ def _article_values(article: Article, fetched_url: str | None, is_excerpt: bool)
     }
 
 
+def exact_key(digest: str) -> int:
+    """The one band key of a text too short for MinHash: its content hash as a signed 64-bit int.
+
+    A short or repetitive text (one sentence twenty times) has no LSH keys;
+    it is still a story, and an identical copy (same title and text) must
+    find it, so it is indexed by this key and matched by `content_hash`.
+    """
+    return int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
+
+
+def _find_exact(connection: Connection, article_id: int, digest: str) -> tuple[int, bool] | None:
+    """The story of an earlier article with exactly this title and text (for texts without LSH keys)."""
+    story = connection.execute(
+        select(articles.c.story_id)
+        .join(article_bands, article_bands.c.article_id == articles.c.id)
+        .where(article_bands.c.band_key == exact_key(digest), articles.c.id != article_id,
+               articles.c.content_hash == digest, articles.c.story_id.is_not(None))
+        .order_by(articles.c.id)
+        .limit(1)
+    ).scalar()
+    return (int(story), False) if story is not None else None
+
+
 def _find_story(
-    connection: Connection, article_id: int, sig: dedupe.Signature
+    connection: Connection, article_id: int, sig: dedupe.Signature, keys: list[int]
 ) -> tuple[int, bool] | None:
     """The story of the most similar earlier article that this one copies, and whether it is an excerpt."""
-    keys = dedupe.band_keys(sig)
     candidate_ids = [
         int(r[0])
         for r in connection.execute(
@@ -124,6 +146,7 @@ def _elect(connection: Connection, story_id: int) -> None:
     )
 
 
+@store_errors
 def record_article(
     store: Store,
     entry_id: int | None,
@@ -179,7 +202,14 @@ def record_article(
         story_id = existing.story_id if existing is not None else None
         joined = False
         if story_id is None or is_new_revision:
-            found = _find_story(connection, article_id, sig) if article.text.strip() else None
+            keys = sorted(set(dedupe.band_keys(sig))) if article.text.strip() else []
+            if keys:
+                found = _find_story(connection, article_id, sig, keys)
+            elif article.text.strip():
+                keys = [exact_key(digest)]
+                found = _find_exact(connection, article_id, digest)
+            else:
+                found = None
             if found is not None:
                 joined = found[0] != story_id
                 story_id = found[0]
@@ -199,8 +229,7 @@ def record_article(
             old_story = existing.story_id if existing is not None else None
             connection.execute(update(articles).where(articles.c.id == article_id).values(story_id=story_id))
             connection.execute(article_bands.delete().where(article_bands.c.article_id == article_id))
-            if article.text.strip():
-                keys = sorted(set(dedupe.band_keys(sig)))
+            if keys:  # never an empty executemany: that is an INSERT of DEFAULT VALUES
                 connection.execute(insert(article_bands), [{"band_key": k, "article_id": article_id} for k in keys])
             _elect(connection, int(story_id))
             if old_story is not None and old_story != story_id:

@@ -8,20 +8,55 @@ revision, so a store opened anywhere is always the current schema.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import NullPool
 
 from syndic.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def describe_db_error(exc: BaseException) -> str:
+    """The database's own one-line reason, without the statement or its parameters.
+
+    SQLAlchemy's message repeats the SQL and the bound values; those can hold
+    a password hash or a whole article, and belong in the debug log, not in
+    an error shown to a user or stored on an item.
+    """
+    cause = exc.orig if isinstance(exc, DBAPIError | StatementError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def store_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Make a store function raise `StoreError` (syndic's tree) instead of a driver's exception.
+
+    Callers of the store catch one class; the original stays chained as
+    `__cause__` for the log's traceback. OverflowError is included: SQLite
+    raises it for an integer beyond 64 bits.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (SQLAlchemyError, OverflowError) as exc:
+            raise StoreError(f"{func.__name__.replace('_', ' ')}: {describe_db_error(exc)}") from exc
+
+    return wrapper
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from syndic.clean.sanitize import sanitize_html
-from syndic.store.database import Store
+from syndic.store.database import Store, store_errors
 from syndic.store.feeds import utcnow
 from syndic.store.schema import articles, entries, feeds
 from syndic.types import ParsedEntry
@@ -58,6 +58,7 @@ def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | No
     }
 
 
+@store_errors
 def upsert_entries(
     store: Store, feed_id: int, parsed: Sequence[ParsedEntry], *, base_url: str | None = None
 ) -> list[int]:
@@ -77,6 +78,7 @@ _KNOWN_KEYS = select(entries.c.key, entries.c.updated).where(
 """Built once: SQLAlchemy caches its compiled form (a fresh IN list would be compiled per call)."""
 
 
+@store_errors
 def insert_or_refresh(
     connection: Connection, feed_id: int, parsed: Sequence[ParsedEntry], *, base_url: str | None = None
 ) -> list[int]:
@@ -118,6 +120,7 @@ def insert_or_refresh(
     return new_ids
 
 
+@store_errors
 def pending_entries(
     store: Store, *, limit: int = 500, max_attempts: int = 3, feed_id: int | None = None,
     entry_id: int | None = None,
@@ -139,6 +142,7 @@ def pending_entries(
         return connection.execute(query).all()  # type: ignore[return-value]
 
 
+@store_errors
 def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool) -> None:
     """Say why extraction failed; after the last attempt the entry stays in 'error'."""
     with store.engine.begin() as connection:
@@ -153,6 +157,7 @@ def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool
         )
 
 
+@store_errors
 def list_entries(
     store: Store,
     *,
@@ -199,6 +204,7 @@ def list_entries(
         return connection.execute(query).all()  # type: ignore[return-value]
 
 
+@store_errors
 def count_entries_by_state(store: Store) -> dict[str, int]:
     with store.engine.connect() as connection:
         rows = connection.execute(
@@ -207,6 +213,7 @@ def count_entries_by_state(store: Store) -> dict[str, int]:
     return {str(state): int(count) for state, count in rows}
 
 
+@store_errors
 def latest_entry_times(store: Store, feed_id: int, *, limit: int = 20) -> list[datetime]:
     """Publication times of the feed's newest entries, for the adaptive interval."""
     with store.engine.connect() as connection:
@@ -221,6 +228,7 @@ _NEWEST_TIMES = (
 )
 
 
+@store_errors
 def newest_times(connection: Connection, feed_id: int, *, limit: int = 20) -> list[datetime]:
     """`latest_entry_times` on the caller's connection (inside its transaction)."""
     rows = connection.execute(_NEWEST_TIMES, {"feed_id": feed_id, "limit": limit}).all()

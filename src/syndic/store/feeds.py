@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from syndic.store.database import Store
+from syndic.store.database import Store, store_errors
 from syndic.store.schema import feeds
 from syndic.types import ParsedFeed
 
@@ -37,6 +37,7 @@ class FeedPollResult:
     """The WebSub hub found (Link header or document); written with a parsed feed."""
 
 
+@store_errors
 def add_feed(store: Store, url: str, *, title: str | None = None, category: str | None = None) -> int:
     """Subscribe to `url` (idempotent: an existing subscription's id is returned)."""
     with store.engine.begin() as connection:
@@ -59,16 +60,19 @@ def add_feed(store: Store, url: str, *, title: str | None = None, category: str 
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
+@store_errors
 def get_feed(store: Store, feed_id: int) -> Row[tuple[object, ...]] | None:
     with store.engine.connect() as connection:
         return read_feed(connection, feed_id)
 
 
+@store_errors
 def list_feeds(store: Store) -> Sequence[Row[tuple[object, ...]]]:
     with store.engine.connect() as connection:
         return connection.execute(select(feeds).order_by(feeds.c.id)).all()
 
 
+@store_errors
 def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Sequence[Row[tuple[object, ...]]]:
     """Feeds whose next check has come, earliest first."""
     query = (
@@ -89,6 +93,7 @@ _FILL_TITLE = (
 )
 
 
+@store_errors
 def write_feed_success(
     connection: Connection, feed_id: int, result: FeedPollResult, parsed: ParsedFeed | None
 ) -> None:
@@ -124,11 +129,13 @@ def write_feed_success(
     connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**values))
 
 
+@store_errors
 def read_feed(connection: Connection, feed_id: int) -> Row[tuple[object, ...]] | None:
     """`get_feed` on the caller's connection."""
     return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
 
 
+@store_errors
 def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> None:
     """A fetch or parse that failed: say why, count it, schedule the retry."""
     with store.engine.begin() as connection:

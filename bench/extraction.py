@@ -1,41 +1,59 @@
 """Article-body accuracy and speed: syndic against the open-source extractors.
 
-Run `python bench/extraction.py [--limit N] [--data FOLDER]`. Every extractor
-runs in this one process, one after another, on the same pages (the
-Scrapinghub article-extraction benchmark, 181 labelled news pages), and the
-script prints one Markdown table: F1, precision and recall of word 4-gram
-shingles (`syndic.extract.evaluate`, the same code the quality-gate test
-uses) and pages per second, where the time is the sum of the extract calls
-(parsing included; for syndic decoding the bytes too, peers get a decoded
-string). A page an extractor raises on scores 0 and is counted in the last
-column; an extractor that is not installed is listed as unavailable. The
-second table is the per-field accuracy of syndic's metadata on the
-hand-labelled pages of `bench/data/metadata_labels.json`.
+Run `python bench/extraction.py [--limit N] [--only NAME ...]`. Every
+extractor runs in this one process, one after another, on the same pages of
+both labelled sets in `../shared/bench`:
+
+- `scrapinghub`: 181 news pages with their whole article body; scored by word
+  4-gram shingles (`syndic.extract.evaluate.score_pages`, the metric of the
+  Scrapinghub benchmark and of the quality gate), P and R averaged per page.
+- `trafilatura-dev`: 506 pages of every kind with text segments that must
+  (`with`) or must not (`without`) be in the output; scored by trafilatura's
+  own evaluation (`score_segments`), P, R and F over the totals. It is
+  also printed per half (by the parity of the second byte of the URL's SHA-1),
+  the split used to hold data out while tuning.
+
+syndic runs as users get it (`extract_article`, cleaning on: what
+`syndic extract`, the pipeline and the Full-Text-RSS endpoint output) and
+with cleaning off. pages/s is pages divided by the time spent in the extract
+calls, parsing included; syndic's time includes decoding the bytes, while
+peers get a string already decoded by syndic's decoder (so a mis-declared
+page costs them nothing). A page an extractor raises on scores as empty and is
+counted in the last column; an extractor that is not installed is listed as
+unavailable. The last table is the per-field accuracy of syndic's metadata
+on the hand-labelled pages of `bench/data/metadata_labels.json`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from syndic.extract import extract_article
+from syndic.extract.decode import decode_page
 from syndic.extract.evaluate import (
     METADATA_FIELDS,
-    LabelledPage,
+    SegmentPage,
     load_benchmark,
     load_metadata_labels,
+    load_segment_benchmark,
     metadata_hits,
     score_pages,
+    score_segments,
 )
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrapinghub"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/bench")
 
 # An extractor: (raw bytes, decoded text, url) -> body text.
 Extractor = Callable[[bytes, str, str], str]
@@ -43,6 +61,10 @@ Extractor = Callable[[bytes, str, str], str]
 
 def syndic_extractor() -> Extractor:
     return lambda raw, _html, url: extract_article(raw, url).text
+
+
+def syndic_raw_extractor() -> Extractor:
+    return lambda raw, _html, url: extract_article(raw, url, clean=False).text
 
 
 def trafilatura_extractor() -> Extractor:
@@ -87,8 +109,10 @@ def goose_extractor() -> Extractor:
     return lambda _raw, html, _url: goose.extract(raw_html=html).cleaned_text or ""
 
 
+SYNDIC = "syndic (extract + clean)"
 EXTRACTORS: list[tuple[str, Callable[[], Extractor]]] = [
-    ("syndic", syndic_extractor),
+    (SYNDIC, syndic_extractor),
+    ("syndic (extract only)", syndic_raw_extractor),
     ("trafilatura", trafilatura_extractor),
     ("readability-lxml", readability_extractor),
     ("resiliparse", resiliparse_extractor),
@@ -97,43 +121,93 @@ EXTRACTORS: list[tuple[str, Callable[[], Extractor]]] = [
 ]
 
 
-def measure(
-    extract: Extractor, pages: list[LabelledPage], texts: list[str]
-) -> tuple[list[str], float, int]:
+@dataclass
+class Page:
+    url: str
+    raw: bytes
+    text: str
+    body: str = ""  # scrapinghub's labelled body
+    segments: SegmentPage | None = None  # trafilatura-dev's labelled segments
+
+
+@dataclass
+class Run:
+    outputs: list[str]
+    seconds: float
+    errors: int
+
+    def speed(self) -> float:
+        return len(self.outputs) / self.seconds if self.seconds else float("inf")
+
+
+def measure(extract: Extractor, pages: Sequence[Page]) -> Run:
     """Outputs of `extract` on every page, the seconds spent in it, and how
-    many pages it raised on (those score 0)."""
+    many pages it raised on (those score as empty)."""
     with contextlib.suppress(Exception):  # warm-up: lazy imports, caches
-        extract(pages[0].html, texts[0], pages[0].url)
+        extract(pages[0].raw, pages[0].text, pages[0].url)
     outputs: list[str] = []
     spent = 0.0
     errors = 0
-    for page, text in zip(pages, texts, strict=True):
+    for page in pages:
         start = time.perf_counter()
         try:
-            output = extract(page.html, text, page.url)
+            output = extract(page.raw, page.text, page.url)
         except Exception:
             output = ""
             errors += 1
         spent += time.perf_counter() - start
         outputs.append(output)
-    return outputs, spent, errors
+    return Run(outputs, spent, errors)
 
 
-METADATA_LABELS = Path(__file__).resolve().parent / "data" / "metadata_labels.json"
-def metadata_table(data: Path) -> list[str]:
-    """Per-field accuracy of syndic's metadata on the hand-labelled pages."""
-    labels = load_metadata_labels(METADATA_LABELS)
-    pages = {page.key: page for page in load_benchmark(data)}
+def half_of(url: str) -> int:
+    """0 or 1: the held-out split of trafilatura-dev (its pages already all
+    have an even first SHA-1 byte, so the second byte splits them)."""
+    return hashlib.sha1(url.encode()).digest()[1] % 2
+
+
+def load_sets(limit: int | None) -> dict[str, list[Page]]:
+    sets: dict[str, list[Page]] = {}
+    folder = SHARED / "scrapinghub"
+    if (folder / "ground-truth.json").is_file():
+        sets["scrapinghub"] = [
+            Page(p.url, p.html, p.html.decode("utf-8", errors="replace"), body=p.body)
+            for p in load_benchmark(folder, limit)
+        ]
+    folder = SHARED / "trafilatura-dev"
+    if (folder / "evaldata.json").is_file():
+        sets["trafilatura-dev"] = [
+            Page(p.url, p.html, decode_page(p.html), segments=p)
+            for p in load_segment_benchmark(folder, limit)
+        ]
+    return sets
+
+
+def score_row(name: str, pages: Sequence[Page], run: Run, keep: Callable[[Page], bool]) -> str:
+    chosen = [(out, page) for out, page in zip(run.outputs, pages, strict=True) if keep(page)]
+    if chosen and chosen[0][1].segments is not None:
+        seg = score_segments((out, page.segments) for out, page in chosen if page.segments)
+        p, r, f = seg.precision, seg.recall, seg.f1
+    else:
+        sh = score_pages((out, page.body) for out, page in chosen)
+        p, r, f = sh.precision, sh.recall, sh.f1
+    return f"| {name} | {f:.3f} | {p:.3f} | {r:.3f} |"
+
+
+def metadata_table(labels_path: Path) -> list[str]:
+    """Per-field accuracy of syndic's metadata on the hand-labelled scrapinghub pages."""
+    labels = load_metadata_labels(labels_path)
+    keyed = {p.key: p for p in load_benchmark(SHARED / "scrapinghub")}
     correct: dict[str, int] = dict.fromkeys(METADATA_FIELDS, 0)
     total: dict[str, int] = dict.fromkeys(METADATA_FIELDS, 0)
     for key, label in labels.items():
-        page = pages.get(key)
+        page = keyed.get(key)
         if page is None:
             continue
         for name, hit in metadata_hits(extract_article(page.html, page.url), label).items():
             total[name] += 1
             correct[name] += hit
-    rows = [f"\nMetadata, {len(labels)} hand-labelled pages ({METADATA_LABELS.name})\n",
+    rows = [f"\nMetadata, {len(labels)} hand-labelled scrapinghub pages ({labels_path.name})\n",
             "| field | correct | labelled | accuracy |", "|---|---:|---:|---:|"]
     for name in METADATA_FIELDS:
         share = correct[name] / total[name] if total[name] else 0.0
@@ -141,48 +215,61 @@ def metadata_table(data: Path) -> list[str]:
     return rows
 
 
+METADATA_LABELS = Path(__file__).resolve().parent / "data" / "metadata_labels.json"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
-    parser.add_argument("--only", nargs="*", default=None, help="extractor names to run")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages of each set")
+    parser.add_argument("--only", nargs="*", default=None, help="extractor names to run (prefix match)")
+    parser.add_argument("--sets", nargs="*", default=None, help="scrapinghub and/or trafilatura-dev")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")
-    pages = list(load_benchmark(args.data, args.limit))
-    if not pages:
-        print(f"no pages in {args.data}", file=sys.stderr)
+    sets = load_sets(args.limit)
+    if args.sets:
+        sets = {name: pages for name, pages in sets.items() if name in args.sets}
+    if not sets:
+        print(f"no labelled sets in {SHARED}", file=sys.stderr)
         return 1
-    texts = [page.html.decode("utf-8", errors="replace") for page in pages]
-    rows: list[str] = []
+    factories: list[tuple[str, Extractor]] = []
     notes: list[str] = []
-    speeds: dict[str, float] = {}
     for name, factory in EXTRACTORS:
-        if args.only and name not in args.only:
+        if args.only and not any(name.startswith(o) for o in args.only):
             continue
         try:
-            extract = factory()
+            factories.append((name, factory()))
         except Exception as error:  # not installed, or fails to import
             notes.append(f"- {name}: unavailable ({type(error).__name__}: {error})")
-            continue
-        outputs, spent, errors = measure(extract, pages, texts)
-        score = score_pages(zip(outputs, (page.body for page in pages), strict=True))
-        speed = len(pages) / spent if spent else float("inf")
-        speeds[name] = speed
-        rows.append(
-            f"| {name} | {score.f1:.3f} | {score.precision:.3f} | {score.recall:.3f} "
-            f"| {speed:.1f} | {errors} |"
-        )
-        print(f"{name} done", file=sys.stderr)
-    print(f"Article bodies, {len(pages)} pages of {args.data.name}, one core, sequential\n")
-    print("| extractor | F1 | precision | recall | pages/s | pages raised on |")
-    print("|---|---:|---:|---:|---:|---:|")
-    print("\n".join(rows))
-    if "syndic" in speeds and speeds.get("trafilatura"):
-        print(f"\nsyndic runs {speeds['syndic'] / speeds['trafilatura']:.1f}x trafilatura's pages/s")
+    runs: dict[str, dict[str, Run]] = {}
+    for set_name, pages in sets.items():
+        runs[set_name] = {}
+        for name, extract in factories:
+            runs[set_name][name] = measure(extract, pages)
+            print(f"{set_name}: {name} done", file=sys.stderr)
+    for set_name, pages in sets.items():
+        metric = ("word 4-gram shingles, P/R averaged per page" if set_name == "scrapinghub"
+                  else "segments with/without, P/R over the totals")
+        print(f"\n{set_name}: {len(pages)} pages ({metric}), one core, sequential\n")
+        print("| extractor | F1 | precision | recall | pages/s | pages raised on |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, run in runs[set_name].items():
+            row = score_row(name, pages, run, lambda _p: True)
+            print(f"{row} {run.speed():.1f} | {run.errors} |")
+        speeds = {name: run.speed() for name, run in runs[set_name].items()}
+        if SYNDIC in speeds and speeds.get("trafilatura"):
+            print(f"\n{SYNDIC} runs {speeds[SYNDIC] / speeds['trafilatura']:.1f}x trafilatura's pages/s")
+        if set_name == "trafilatura-dev":
+            for half in (0, 1):
+                count = sum(1 for p in pages if half_of(p.url) == half)
+                print(f"\ntrafilatura-dev half {'AB'[half]} ({count} pages)\n")
+                print("| extractor | F1 | precision | recall |")
+                print("|---|---:|---:|---:|")
+                for name, run in runs[set_name].items():
+                    print(score_row(name, pages, run, lambda p, h=half: half_of(p.url) == h))
     if notes:
         print("\n" + "\n".join(notes))
-    if METADATA_LABELS.is_file() and (not args.only or "syndic" in args.only):
-        print("\n".join(metadata_table(args.data)))
+    if "scrapinghub" in sets and METADATA_LABELS.is_file() and any(n == SYNDIC for n, _ in factories):
+        print("\n".join(metadata_table(METADATA_LABELS)))
     return 0
 
 

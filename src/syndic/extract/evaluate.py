@@ -134,3 +134,63 @@ def load_metadata_labels(path: Path) -> dict[str, dict[str, Any]]:
     """The labelled pages of a metadata label file, by benchmark key."""
     pages: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["pages"]
     return pages
+
+
+@dataclass(frozen=True)
+class SegmentPage:
+    """A page of a segment-labelled set (trafilatura's evaluation layout):
+    text segments that belong to the main content and some that must not."""
+
+    key: str
+    url: str
+    html: bytes
+    with_: tuple[str, ...]
+    without: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SegmentScore:
+    precision: float
+    recall: float
+    f1: float
+    pages: int
+    true_positives: int
+    false_negatives: int
+    false_positives: int
+    true_negatives: int
+
+
+def load_segment_benchmark(folder: Path, limit: int | None = None) -> Iterator[SegmentPage]:
+    """The pages of a trafilatura-layout folder (`evaldata.json` + `html/*.gz`), by URL order."""
+    data = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
+    urls = sorted(data)
+    if limit is not None:
+        urls = urls[:limit]
+    for url in urls:
+        item = data[url]
+        path = folder / "html" / Path(item["file"]).name
+        raw = path.read_bytes() if path.is_file() else (folder / item["file"]).read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        yield SegmentPage(item["file"], url, raw, tuple(item["with"]), tuple(item["without"]))
+
+
+def segment_counts(predicted: str, page: SegmentPage) -> tuple[int, int, int, int]:
+    """(tp, fn, fp, tn) of one page: a segment counts as output when it occurs
+    in the whitespace-normalised text."""
+    text = " ".join((predicted or "").split())
+    tp = sum(1 for segment in page.with_ if segment in text)
+    fp = sum(1 for segment in page.without if segment in text)
+    return tp, len(page.with_) - tp, fp, len(page.without) - fp
+
+
+def score_segments(pairs: Iterable[tuple[str, SegmentPage]]) -> SegmentScore:
+    """Precision, recall and F1 over the totals of all pages (trafilatura's metric)."""
+    tp = fn = fp = tn = n = 0
+    for predicted, page in pairs:
+        a, b, c, d = segment_counts(predicted, page)
+        tp, fn, fp, tn, n = tp + a, fn + b, fp + c, tn + d, n + 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return SegmentScore(precision, recall, f1, n, tp, fn, fp, tn)

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -290,10 +290,13 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
     archive (.warc or .warc.gz) gives one article per HTML page captured with
     HTTP 200, extracted on every core: JSON Lines with --format json, else
     each article after a "==> URL <==" line; a summary goes to stderr.
+
+    Every caller of syndic extracts through one function, so this prints what
+    the pipeline stores and the Full-Text-RSS endpoint serves: site rules, the
+    later pages of a multi-page article fetched and joined (for a URL; a file
+    is one page), then cleaning.
     """
-    from syndic import clean
-    from syndic.extract import extract_article
-    from syndic.run.stages import rules_for
+    from syndic.run.article import article_from_page, article_from_url
 
     settings = _settings(ctx)
     if source != "-" and Path(source).is_file():
@@ -302,31 +305,46 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
         if is_warc(Path(source)):
             _extract_warc(settings, Path(source), fmt, not no_clean)
             return
-    content_type = None
+    rules_dir = str(settings.resolved_site_config_dir())
     if source.startswith(("http://", "https://")):
-        from syndic.net import fetch_sync
+        from syndic.net import Fetcher
         from syndic.run.pipeline import PAGE_ACCEPT, net_settings
 
+        async def from_network() -> Any:
+            async with Fetcher(net_settings(settings)) as fetcher:
+
+                async def fetch(page_url: str) -> Any:
+                    return await fetcher.fetch(page_url, accept=PAGE_ACCEPT)
+
+                return await article_from_url(source, fetch=fetch, rules_dir=rules_dir, clean=not no_clean)
+
         try:
-            result = fetch_sync(source, net_settings(settings), accept=PAGE_ACCEPT)
+            result = asyncio.run(from_network())
         except SyndicError as exc:
             _fail(str(exc))
             return
-        data, url, content_type = result.body, result.final_url, result.content_type
     else:
         try:
             data = _read_input(source)
         except OSError as exc:
             _fail(f"{source}: {exc.strerror or exc}")
             return
-        url = url or Path(source).resolve().as_uri()
-    rules = rules_for(str(settings.resolved_site_config_dir()), url)
-    article = extract_article(data, url, content_type=content_type, rules=rules)
+        # A file holds one page: its later pages (if any) are not fetched.
+        page = _LocalPage(url or Path(source).resolve().as_uri(), data)
+        result = asyncio.run(article_from_page(page, rules_dir=rules_dir, clean=not no_clean))
+    article = result.article
     if article.error:
-        _fail(f"{url}: {article.error}")
-    if not no_clean:
-        article = clean.clean_article(article)
+        _fail(f"{article.url}: {article.error}")
     click.echo(_render(article, fmt, indent=2))
+
+
+@dataclass(frozen=True)
+class _LocalPage:
+    """A page read from a file or stdin, in the shape of a fetched one."""
+
+    final_url: str
+    body: bytes
+    content_type: str | None = None
 
 
 def _render(article: Any, fmt: str, *, indent: int | None = None) -> str:

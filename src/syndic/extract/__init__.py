@@ -24,6 +24,7 @@ from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
+from syndic.clean import clean_article
 from syndic.clean.sanitize import sanitize_html
 from syndic.extract.body import Body, extract_body, paragraphs_of, prune
 from syndic.extract.decode import decode_page, looks_binary
@@ -37,6 +38,7 @@ from syndic.types import Article
 
 __all__ = [
     "SiteRules",
+    "clean_extracted",
     "decode_page",
     "extract_article",
     "load_site_rules",
@@ -48,6 +50,8 @@ log = logging.getLogger(__name__)
 
 _MARKUP_TYPES = ("html", "xml", "text/plain")
 _BLANK_RUN_RE = re.compile(r"\s*\n\s*")  # template indentation, not content
+# Control characters are not text, and XML-based writers (feeds, lxml) refuse them.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _error(url: str, reason: str, meta: Metadata | None = None,
@@ -97,6 +101,8 @@ def _ruled_body(
     root = fragment.body
     if root is None:
         return None, ruled.next_page_url
+    for headline in root.css("h1"):  # the page's headline, which is the title, not body text
+        headline.decompose()
     nodes = list(root.iter())
     if rules.prune:
         for node in nodes:
@@ -142,10 +148,20 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         meta.language = guessed
     if next_page:
         extra["next_page_url"] = next_page
-    html = sanitize_html(body.html, base_url=url)
+    html = _CONTROL_RE.sub("", sanitize_html(body.html, base_url=url))
     if "<pre" not in html:  # elsewhere line breaks and indentation are the template's
         html = _BLANK_RUN_RE.sub("\n", html).strip()
-    return _article(url, meta, html=html, text=body.text, extra=extra)
+    return _article(url, meta, html=html, text=_CONTROL_RE.sub("", body.text), extra=extra)
+
+
+def clean_extracted(article: Article) -> Article:
+    """The article with residue removed; if cleaning fails on it, the
+    extracted article as it was (nothing of the story is lost)."""
+    try:
+        return clean_article(article)
+    except Exception:
+        log.exception("cleaning %s failed; kept as extracted", article.url)
+        return article
 
 
 def extract_article(
@@ -154,10 +170,21 @@ def extract_article(
     *,
     content_type: str | None = None,
     rules: SiteRules | None = None,
+    clean: bool = True,
 ) -> Article:
-    """The article in `page` (fetched from `url`); never raises on bad input."""
+    """The article in `page` (fetched from `url`), cleaned unless `clean` is
+    False; never raises on bad input.
+
+    This is the one extraction function: `syndic extract`, the pipeline, the
+    Celery worker and the Full-Text-RSS endpoint all reach a page through it
+    (`syndic.run.article` adds the fetching of a multi-page article's later
+    pages, extracted with `clean=False`, joined, then cleaned once).
+    """
     try:
-        return _extract(page, url, content_type, rules)
+        article = _extract(page, url, content_type, rules)
     except Exception as error:  # a parser bug on one hostile page must not stop a feed
         log.exception("extraction of %s failed", url)
         return _error(url, f"extraction failed: {type(error).__name__}: {error}")
+    if clean and article.error is None:
+        article = clean_extracted(article)
+    return article

@@ -22,7 +22,7 @@ parameters keep their meanings:
 
 Everything is fetched through one injected async `fetch(url)` (syndic's
 guarded client in production, so private addresses are refused) and the
-pure stages (parse_feed, extract_article, clean_article). Results are cached
+pure stages (parse_feed, and `syndic.run.article`: the one extraction path). Results are cached
 in `ftr_cache` for `ttl`; pages are cached on their own, so two feeds
 pointing at one article fetch it once.
 """
@@ -237,8 +237,15 @@ def _rss_as_json(doc: FeedDocument) -> bytes:
 class FullTextService:
     """makefulltextfeed.php and extract.php over an injected fetch and an optional cache."""
 
-    def __init__(self, fetch: Fetch, cache: FtrCache | None = None, ttl: timedelta = DEFAULT_TTL) -> None:
+    def __init__(
+        self,
+        fetch: Fetch,
+        cache: FtrCache | None = None,
+        ttl: timedelta = DEFAULT_TTL,
+        rules_dir: str | None = None,
+    ) -> None:
         self.fetch = fetch
+        self.rules_dir = rules_dir  # the site-config folder, as the pipeline uses it
         self.cache = cache
         self.ttl = ttl
         self._pages = asyncio.Semaphore(PAGE_CONCURRENCY)
@@ -272,9 +279,11 @@ class FullTextService:
         return _article_from_json(body)
 
     async def _fresh_article(self, url: str) -> tuple[bytes, str]:
-        """The article as JSON; a page that could not be fetched is marked so it is not cached."""
-        from syndic.clean import clean_article
-        from syndic.extract import extract_article
+        """The article as JSON; a page that could not be fetched is marked so it is not cached.
+
+        Extracted through the one path every caller takes (site rules, later
+        pages joined, cleaning), in a thread so the server keeps answering."""
+        from syndic.run.article import article_from_page, run_in_thread
 
         async with self._pages:
             try:
@@ -282,10 +291,10 @@ class FullTextService:
             except FetchError as exc:
                 failed = Article(url=url, error=str(exc), extra={"fetch_failed": "1"})
                 return _article_to_json(failed), "application/json"
-        article = extract_article(fetched.body, fetched.final_url, content_type=fetched.content_type)
-        if article.error is None:
-            article = clean_article(article)
-        return _article_to_json(article), "application/json"
+            result = await article_from_page(
+                fetched, fetch=self.fetch, run_cpu=run_in_thread, rules_dir=self.rules_dir
+            )
+        return _article_to_json(result.article), "application/json"
 
     async def extract(self, request: ExtractRequest, *, now: datetime | None = None) -> tuple[bytes, str]:
         """extract.php: the article as JSON (the page itself is what is cached)."""

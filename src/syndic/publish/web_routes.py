@@ -140,8 +140,11 @@ def fulltext_service(request: Request) -> FullTextService:
     state = request.app.state
     service: FullTextService | None = getattr(state, "fulltext_service", None)
     if service is None:
+        rules_dir = getattr(state, "site_config_dir", None)
         service = FullTextService(
-            network_fetch(getattr(state, "net_settings", None)), FtrCache(_store(request))
+            network_fetch(getattr(state, "net_settings", None)),
+            FtrCache(_store(request)),
+            rules_dir=str(rules_dir) if rules_dir else None,
         )
         state.fulltext_service = service
     return service

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -30,8 +30,9 @@ from syndic.config import Settings
 from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
 from syndic.net import Fetcher, FetchResult, Limits, NetSettings
 from syndic.run import websub
+from syndic.run.article import article_from_url
 from syndic.run.group_writer import GroupWriter
-from syndic.run.stages import PageJob, PageResult, join_and_clean, page_to_article
+from syndic.run.stages import PageResult
 from syndic.store import Store
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
@@ -45,9 +46,10 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-MAX_EXTRA_PAGES = 10
 
 Progress = Callable[[int], None]
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
 def net_settings(settings: Settings) -> NetSettings:
@@ -85,11 +87,16 @@ class Runtime:
     def __post_init__(self) -> None:
         self.writer = GroupWriter(self.store)
 
-    async def run_cpu(self, job: PageJob) -> PageResult:
+    async def run_cpu(self, fn: Callable[[_In], _Out], arg: _In, /) -> _Out:
+        """`fn(arg)` on the executor (inline when there is none)."""
         if self.executor is None:
-            return page_to_article(job)
+            return fn(arg)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, page_to_article, job)
+        return await loop.run_in_executor(self.executor, fn, arg)
+
+    async def fetch_page(self, url: str) -> FetchResult:
+        """An article page through the one client (robots.txt as configured)."""
+        return await self.fetcher.fetch(url, accept=PAGE_ACCEPT, check_robots=self.settings.respect_robots)
 
 
 @dataclass
@@ -298,30 +305,13 @@ async def poll_feeds(
 
 
 async def _fetch_article(rt: Runtime, url: str, feed_authors: tuple[str, ...]) -> PageResult:
-    rules_dir = str(rt.settings.resolved_site_config_dir())
-    result = await rt.fetcher.fetch(url, accept=PAGE_ACCEPT, check_robots=rt.settings.respect_robots)
-    first = await rt.run_cpu(
-        PageJob(result.final_url, result.body, result.content_type, rules_dir, feed_authors, clean=False)
+    return await article_from_url(
+        url,
+        fetch=rt.fetch_page,
+        run_cpu=rt.run_cpu,
+        rules_dir=str(rt.settings.resolved_site_config_dir()),
+        feed_authors=feed_authors,
     )
-    if first.article.error:
-        return first
-    pages: list[Article] = []
-    seen = {result.final_url, url}
-    next_url = first.next_page_url
-    while next_url and next_url not in seen and len(pages) < MAX_EXTRA_PAGES:
-        seen.add(next_url)
-        try:
-            more = await rt.fetcher.fetch(next_url, accept=PAGE_ACCEPT, check_robots=rt.settings.respect_robots)
-        except FetchError as exc:
-            log.info("next page %s of %s failed: %s", next_url, url, exc)
-            break
-        page = await rt.run_cpu(PageJob(more.final_url, more.body, more.content_type, rules_dir, clean=False))
-        if page.article.error:
-            break
-        pages.append(page.article)
-        next_url = page.next_page_url
-    article = join_and_clean(first.article, pages)
-    return PageResult(article, first.canonical_url, None)
 
 
 def _article_from_feed(entry: Any) -> Article | None:

@@ -97,6 +97,7 @@ async def serve_async(
     web_settings = WebSettings(secure_cookies=secure_cookies, max_push_bytes=settings.max_body_bytes)
     app = create_app(active, web_settings, make_actions(settings, active, wake))
     app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
+    app.state.site_config_dir = settings.resolved_site_config_dir()  # ... and extract with the site rules
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
     poller = asyncio.create_task(poll_forever(settings, active, wake=wake)) if background_poll else None

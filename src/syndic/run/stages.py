@@ -1,8 +1,10 @@
 """The CPU-bound stage functions, pure and picklable, for any executor.
 
-`page_to_article` turns fetched page bytes into a cleaned article: decode,
-extract (site rules first), clean, canonical URL. It takes and returns plain
-values so the same call runs inline, in a process pool, or in a Celery task.
+`page_to_article` turns fetched page bytes into an article: decode, extract
+(site rules first), clean, canonical URL. `join_pages` joins the pages of a
+multi-page article and cleans the whole once. They take and return plain
+values so the same call runs inline, in a thread, in a process pool, or in a
+Celery task; `syndic.run.article` is the one caller that sequences them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from syndic import clean, dedupe, extract
+from syndic import dedupe, extract
 from syndic.types import Article
 
 
@@ -22,7 +24,17 @@ class PageJob:
     content_type: str | None
     rules_dir: str | None = None
     feed_authors: tuple[str, ...] = ()
-    clean: bool = True  # False for the pages of a multi-page article: cleaned once joined
+    clean: bool = True
+    follow_pages: bool = False
+    """The caller will fetch later pages: a page that has one is left
+    uncleaned, to be cleaned once joined (`join_pages`)."""
+
+
+@dataclass(frozen=True)
+class JoinJob:
+    first: Article
+    rest: tuple[Article, ...]
+    clean: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,9 +55,9 @@ def rules_for(rules_dir: str | None, url: str) -> extract.SiteRules | None:
 
 
 def page_to_article(job: PageJob) -> PageResult:
-    """Extract and clean one page; never raises for bad pages (the article says why)."""
+    """Extract (and clean) one page; never raises for bad pages (the article says why)."""
     rules = rules_for(job.rules_dir, job.url)
-    article = extract.extract_article(job.body, job.url, content_type=job.content_type, rules=rules)
+    article = extract.extract_article(job.body, job.url, content_type=job.content_type, rules=rules, clean=False)
     if article.error:
         return PageResult(article, dedupe.canonical_url(job.url), None)
     if not article.authors and job.feed_authors:
@@ -55,12 +67,13 @@ def page_to_article(job: PageJob) -> PageResult:
         # A partner's copy pointing at the publisher: it stays a copy under its own
         # address (dedupe groups it with the original), never a revision of the original.
         canonical = dedupe.canonical_url(job.url)
-    next_page = article.extra.get("next_page_url")
-    if job.clean:
-        article = clean.clean_article(article)
+    next_page = article.extra.get("next_page_url") if job.follow_pages else None
+    if job.clean and not next_page:
+        article = extract.clean_extracted(article)
     return PageResult(article, canonical, next_page)
 
 
-def join_and_clean(first: Article, rest: list[Article]) -> Article:
+def join_pages(job: JoinJob) -> Article:
     """A multi-page article: pages joined in order, then cleaned as one."""
-    return clean.clean_article(extract.merge_pages(first, rest))
+    article = extract.merge_pages(job.first, job.rest)
+    return extract.clean_extracted(article) if job.clean else article

@@ -85,9 +85,15 @@ def parse_byline(line: str) -> Byline:
 
 
 def is_byline(line: str) -> bool:
-    """A short line that starts like a byline ("By ...")."""
+    """A short line that starts like a byline ("By ...") and names someone, or lost a name.
+
+    "By the time we arrived, it was over." starts like one and is a sentence.
+    """
     text = " ".join(line.split())
-    return bool(len(text.split()) <= MAX_BYLINE_WORDS and patterns.BYLINE.match(text))
+    if len(text.split()) > MAX_BYLINE_WORDS or not patterns.BYLINE.match(text):
+        return False
+    parsed = parse_byline(text)
+    return bool(parsed.names) or (parsed.problem is not None and "has no name" in parsed.problem)
 
 
 def repair_authors(

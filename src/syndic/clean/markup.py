@@ -1,42 +1,35 @@
-"""Cleaning HTML: judge each paragraph-level block, drop the residue.
+"""Cleaning HTML: judge each paragraph unit, drop the residue, render the text.
 
-The HTML is split into *leaf blocks* (block elements with no block inside
-them; a block whose paragraphs are separated by `<br>` is split first), and
-each block's text goes through the same decision as plain text, with one
-more signal only HTML has: how much of the block is link text, measured in
-the extracted HTML and, when given, in the page's own HTML (`source_html`),
-where teasers are still links even if extraction unwrapped them.
+The article HTML is normalized into paragraph units (`blocks.py`: every
+block and every `<br>`-separated line is one, and text standing beside
+blocks is wrapped so it is never lost). Each unit goes through the same
+decision as plain text (`lines.judge_units`), with what only markup knows:
+whether it is a heading or a list item, and how much of it is link text,
+in the article and on the page (`PageContext.linked_texts`: teasers are
+still links there even when extraction unwrapped them).
 
-Figures are left alone: a caption or credit under a picture belongs to the
-picture. The output is always passed through `sanitize_html`.
+Figures, tables and listings are not judged: a caption or credit under a
+picture belongs to the picture, a cell to its table. The text is rendered
+from the cleaned tree, so the HTML and the text always say the same thing.
+The HTML output is always passed through `sanitize_html`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from typing import cast
 
-import lxml.html
 from lxml import etree
 
-from syndic.clean.lines import judge_lines
+from syndic.clean import blocks as bl
+from syndic.clean.context import PageContext, linked_texts_of
+from syndic.clean.lines import judge_units
+from syndic.clean.residue import Unit
 from syndic.clean.result import CleanResult
 from syndic.clean.sanitize import sanitize_html
 
-BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figcaption", "pre", "td", "th",
-     "dd", "dt", "section", "article", "header", "footer", "aside", "figure", "ul", "ol", "dl", "table",
-     "tr", "tbody", "thead", "tfoot", "main", "nav", "details", "summary", "address", "hr", "center"}
-)
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-UNJUDGED_TAGS = frozenset({"figure", "table", "pre"})
-MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "iframe", "source", "svg", "object", "embed", "hr"})
 _HTML_HINT = re.compile(r"<(!doctype|html|head|body|p|div|article|section|br|span|a|h[1-6]|ul|ol|li|img|table|"
                         r"blockquote|em|strong|b|i|figure)\b[^>]*>", re.I)
-_SPACE = re.compile(r"\s+")
-# huge_tree: libxml2 otherwise silently drops a text node over 10 MB.
-_PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
 
 
 def looks_like_html(data: str) -> bool:
@@ -44,137 +37,93 @@ def looks_like_html(data: str) -> bool:
     return bool(_HTML_HINT.search(data[:4096]))
 
 
-def _text(el: lxml.html.HtmlElement) -> str:
-    return _SPACE.sub(" ", el.text_content()).strip()
-
-
-def _is_block(el: etree._Element) -> bool:
-    return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
-
-
-def _with_block_inside(root: lxml.html.HtmlElement) -> set[etree._Element]:
-    """Every element that has a block element somewhere below it (one pass)."""
-    marked: set[etree._Element] = set()
-    for el in root.iter():
-        if el is not root and _is_block(el):
-            for anc in el.iterancestors():
-                if anc in marked:
-                    break
-                marked.add(anc)
-    return marked
-
-
-def _leaf_blocks_all(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    inside = _with_block_inside(root)
-    return [el for el in root.iter() if el is not root and _is_block(el) and el not in inside and el.tag != "hr"]
-
-
-def _leaf_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Leaf blocks that are judged; figures and tables, and what is inside them, are not
-    (a caption belongs to its picture, a cell to its table: "%" in a cell is data)."""
-    return [
-        el for el in _leaf_blocks_all(root)
-        if el.tag not in UNJUDGED_TAGS and not any(a.tag in UNJUDGED_TAGS for a in el.iterancestors())
-    ]
-
-
-def _split_on_breaks(root: lxml.html.HtmlElement) -> None:
-    """Turn `<div>a<br><br>b</div>` into `<div><p>a</p><p>b</p></div>`."""
-    inside = _with_block_inside(root)
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.tag in ("pre", "figure") or not any(c.tag == "br" for c in el):
-            continue
-        if el in inside:
-            continue
-        runs: list[list[str | lxml.html.HtmlElement]] = [[]]
-        if el.text:
-            runs[-1].append(el.text)
-        for child in list(el):
-            if child.tag == "br":
-                runs.append([])
-                if child.tail:
-                    runs[-1].append(child.tail)
-            else:
-                tail = child.tail
-                child.tail = None
-                runs[-1].append(child)
-                if tail:
-                    runs[-1].append(tail)
-        for child in list(el):
-            el.remove(child)
-        el.text = None
-        if el.tag == "p":
-            el.tag = "div"
-        for run in runs:
-            if not any((isinstance(n, str) and n.strip()) or not isinstance(n, str) for n in run):
-                continue
-            p = etree.SubElement(el, "p")
-            last: lxml.html.HtmlElement | None = None
-            for node in run:
-                if isinstance(node, str):
-                    if last is None:
-                        p.text = (p.text or "") + node
-                    else:
-                        last.tail = (last.tail or "") + node
-                else:
-                    p.append(node)
-                    last = node
-
-
-def _drop_all(root: lxml.html.HtmlElement, tags: tuple[str, ...]) -> None:
-    for bad in list(root.iter(*tags)):
-        if bad is not root:
-            cast(lxml.html.HtmlElement, bad).drop_tree()
-
-
-def _link_density(el: lxml.html.HtmlElement, text: str) -> float:
+def _link_density(el: bl.Element, text: str) -> float:
     if not text:
         return 0.0
-    linked = sum(len(_SPACE.sub(" ", a.text_content()).strip()) for a in el.iter("a"))
+    linked = sum(len(bl.collapse(bl.text_content(a))) for a in el.iter("a"))
+    if not linked:
+        return 0.0
     return min(1.0, linked / len(text))
 
 
-def _source_densities(source_html: str) -> dict[str, float]:
-    try:
-        doc = lxml.html.document_fromstring(source_html, parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return {}
-    _drop_all(doc, ("script", "style", "noscript", "template"))
-    densities: dict[str, float] = {}
-    for el in doc.iter("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "span", "a", "td", "dd"):
-        text = _text(el)
-        if text and len(text) <= 400:
-            density = _link_density(el, text) if el.tag != "a" else 1.0
-            densities[text] = max(density, densities.get(text, 0.0))
-    return densities
+def _has_media(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in bl.MEDIA_TAGS for d in el.iter())
 
 
-def _drop_empty_ancestors(parent: lxml.html.HtmlElement | None, root: lxml.html.HtmlElement) -> None:
+def _drop_unit(unit: bl.Element, root: bl.Element) -> None:
+    """Remove a residue unit; a picture inside it stays where it was."""
+    if _has_media(unit):
+        media = [d for d in unit.iter() if isinstance(d.tag, str) and d.tag in bl.MEDIA_TAGS]
+        for el in media:
+            el.tail = None
+            unit.addprevious(el)
+    parent = unit.getparent()
+    bl.drop_tree(unit)
     while parent is not None and parent is not root:
-        if _text(parent) or any(isinstance(d.tag, str) and d.tag in MEDIA_TAGS for d in parent.iter()):
+        if bl.text_content(parent).strip() or _has_media(parent):
             return
         up = parent.getparent()
-        parent.drop_tree()
+        bl.drop_tree(parent)
         parent = up
 
 
-def html_to_text(root: lxml.html.HtmlElement) -> str:
-    """Plain text of a cleaned tree: one paragraph per leaf block, blank lines between."""
-    blocks = [t for t in (_text(el) for el in _leaf_blocks_all(root)) if t]
-    if not blocks:
-        return _text(root)
-    return "\n\n".join(blocks)
+def clean_body(html: str, context: PageContext | None = None) -> CleanResult:
+    """Remove residue units from article HTML; return sanitized HTML and its text.
 
-
-def _parse_fragment(html: str) -> lxml.html.HtmlElement | None:
-    if not html.strip():
-        return None
+    `html` may be raw or sanitized; the output is sanitized, with links made
+    absolute against `context.url` when it is given.
+    """
+    context = context or PageContext()
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
-    except (etree.ParserError, ValueError):
-        return None
-    _drop_all(root, ("script", "style", "noscript", "template"))
-    return root
+        root = bl.parse_fragment(html)
+    except bl.TooDeep:
+        return _clean_unparsable(html, context)
+    if root is None:
+        verdict = judge_units([], context)
+        return CleanResult("", "", verdict.authors, verdict.byline_problem, ())
+    blocks = bl.segment(root)
+    judged = [i for i, b in enumerate(blocks) if b.text and not b.whole]
+    verdict = judge_units(
+        [
+            Unit(
+                blocks[i].text,
+                heading=blocks[i].tag in bl.HEADING_TAGS,
+                item=blocks[i].tag in ("li", "dt", "dd"),
+                link_density=_link_density(blocks[i].element, blocks[i].text),
+            )
+            for i in judged
+        ],
+        context,
+    )
+    dropped = {i for i, keep in zip(judged, verdict.keep, strict=True) if not keep}
+    for i in dropped:
+        _drop_unit(blocks[i].element, root)
+    return CleanResult(
+        text=bl.render([b for i, b in enumerate(blocks) if i not in dropped]),
+        html=sanitize_html(bl.inner_html(root), base_url=context.url),
+        authors=verdict.authors,
+        byline_problem=verdict.byline_problem,
+        removed=verdict.removed,
+    )
+
+
+def _clean_unparsable(html: str, context: PageContext) -> CleanResult:
+    """Markup nested too deep to parse whole, cleaned as plain text: its words are kept."""
+    from html import escape
+
+    from syndic.clean.plain import clean_text
+
+    result = clean_text(
+        bl.markup_to_lines(html), metadata_authors=context.authors, known_residue=context.known_residue
+    )
+    paragraphs = [p for p in result.text.split("\n\n") if p]
+    return CleanResult(
+        text=result.text,
+        html="".join(f"<p>{escape(p)}</p>" for p in paragraphs),
+        authors=result.authors,
+        byline_problem=result.byline_problem,
+        removed=result.removed,
+    )
 
 
 def clean_html(
@@ -184,41 +133,10 @@ def clean_html(
     source_html: str | None = None,
     known_residue: Collection[str] = (),
 ) -> CleanResult:
-    """Remove residue blocks from article HTML; return sanitized HTML and its text."""
-    root = _parse_fragment(html)
-    if root is None:
-        from syndic.clean.plain import clean_text
-
-        result = clean_text("", metadata_authors=metadata_authors)
-        return CleanResult("", "", result.authors, result.byline_problem, ())
-    _split_on_breaks(root)
-    blocks = _leaf_blocks(root)
-    texts = [_text(b) for b in blocks]
-    source = _source_densities(source_html) if source_html else {}
-    # Headings that link to themselves (product round-ups, titles) are not teasers.
-    densities: list[float | None] = [
-        None if b.tag in HEADING_TAGS else max(_link_density(b, t), source.get(t, 0.0))
-        for b, t in zip(blocks, texts, strict=True)
-    ]
-    present = [i for i, t in enumerate(texts) if t]
-    verdict = judge_lines(
-        [texts[i] for i in present],
-        metadata_authors=metadata_authors,
-        link_density=[densities[i] for i in present],
-        known_residue=known_residue,
+    """`clean_body` with the context given piece by piece (`source_html` is the page)."""
+    context = PageContext(
+        authors=tuple(metadata_authors),
+        linked_texts=linked_texts_of(source_html) if source_html else frozenset(),
+        known_residue=frozenset(known_residue),
     )
-    for i, keep in zip(present, verdict.keep, strict=True):
-        if not keep:
-            parent = blocks[i].getparent()
-            blocks[i].drop_tree()
-            _drop_empty_ancestors(parent, root)
-    inner = (root.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="html") for child in root
-    )
-    return CleanResult(
-        text=html_to_text(root),
-        html=sanitize_html(inner),
-        authors=verdict.authors,
-        byline_problem=verdict.byline_problem,
-        removed=verdict.removed,
-    )
+    return clean_body(html, context)

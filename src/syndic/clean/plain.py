@@ -25,7 +25,7 @@ def clean_text(
     from `learn_site_residue` for the article's site, if you have one.
     """
     lines = split_paragraphs(text)
-    verdict = judge_lines(lines, metadata_authors=metadata_authors, known_residue=known_residue)
+    verdict = judge_lines(lines, metadata_authors=metadata_authors, known_residue=frozenset(known_residue))
     kept = [line for line, keep in zip(lines, verdict.keep, strict=True) if keep]
     return CleanResult(
         text="\n\n".join(kept),

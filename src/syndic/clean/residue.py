@@ -1,21 +1,27 @@
-"""Decide which lines of an article are residue, and nothing else.
+"""Decide which paragraphs of an article are residue, and nothing else.
 
-A *line* is one paragraph of extracted text (one block element of HTML).
-`find_residue` marks lines for removal from signals that hold across
-publishers and tools rather than from any one article's sentences:
+A *unit* is one paragraph: a leaf block of the article HTML (`blocks.py`),
+or one line of plain text. `find_residue` gives each unit a reason to go, or
+none, from signals that hold across publishers and tools rather than from
+any one article's sentences:
 
-- shape: whole-line patterns for stamps, prompts, teasers, credits
-  (`patterns.py`), tested only on short lines;
-- position: feeds and plugins append at the edges, so the head and tail
-  zones of the text are judged more strictly than the middle, and a short
-  line wedged between two residue lines at an edge goes with them;
-- link density: a short line that is all link in the source HTML is a
-  teaser, not prose;
-- repetition: lines that recur across a site's articles
-  (`learn_site_residue`) are that site's furniture.
+- shape: whole-unit patterns for stamps, prompts, teasers, credits
+  (`patterns.py`), tested only on short units;
+- position: feeds, plugins and page templates add at the edges, so the head
+  (before the first story paragraph) and the tail (after the last) are
+  judged more strictly than the middle, where the same short line is a
+  subheading or a quotation;
+- link density: a headline-sized unit that is all link, in the article or
+  on the page (`PageContext.linked_texts`), is a teaser, not prose;
+- the page: a head unit made of the metadata authors' names is a byline;
+- repetition: lines a site repeats across its articles (`learn_site_residue`)
+  are that site's furniture.
 
-It refuses to remove a long line, or a line that reads as a sentence in the
-middle of the story: when unsure, keep it.
+It refuses to remove a long unit, a sentence in the middle of the story, or,
+past a small allowance, a large share of the text: residue is a few lines
+around a story, and a verdict that would remove much of the article is a
+wrong verdict, so only the stamps it is sure of are taken then. When
+unsure, keep it.
 """
 
 from __future__ import annotations
@@ -23,25 +29,57 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from syndic.clean import patterns
 
-# Lines longer than this are story, whatever they look like.
+# Units longer than this are story, whatever they look like.
 MAX_RESIDUE_WORDS = 30
 MAX_RESIDUE_CHARS = 400
 MAX_STAMP_CHARS = 700
-# A short line without sentence punctuation at an edge is "weak" residue.
+# A short unit without sentence punctuation is "weak": residue only beside other residue at an edge.
 MAX_WEAK_WORDS = 14
 # A link-only teaser is at most this long.
 MAX_TEASER_WORDS = 25
 MIN_TEASER_WORDS = 4
 LINK_ONLY = 0.8
-# At most this many short non-sentence lines are swept with a footer.
-MAX_SWEPT_LINES = 4
-EDGE_LINES_WITHOUT_STORY = 3
+# After a list label in the tail ("Related", "Share this:"), at most this many short units go with it.
+MAX_SWEPT_UNITS = 6
+EDGE_UNITS_WITHOUT_STORY = 3
+# Cleaning may take this many characters whatever the article's length, and beyond
+# that at most this share of its text, before only sure stamps are taken.
+FREE_REMOVAL_CHARS = 200
+MAX_REMOVED_SHARE = 0.25
 
 _SPACE = re.compile(r"\s+")
+
+
+def _union(group: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern matching where any of `group` does: one scan per unit instead of dozens."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in group), re.IGNORECASE)
+
+
+_LONG_STAMPS = _union(patterns.LONG_STAMPS)
+_STAMPS = _union(patterns.STAMPS)
+_LABELS = _union(patterns.LABELS)
+_STRONG = _union(patterns.STRONG)
+_STRONG_UNLESS_ATTRIBUTED = _union(patterns.STRONG_UNLESS_ATTRIBUTED)
+_EDGE = _union(patterns.EDGE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph to judge: its text and what its markup says about it.
+
+    `link_density` is None when unknown (plain text); `heading` and `item`
+    say whether it is a heading or a list item in the HTML.
+    """
+
+    text: str
+    heading: bool = False
+    item: bool = False
+    link_density: float | None = None
 
 
 class Kind(Enum):
@@ -49,6 +87,14 @@ class Kind(Enum):
     WEAK = "weak"  # short, not a sentence: residue only beside other residue at an edge
     EDGE = "edge"  # residue at the head or tail of the text
     STRONG = "strong"  # residue anywhere
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Kind
+    reason: str | None = None
+    sure: bool = False  # a tool's stamp: taken even when the safety limit is reached
+    label: bool = False  # a list label ("Related", "Share this:"): short units after it in the tail go too
 
 
 def normalize_line(line: str) -> str:
@@ -72,95 +118,122 @@ def _is_bracketed_teaser(line: str) -> bool:
     return not inner.endswith((".", "!", "?")) or inner.endswith(("...", "…"))
 
 
-def classify_line(
-    line: str,
-    *,
-    link_density: float | None = None,
-    known_residue: Collection[str] = (),
-) -> Kind:
-    """The strongest residue kind a single line can be, judged alone."""
-    text = normalize_line(line)
+def _is_credit(text: str) -> bool:
+    """"Photo: Jane Doe/Reuters": a credit names someone; a caption describes a picture."""
+    match = patterns.CREDIT.match(text)
+    if not match:
+        return False
+    value = match.group("value").strip(" .()[]")
+    words = [w for w in re.split(r"[\s/|,]+", value) if w]
+    if not words or len(words) > patterns.MAX_CREDIT_WORDS:
+        return False
+    named = [w for w in words if w.casefold() not in patterns.CREDIT_LINK_WORDS]
+    return bool(named) and sum(1 for w in named if not w[0].islower()) >= 0.6 * len(named)
+
+
+def classify(unit: Unit, *, known_residue: Collection[str] = (), linked_texts: Collection[str] = ()) -> Verdict:
+    """The strongest residue verdict a unit can get, judged alone (its text whitespace-collapsed)."""
+    text = unit.text
     if not text:
-        return Kind.STRONG
+        return Verdict(Kind.STRONG, "empty", sure=True)
     if len(text) > MAX_STAMP_CHARS:
-        return Kind.STORY
-    if any(p.match(text) for p in patterns.LONG_STAMPS):
-        return Kind.STRONG
+        return Verdict(Kind.STORY)
+    if _LONG_STAMPS.match(text):
+        return Verdict(Kind.STRONG, "stamp", sure=True)
     if len(text) > MAX_RESIDUE_CHARS:
-        return Kind.STORY
+        return Verdict(Kind.STORY)
     words = count_words(text)
     if words > MAX_RESIDUE_WORDS:
-        return Kind.STORY
-    if known_residue and text.casefold() in known_residue:
-        return Kind.STRONG
-    if patterns.DECORATION.match(text) or patterns.ELLIPSIS_MARK.match(text):
-        return Kind.STRONG
+        return Verdict(Kind.STORY)
+    folded = text.casefold()
+    if known_residue and folded in known_residue:
+        return Verdict(Kind.STRONG, "repeated across the site")
+    if patterns.ELLIPSIS_MARK.match(text):
+        return Verdict(Kind.STRONG, "excerpt mark", sure=True)
+    if patterns.DECORATION.match(text):
+        return Verdict(Kind.EDGE, "decoration")
     if _is_bracketed_teaser(text):
-        return Kind.STRONG
-    if any(p.match(text) for p in patterns.STRONG):
-        return Kind.STRONG
-    if not patterns.ATTRIBUTION.search(text) and any(p.match(text) for p in patterns.STRONG_UNLESS_ATTRIBUTED):
-        return Kind.STRONG
+        return Verdict(Kind.STRONG, "teaser", sure=True)
+    if _STAMPS.match(text):
+        return Verdict(Kind.STRONG, "stamp", sure=True)
+    if _LABELS.match(text):
+        return Verdict(Kind.STRONG, "label", sure=True, label=True)
+    if _STRONG.match(text):
+        return Verdict(Kind.STRONG, "prompt", sure=True)
+    if not patterns.ATTRIBUTION.search(text) and _STRONG_UNLESS_ATTRIBUTED.match(text):
+        return Verdict(Kind.STRONG, "prompt", sure=True)
+    if _is_credit(text):
+        return Verdict(Kind.STRONG, "credit")
+    density = unit.link_density or 0.0
+    if linked_texts and folded in linked_texts:
+        density = 1.0
     if (
-        link_density is not None
-        and link_density >= LINK_ONLY
+        not unit.heading
+        and density >= LINK_ONLY
         and MIN_TEASER_WORDS <= words <= MAX_TEASER_WORDS
         and not text.endswith(".")
         and "://" not in text
     ):
-        # A headline-sized line that is all link: a teaser. Shorter linked lines are
+        # A headline-sized unit that is all link: a teaser. Shorter linked units are
         # names and products in a list, a sentence that is a link is still a sentence.
-        return Kind.STRONG
-    if any(p.match(text) for p in patterns.EDGE):
-        return Kind.EDGE
+        return Verdict(Kind.STRONG, "teaser link")
+    if _EDGE.match(text):
+        return Verdict(Kind.EDGE, "edge")
     if words <= MAX_WEAK_WORDS and not patterns.SENTENCE_END.search(text):
-        return Kind.WEAK
-    return Kind.STORY
+        return Verdict(Kind.WEAK)
+    return Verdict(Kind.STORY)
 
 
 def find_residue(
-    lines: Sequence[str],
+    units: Sequence[Unit],
     *,
-    link_density: Sequence[float | None] | None = None,
     known_residue: Collection[str] = (),
-) -> list[bool]:
-    """For each line, whether it is residue (True) or story (False)."""
-    kinds = [
-        classify_line(
-            line,
-            link_density=link_density[i] if link_density is not None else None,
-            known_residue=known_residue,
-        )
-        for i, line in enumerate(lines)
-    ]
-    n = len(kinds)
-    remove = [k is Kind.STRONG for k in kinds]
+    linked_texts: Collection[str] = (),
+) -> list[str | None]:
+    """For each unit, why it is residue, or None when it is story."""
+    verdicts = [classify(u, known_residue=known_residue, linked_texts=linked_texts) for u in units]
+    kinds = [v.kind for v in verdicts]
+    n = len(units)
+    reasons: list[str | None] = [v.reason if v.kind is Kind.STRONG else None for v in verdicts]
     story = [i for i, k in enumerate(kinds) if k is Kind.STORY]
-    if all(remove) or n == 0:
-        return remove
-    # The head is what comes before the first story line, the tail what comes after
+    if n == 0 or all(r is not None for r in reasons):
+        return reasons
+    # The head is what comes before the first story unit, the tail what comes after
     # the last. A text with no sentence at all (a list, a table) has only a thin edge.
-    head_end = story[0] if story else min(n, EDGE_LINES_WITHOUT_STORY)
-    tail_start = story[-1] + 1 if story else max(head_end, n - EDGE_LINES_WITHOUT_STORY)
+    head_end = story[0] if story else min(n, EDGE_UNITS_WITHOUT_STORY)
+    tail_start = story[-1] + 1 if story else max(head_end, n - EDGE_UNITS_WITHOUT_STORY)
     for i in [*range(head_end), *range(tail_start, n)]:
         if kinds[i] is Kind.EDGE:
-            remove[i] = True
-    if not story:
-        return remove
-    # In the tail, once a strong stamp appears, the few short lines after it are
-    # footer too (an edge-only shape such as a bare URL is not enough: it may be a
-    # list of links). Many short lines are a list, not a footer: then keep them.
-    first_tail = next((i for i in range(tail_start, n) if kinds[i] is Kind.STRONG), None)
-    if first_tail is not None:
-        weak = [i for i in range(first_tail, n) if kinds[i] is Kind.WEAK]
-        if len(weak) <= MAX_SWEPT_LINES:
-            for i in weak:
-                remove[i] = True
-    # In the head, a weak line wedged between residue lines is residue too.
-    for i in range(1, head_end - 1):
-        if kinds[i] is Kind.WEAK and remove[i - 1] and remove[i + 1]:
-            remove[i] = True
-    return remove
+            reasons[i] = verdicts[i].reason
+    if story:
+        # In the tail, the few short units after a list label ("Share this:", "Related")
+        # are that list. Many short units are a list of the story's own: keep them.
+        label = next((i for i in range(tail_start, n) if verdicts[i].label), None)
+        if label is not None:
+            swept = [i for i in range(label + 1, n) if kinds[i] is Kind.WEAK and not units[i].heading]
+            if len(swept) <= MAX_SWEPT_UNITS:
+                for i in swept:
+                    reasons[i] = "listed under a label"
+        # In the head, a weak unit wedged between residue units is residue too.
+        for i in range(1, head_end - 1):
+            if kinds[i] is Kind.WEAK and reasons[i - 1] and reasons[i + 1] and not units[i].heading:
+                reasons[i] = "between residue"
+    return _within_limit(units, reasons, verdicts)
+
+
+def _within_limit(units: Sequence[Unit], reasons: list[str | None], verdicts: Sequence[Verdict]) -> list[str | None]:
+    """`reasons`, or only the sure ones when the others would take too much of the text.
+
+    A shape match is sure; a judgement from position, links or repetition is
+    not, and when such judgements add up to a large share of the article they
+    are wrong about this page (a list of links that is the article, a story
+    of short lines): then they are all dropped.
+    """
+    total = sum(len(u.text) for u in units)
+    unsure = sum(len(u.text) for u, r, v in zip(units, reasons, verdicts, strict=True) if r and not v.sure)
+    if unsure <= FREE_REMOVAL_CHARS or unsure <= MAX_REMOVED_SHARE * total:
+        return reasons
+    return [r if r and v.sure else None for r, v in zip(reasons, verdicts, strict=True)]
 
 
 def learn_site_residue(
@@ -168,9 +241,10 @@ def learn_site_residue(
 ) -> frozenset[str]:
     """Short lines that recur in at least `min_share` of one site's articles.
 
-    Pass the result to `clean_text(..., known_residue=...)`: a footer the
-    patterns do not know is still found because every article of the site
-    carries it. Story lines do not repeat across articles, so this is safe.
+    Pass the result as `PageContext.known_residue` (or to `clean_text`): a
+    footer the patterns do not know is still found because every article of
+    the site carries it. Story lines do not repeat across articles, so this
+    is safe.
     """
     counts: Counter[str] = Counter()
     total = 0

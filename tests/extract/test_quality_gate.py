@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
 from pathlib import Path
 
 import pytest
+from tests.extract.bench_outputs import outputs, pages
 
-from syndic.extract import clean_extracted, extract_article
+from syndic.extract import extract_article
 from syndic.extract.evaluate import (
+    LabelledPage,
+    SegmentPage,
     load_benchmark,
     load_metadata_labels,
-    load_segment_benchmark,
     metadata_hits,
     page_counts,
     score_pages,
     score_segments,
     segment_counts,
 )
-from syndic.types import Article
 
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text())
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "bench"
@@ -59,34 +59,19 @@ def test_segment_metric_on_known_cases() -> None:
     assert (score.precision, score.recall) == (1.0, 1.0)
 
 
-@cache
-def _outputs(name: str) -> tuple[list[str], list[str]]:
-    """Text per page of set `name`: (extract only, extract + clean)."""
-    folder = SHARED / name
-    pages = load_benchmark(folder) if name == "scrapinghub" else load_segment_benchmark(folder)
-    raw: list[str] = []
-    cleaned: list[str] = []
-    for page in pages:
-        article: Article = extract_article(page.html, page.url, clean=False)
-        raw.append(article.text)
-        cleaned.append(clean_extracted(article).text if article.error is None else article.text)
-    return raw, cleaned
-
-
 @pytest.mark.parametrize(
     ("name", "mode"),
     [(name, mode) for name in sorted(BASELINE["sets"]) for mode in ("extract", "extract+clean")],
 )
 def test_accuracy_above_floor(name: str, mode: str) -> None:
-    folder = SHARED / name
-    _data_or_skip(folder)
     floor = BASELINE["sets"][name][mode]
-    texts = _outputs(name)[mode == "extract+clean"]
+    texts = outputs(name)[mode == "extract+clean"]
+    labelled = pages(name)
     if name == "scrapinghub":
-        score = score_pages(zip(texts, (p.body for p in load_benchmark(folder)), strict=True))
+        score = score_pages(zip(texts, (p.body for p in labelled if isinstance(p, LabelledPage)), strict=True))
         p, r, f = score.precision, score.recall, score.f1
     else:
-        seg = score_segments(zip(texts, load_segment_benchmark(folder), strict=True))
+        seg = score_segments(zip(texts, (p for p in labelled if isinstance(p, SegmentPage)), strict=True))
         p, r, f = seg.precision, seg.recall, seg.f1
     assert f >= floor["f1"], f"{name} {mode}: F1 {f:.4f} below floor {floor['f1']}"
     assert p >= floor["precision"], f"{name} {mode}: precision {p:.4f} below floor {floor['precision']}"

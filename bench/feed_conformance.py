@@ -36,7 +36,16 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from syndic.errors import FeedError  # noqa: E402
 from syndic.feeds import parse_feed  # noqa: E402
-from syndic.types import ParsedEntry, ParsedFeed  # noqa: E402
+from syndic.types import (  # noqa: E402
+    Category,
+    Link,
+    Media,
+    MediaObject,
+    ParsedEntry,
+    ParsedFeed,
+    Podcast,
+    Source,
+)
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "conformance" / "feedparser"
 FOLDERS = ("wellformed", "illformed", "entities", "encoding", "json")
@@ -177,21 +186,102 @@ def _put(target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
 
 
+def _links(links: tuple[Link, ...], link: str | None) -> list[Result]:
+    if not links:
+        return [Result(href=link, rel="alternate")] if link else []
+    out = []
+    for item in links:
+        row = Result(rel=item.rel, type=item.type, href=item.href, title=item.title)
+        if item.length is not None:
+            row["length"] = str(item.length)
+        out.append(Result({k: v for k, v in row.items() if v is not None}))
+    return out
+
+
+def _detail(value: str | None, is_html: bool, language: str | None) -> Result:
+    return Result(type="text/html" if is_html else "text/plain", value=value, language=language)
+
+
+def _tags(categories: tuple[Category, ...]) -> list[Result]:
+    return [Result(term=c.term, scheme=c.scheme, label=c.label) for c in categories]
+
+
+def _podcast(out: Result, podcast: Podcast | None) -> None:
+    if podcast is None:
+        return
+    out["itunes_block"] = 1 if podcast.block else 0
+    out["itunes_explicit"] = podcast.explicit
+    _put(out, "itunes_duration", podcast.duration)
+    _put(out, "subtitle", podcast.subtitle)
+    if podcast.image:
+        out["image"] = Result(href=podcast.image)
+    if podcast.owner_name or podcast.owner_email:
+        owner = Result(name=podcast.owner_name, email=podcast.owner_email)
+        out["publisher_detail"] = Result({k: v for k, v in owner.items() if v is not None})
+
+
+def _media(out: Result, media: Media | None) -> None:
+    if media is None:
+        return
+
+    def row(item: MediaObject) -> Result:
+        values = {
+            "url": item.url,
+            "type": item.type,
+            "medium": item.medium,
+            "width": None if item.width is None else str(item.width),
+            "height": None if item.height is None else str(item.height),
+            "duration": None if item.duration_s is None else f"{item.duration_s:g}",
+            "filesize": None if item.file_size is None else str(item.file_size),
+        }
+        return Result({k: v for k, v in values.items() if v is not None})
+
+    _put(out, "media_thumbnail", [row(t) for t in media.thumbnails])
+    _put(out, "media_content", [row(c) for c in media.contents])
+    _put(
+        out,
+        "media_credit",
+        [Result({k: v for k, v in (("content", c.name), ("role", c.role), ("scheme", c.scheme)) if v}) for c in media.credits],
+    )
+    if media.player:
+        out["media_player"] = Result(url=media.player, content="")
+    if media.rating:
+        out["media_rating"] = Result(content=media.rating)
+
+
+def _source(source: Source | None) -> Result | None:
+    if source is None:
+        return None
+    out = Result()
+    _put(out, "title", source.title)
+    _put(out, "link", source.link)
+    _put(out, "href", source.url)
+    _put(out, "id", source.id)
+    text, parsed = _date(source.updated)
+    _put(out, "updated", text)
+    _put(out, "updated_parsed", parsed)
+    return out
+
+
 def _entry(entry: ParsedEntry) -> Result:
     out = Result()
     _put(out, "id", entry.guid)
     _put(out, "guid", entry.guid)
     _put(out, "link", entry.link)
-    if entry.link:
-        out["links"] = [Result(href=entry.link, rel="alternate")]
-    _put(out, "title", entry.title)
+    _put(out, "links", _links(entry.links, entry.link))
+    title = entry.title_html if entry.title_html is not None else entry.title
+    _put(out, "title", title)
+    if title is not None:
+        out["title_detail"] = _detail(title, entry.title_html is not None, entry.language)
     _put(out, "summary", entry.summary_html)
     _put(out, "description", entry.summary_html)
+    if entry.summary_html is not None:
+        out["summary_detail"] = _detail(entry.summary_html, True, entry.language)
     if entry.content_html is not None:
-        out["content"] = [Result(value=entry.content_html)]
+        out["content"] = [Result(value=entry.content_html, language=entry.language)]
         out.setdefault("summary", entry.content_html)
         out.setdefault("description", entry.content_html)
-    for name, value in (("published", entry.published), ("updated", entry.updated)):
+    for name, value in (("published", entry.published), ("updated", entry.updated), ("created", entry.created)):
         text, parsed = _date(value)
         _put(out, name, text)
         _put(out, name + "_parsed", parsed)
@@ -203,8 +293,8 @@ def _entry(entry: ParsedEntry) -> Result:
         out["author"] = entry.authors[0]
         out["authors"] = [Result(name=a) for a in entry.authors]
     if entry.categories:
-        out["tags"] = [Result(term=c, scheme=None, label=None) for c in entry.categories]
-        out["category"] = entry.categories[0]
+        out["tags"] = _tags(entry.categories)
+        out["category"] = entry.categories[0].term
     if entry.enclosures:
         out["enclosures"] = [
             Result(
@@ -221,31 +311,50 @@ def _entry(entry: ParsedEntry) -> Result:
             for e in entry.enclosures
         ]
     _put(out, "comments", entry.comments_url)
+    _put(out, "language", entry.language)
+    _podcast(out, entry.podcast)
+    _media(out, entry.media)
+    _put(out, "source", _source(entry.source))
     return out
 
 
 def as_feedparser(parsed: ParsedFeed) -> Result:
     """syndic's ParsedFeed in the shape of feedparser's result dict."""
     feed = Result()
-    _put(feed, "title", parsed.title)
+    _put(feed, "id", parsed.id)
+    _put(feed, "guid", parsed.id)
+    title = parsed.title_html if parsed.title_html is not None else parsed.title
+    _put(feed, "title", title)
+    if title is not None:
+        feed["title_detail"] = _detail(title, parsed.title_html is not None, parsed.language)
     _put(feed, "link", parsed.link)
-    links = [Result(href=parsed.link, rel="alternate")] if parsed.link else []
-    if parsed.self_url:
-        links.append(Result(href=parsed.self_url, rel="self"))
-    links.extend(Result(href=hub, rel="hub") for hub in parsed.hubs)
+    links = _links(parsed.links, parsed.link)
+    if not parsed.links:
+        if parsed.self_url:
+            links.append(Result(href=parsed.self_url, rel="self"))
+        links.extend(Result(href=hub, rel="hub") for hub in parsed.hubs)
     _put(feed, "links", links)
+    _podcast(feed, parsed.podcast)
     for alias in ("description", "subtitle", "tagline", "info"):
         _put(feed, alias, parsed.description)
+        if parsed.description is not None:
+            feed[alias + "_detail"] = _detail(parsed.description, True, parsed.language)
     _put(feed, "language", parsed.language)
     text, struct = _date(parsed.updated)
     for alias in ("updated", "modified", "date", "published"):
         _put(feed, alias, text)
         _put(feed, alias + "_parsed", struct)
+    text, struct = _date(parsed.created)
+    _put(feed, "created", text)
+    _put(feed, "created_parsed", struct)
     if parsed.image:
         feed["image"] = Result(href=parsed.image, url=parsed.image)
     if parsed.authors:
         feed["author"] = parsed.authors[0]
         feed["authors"] = [Result(name=a) for a in parsed.authors]
+    if parsed.categories:
+        feed["tags"] = _tags(parsed.categories)
+        feed["category"] = parsed.categories[0].term
     _put(feed, "ttl", str(parsed.ttl) if parsed.ttl is not None else None)
     result = Result(
         feed=feed,
@@ -264,9 +373,17 @@ def document_url(case: Case) -> str:
     return "http://127.0.0.1:8097/" + case.path.name
 
 
+def served_url(case: Case) -> str | None:
+    """The address the document came from: like feedparser's own harness, only the
+    `http*` cases (and those with HTTP headers) are served; the others are read from disk."""
+    if not (case.path.name.startswith("http") or case.headers):
+        return None
+    return urljoin(document_url(case), case.headers.get("content-location", ""))
+
+
 def run_syndic(case: Case, data: bytes) -> Result:
     try:
-        url = urljoin(document_url(case), case.headers.get("content-location", ""))
+        url = served_url(case)
         parsed = parse_feed(data, url=url, content_type=case.headers.get("content-type"))
     except FeedError as error:
         return Result(

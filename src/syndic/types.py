@@ -21,6 +21,118 @@ class Enclosure:
 
 
 @dataclass(frozen=True)
+class Link:
+    """One typed link of a feed or entry, as Atom writes them (`rel`, `type`, `title`).
+
+    `rel` is "alternate" (the page), "enclosure", "related", "replies",
+    "self", "hub", "via" or any other the publisher wrote.
+    """
+
+    href: str
+    rel: str = "alternate"
+    type: str | None = None
+    title: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category, tag or keyword: its term, the vocabulary it belongs to, a label to show."""
+
+    term: str
+    scheme: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaObject:
+    """A Media RSS `media:content` or `media:thumbnail`: a picture, video or sound."""
+
+    url: str
+    type: str | None = None
+    medium: str | None = None  # image | audio | video | document | executable
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    file_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A Media RSS `media:credit`: who made the media, in which role."""
+
+    name: str
+    role: str | None = None
+    scheme: str | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    """What Media RSS says about an entry (or feed): pictures, media files, credits.
+
+    `description` is the media's caption (plain text); `rating` is
+    `media:rating` ("adult", "nonadult", or a scheme's value); `player` the
+    URL of an embeddable player.
+    """
+
+    thumbnails: tuple[MediaObject, ...] = ()
+    contents: tuple[MediaObject, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    description: str | None = None
+    rating: str | None = None
+    license: str | None = None
+    player: str | None = None
+
+
+@dataclass(frozen=True)
+class Podcast:
+    """What the iTunes podcast vocabulary says about a feed or an episode.
+
+    `duration` is kept as written ("3:00", "1:02:03", "3600") and read by
+    `duration_s`. `explicit` is None when the publisher did not say (or
+    said something that is neither yes/true/explicit nor no/false/clean).
+    `block` follows Apple: only "Yes" hides the show from directories.
+    """
+
+    image: str | None = None
+    duration: str | None = None
+    author: str | None = None
+    explicit: bool | None = None
+    block: bool = False
+    subtitle: str | None = None
+    owner_name: str | None = None
+    owner_email: str | None = None
+    episode_type: str | None = None
+
+    @property
+    def duration_s(self) -> int | None:
+        """The duration in seconds: "SS", "MM:SS" or "HH:MM:SS" (fractions dropped)."""
+        if not self.duration:
+            return None
+        total = 0
+        parts = self.duration.strip().split(":")
+        if len(parts) > 3:
+            return None
+        for part in parts:
+            head = part.strip().split(".", 1)[0]
+            if not head.isdigit():
+                return None
+            total = total * 60 + int(head)
+        return total
+
+
+@dataclass(frozen=True)
+class Source:
+    """The feed an entry was first published in, when it was copied from another (RSS/Atom `source`)."""
+
+    title: str | None = None
+    link: str | None = None
+    url: str | None = None  # the source feed's own address
+    id: str | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ParsedEntry:
     """One item of a feed as the publisher wrote it, before we fetch its page.
 
@@ -36,14 +148,49 @@ class ParsedEntry:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
-    categories: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
     enclosures: tuple[Enclosure, ...] = ()
     comments_url: str | None = None
+    # The title as HTML when the publisher wrote markup in it (Atom type="html"
+    # or "xhtml", RSS titles with tags); `title` is always its plain text.
+    title_html: str | None = None
+    created: datetime | None = None
+    links: tuple[Link, ...] = ()
+    language: str | None = None
+    media: Media | None = None
+    podcast: Podcast | None = None
+    source: Source | None = None
 
     @property
     def key(self) -> str | None:
         """The identity of the entry within its feed: GUID, else link."""
         return self.guid or self.link
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The category terms, without their schemes and labels."""
+        return tuple(dict.fromkeys(c.term for c in self.categories))
+
+    @property
+    def image(self) -> str | None:
+        """The picture a reader shows beside the entry, from what the feed says.
+
+        Media RSS thumbnail first, then an image `media:content`, the
+        episode's iTunes image, and an image enclosure.
+        """
+        media = self.media
+        if media is not None:
+            if media.thumbnails:
+                return media.thumbnails[0].url
+            for item in media.contents:
+                if item.medium == "image" or (item.type or "").startswith("image/"):
+                    return item.url
+        if self.podcast is not None and self.podcast.image:
+            return self.podcast.image
+        for enclosure in self.enclosures:
+            if (enclosure.type or "").startswith("image/"):
+                return enclosure.url
+        return None
 
 
 @dataclass(frozen=True)
@@ -69,6 +216,12 @@ class ParsedFeed:
     ttl: int | None = None
     encoding: str | None = None
     bozo: str | None = None  # why the document was not well-formed, if it was recovered
+    id: str | None = None  # Atom's feed id: the feed's identity when its address changes
+    title_html: str | None = None
+    links: tuple[Link, ...] = ()
+    categories: tuple[Category, ...] = ()
+    podcast: Podcast | None = None
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,14 @@ Real feeds mix vocabularies: RSS items carry `dc:creator`, `content:encoded`,
 and Atom share this one collector: it maps each child element, by namespace
 and local name, onto the fields of `ParsedEntry` and `ParsedFeed`, with the
 publisher's core element winning over a borrowed one. `rss.py` and `atom.py`
-only find the channel and the items and name the version.
+only find the channel and the items and name the version; Media RSS and
+iTunes are read by `media.py`.
+
+Values follow feedparser's where syndic models the field, because that is
+what publishers test their feeds against: a repeated element's last value
+wins, relative URLs (links, permalink GUIDs, Atom ids) are resolved against
+`xml:base` or the document's address, and a title written as HTML keeps
+its markup in `title_html` beside its plain text.
 
 It reads text and attributes and nothing else: no URL is fetched, and the
 HTML it keeps is the publisher's, unsanitized (`clean.sanitize` does that).
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,68 +30,26 @@ from typing import Any
 from lxml import etree
 
 from syndic import bounds
+from syndic.feeds import media
 from syndic.feeds.dates import parse_date
-from syndic.feeds.markup import absolutize_html, fix_mojibake, html_to_text, inner_markup, join_url, text_of
-from syndic.types import Enclosure, ParsedEntry, ParsedFeed
+from syndic.feeds.markup import (
+    absolutize_html,
+    fix_mojibake,
+    html_to_text,
+    inner_markup,
+    join_url,
+    looks_like_html,
+    normalize_html,
+    text_of,
+    title_markup,
+)
+from syndic.feeds.names import ATOM03, ATOM10, RDF, XML_LANG, element_key, key_of
+from syndic.feeds.urls import allowed_url
+from syndic.types import Category, Enclosure, Link, ParsedEntry, ParsedFeed, Source
 
-ATOM10 = "http://www.w3.org/2005/Atom"
-ATOM03 = "http://purl.org/atom/ns#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RSS10 = "http://purl.org/rss/1.0/"
-RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
-XHTML = "http://www.w3.org/1999/xhtml"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+__all__ = ["ATOM03", "ATOM10", "RDF", "XML_LANG", "Collector", "Fields", "atom_text", "key_of"]
 
-# Namespace → the prefix the collector knows it by; "" is core RSS.
-_PREFIXES = {
-    "": "",
-    RSS10: "",
-    RSS090: "",
-    "http://backend.userland.com/rss2": "",
-    "http://blogs.law.harvard.edu/tech/rss": "",
-    "http://backend.userland.com/rss": "",
-    "http://backend.userland.com/rss2.1": "",
-    ATOM10: "atom:",
-    ATOM03: "atom:",
-    "http://purl.org/dc/elements/1.1/": "dc:",
-    "http://purl.org/dc/elements/1.0/": "dc:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "http://purl.org/rss/1.0/modules/content/": "content:",
-    "http://search.yahoo.com/mrss/": "media:",
-    "http://search.yahoo.com/mrss": "media:",
-    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes:",
-    "http://www.itunes.com/DTDs/Podcast-1.0.dtd": "itunes:",
-    RDF: "rdf:",
-    XHTML: "xhtml:",
-    "http://purl.org/rss/1.0/modules/slash/": "slash:",
-    # Pre-standard names of Atom, still found in archived feeds.
-    "http://example.com/newformat#": "atom:",
-    "http://example.com/necho": "atom:",
-    "http://purl.org/echo/": "atom:",
-    "http://purl.org/pie/": "atom:",
-    "http://wellformedweb.org/CommentAPI/": "wfw:",
-}
-_keys: dict[str, str] = {}
-
-
-def key_of(tag: Any) -> str:
-    """`{namespace}local` → `prefix:local` for the namespaces we read."""
-    if not isinstance(tag, str):
-        return "#"  # comments and processing instructions
-    key = _keys.get(tag)
-    if key is None:
-        if tag[0] == "{":
-            namespace, local = tag[1:].split("}", 1)
-        else:
-            namespace, local = "", tag
-        prefix = _PREFIXES.get(namespace)
-        if prefix is None:
-            prefix = _PREFIXES.get(namespace.rstrip("/") + "/", "?:")
-        key = prefix + local.lower() if prefix == "" else prefix + local
-        if len(_keys) < 4096:
-            _keys[tag] = key
-    return key
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _content_kind(element: etree._Element) -> str:
@@ -95,7 +60,7 @@ def _content_kind(element: etree._Element) -> str:
         return "html"
     if kind in ("xhtml", "application/xhtml+xml"):
         return "xhtml"
-    if kind in ("", "text", "text/plain"):
+    if kind in ("", "text", "text/plain", "plain"):
         if mode == "escaped" and kind == "":
             return "html"
         if mode == "xml" or len(element):
@@ -146,8 +111,9 @@ def atom_text(element: etree._Element, as_html: bool) -> str:
         if (
             len(children) == 1
             and element.tag.startswith("{" + ATOM10)
-            and key_of(children[0].tag) in ("xhtml:div", "?:div", "div")
+            and key_of(children[0].tag) in ("xhtml:div", "?:div", "div", "atom:div")
             and not (element.text or "").strip()
+            and not (children[0].tail or "").strip()
         ):
             return inner_markup(children[0]).strip()
         return inner_markup(element).strip()
@@ -157,8 +123,20 @@ def atom_text(element: etree._Element, as_html: bool) -> str:
             return wrapped
     value = text_of(element)
     if kind == "text" and as_html:
-        return html.escape(value, quote=False)
+        return _escape(value)
     return value
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _is_markup(element: etree._Element) -> bool:
+    """Whether an Atom text construct holds HTML (html, xhtml, or base64 of HTML)."""
+    kind = _content_kind(element)
+    if kind in ("html", "xhtml"):
+        return True
+    return (element.get("mode") or "").lower() == "base64" and kind != "text"
 
 
 class Fields:
@@ -172,37 +150,52 @@ class Fields:
         "categories",
         "comments",
         "content",
+        "content_lang",
+        "created",
         "description",
         "enclosures",
         "guid",
         "guid_is_link",
         "hubs",
         "image",
+        "lang_in_effect",
         "language",
         "link",
+        "links",
+        "media",
+        "podcast",
         "published",
         "self_url",
+        "source",
         "summary",
+        "summary_is_core",
         "title",
+        "title_html",
         "ttl",
         "updated",
     )  # fmt: skip
 
     def __init__(self, base: str | None) -> None:
         self.title: str | None = None
+        self.title_html: str | None = None
         self.link: str | None = None
+        self.links: list[Link] = []
         self.guid: str | None = None
         self.guid_is_link = False
         self.summary: str | None = None
+        self.summary_is_core = False
         self.content: str | None = None
+        self.content_lang: str | None = None
         self.authors: list[str] = []
         self.published: datetime | None = None
         self.updated: datetime | None = None
-        self.categories: list[str] = []
+        self.created: datetime | None = None
+        self.categories: list[Category] = []
         self.enclosures: list[Enclosure] = []
         self.comments: str | None = None
         self.description: str | None = None
         self.language: str | None = None
+        self.lang_in_effect: str | None = None
         self.image: str | None = None
         self.hubs: list[str] = []
         self.self_url: str | None = None
@@ -210,14 +203,29 @@ class Fields:
         self.base = base
         self.about: str | None = None
         self.alt_title: str | None = None
+        self.media: media.MediaParts | None = None
+        self.podcast: dict[str, Any] | None = None
+        self.source: Source | None = None
+
+
+def _language_in_effect(element: etree._Element) -> str | None:
+    """The `xml:lang` that applies to `element`; "" (no language) ends the search."""
+    node: etree._Element | None = element
+    while node is not None:
+        lang = node.get(XML_LANG)
+        if lang is not None:
+            return lang.strip().replace("_", "-") or None
+        node = node.getparent()
+    return None
 
 
 class Collector:
     """Walks the children of a channel or item and fills a `Fields`."""
 
-    def __init__(self, url: str | None, has_xml_base: bool) -> None:
+    def __init__(self, url: str | None, has_xml_base: bool, has_xml_lang: bool = False) -> None:
         self.url = url
         self.has_xml_base = has_xml_base
+        self.has_xml_lang = has_xml_lang
 
     def base_of(self, element: etree._Element) -> str | None:
         """The URL relative references in `element` are relative to."""
@@ -229,52 +237,73 @@ class Collector:
 
     def html(self, element: etree._Element, markup: str) -> str:
         """Publisher HTML with its relative URLs made absolute."""
-        return fix_mojibake(absolutize_html(markup, self.base_of(element))) if markup else markup
+        if not markup:
+            return markup
+        return normalize_html(fix_mojibake(absolutize_html(markup, self.base_of(element))))
 
     def resolve(self, element: etree._Element, url: str | None) -> str | None:
+        """A URL from the document made absolute, or None when it is empty or not allowed."""
         if not url:
             return None
         url = url.strip()
         if not url:
             return None
-        if url.startswith(("http://", "https://")):
-            return url
+        if not url.startswith(("http://", "https://")):
+            base = self.base_of(element)
+            if base:
+                url = join_url(base, url)
+        return allowed_url(url)
+
+    def identifier(self, element: etree._Element, value: str) -> str:
+        """An id or permalink GUID: resolved against the base when it is a relative reference."""
+        if _SCHEME.match(value):
+            return value
         base = self.base_of(element)
-        return join_url(base, url) if base else url
+        return join_url(base, value) if base else value
 
     def collect(self, parent: etree._Element, skip: str = "") -> Fields:
         fields = Fields(self.base_of(parent) if self.has_xml_base else self.url)
         for child in parent:
-            key = key_of(child.tag)
+            key = element_key(child)
             if key == skip:
                 continue
             handler = _HANDLERS.get(key)
             if handler is not None:
                 handler(self, fields, child)
+        if self.has_xml_lang:
+            fields.lang_in_effect = _language_in_effect(parent)
         return fields
 
     def entry(self, fields: Fields) -> ParsedEntry:
         link = fields.link
         if link is None and fields.guid_is_link and fields.guid:
-            link = fields.guid if fields.guid.startswith(("http://", "https://")) else None
-        base = fields.base
+            link = allowed_url(fields.guid) if fields.guid.startswith(("http://", "https://")) else None
         summary = fields.summary
-        content = fields.content
         title = fields.title if fields.title is not None else fields.alt_title
-        if title:
-            title = fix_mojibake(absolutize_html(title, base) if "<" in title else title)
+        if title and not fields.title_html:
+            title = fix_mojibake(title)
+        parts = fields.media
+        if summary is None and parts is not None and parts.description:
+            summary = _escape(parts.description)
         return ParsedEntry(
             guid=fields.guid or fields.about,
             link=link,
             title=title,
+            title_html=fields.title_html,
             summary_html=summary,
-            content_html=content,
+            content_html=fields.content,
             authors=tuple(dict.fromkeys(fields.authors)),
-            published=fields.published,
+            published=fields.published or fields.created,
             updated=fields.updated,
+            created=fields.created,
             categories=tuple(dict.fromkeys(fields.categories)),
             enclosures=tuple(dict.fromkeys(fields.enclosures)),
             comments_url=fields.comments,
+            links=tuple(fields.links),
+            language=fields.content_lang or fields.lang_in_effect or fields.language,
+            media=parts.build() if parts is not None else None,
+            podcast=media.build_podcast(fields.podcast),
+            source=fields.source,
         )
 
     def feed(
@@ -282,23 +311,32 @@ class Collector:
         encoding: str | None, bozo: str | None,
     ) -> ParsedFeed:  # fmt: skip
         title = fields.title if fields.title is not None else fields.alt_title
-        if title and "<" in title:
-            title = absolutize_html(title, fields.base)
+        podcast = media.build_podcast(fields.podcast)
+        description = fields.description or fields.summary
+        if description is None and podcast is not None and podcast.subtitle:
+            description = _escape(podcast.subtitle)
+        image = fields.image or (podcast.image if podcast is not None else None)
         return ParsedFeed(
             version=version,
+            id=fields.guid,
             title=title,
+            title_html=fields.title_html,
             link=fields.link,
-            description=fields.description or fields.summary,
-            language=fields.language,
-            updated=fields.updated or fields.published,
-            image=fields.image,
+            links=tuple(fields.links),
+            description=description,
+            language=fields.language or fields.lang_in_effect,
+            updated=fields.updated or fields.published or fields.created,
+            image=image,
             authors=tuple(dict.fromkeys(fields.authors)),
+            categories=tuple(dict.fromkeys(fields.categories)),
             entries=tuple(entries),
             hubs=tuple(dict.fromkeys(fields.hubs)),
             self_url=fields.self_url,
             ttl=fields.ttl,
             encoding=encoding,
             bozo=bozo,
+            podcast=podcast,
+            created=fields.created,
         )
 
 
@@ -306,15 +344,29 @@ _Handler = Callable[[Collector, Fields, etree._Element], None]
 
 
 def _title(c: Collector, f: Fields, e: etree._Element) -> None:
-    if f.title is None:
-        f.title = text_of(e).strip()
+    """RSS `<title>`: plain text, unless the publisher plainly wrote HTML in it."""
+    if len(e):
+        value = inner_markup(e).strip()
+        is_html = True
+    else:
+        value = (e.text or "").strip()
+        is_html = looks_like_html(value)
+    if is_html:
+        f.title_html = title_markup(c.html(e, value))
+        f.title = html_to_text(value)
+    else:
+        f.title_html = None
+        f.title = value
 
 
 def _atom_title(c: Collector, f: Fields, e: etree._Element) -> None:
     value = atom_text(e, as_html=False).strip()
-    if _content_kind(e) in ("html", "xhtml") or (e.get("mode") or "").lower() == "base64":
-        value = html_to_text(value)
-    f.title = value
+    if _is_markup(e):
+        f.title_html = title_markup(c.html(e, value))
+        f.title = html_to_text(value)
+    else:
+        f.title_html = None
+        f.title = value
 
 
 def _dc_title(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -323,62 +375,92 @@ def _dc_title(c: Collector, f: Fields, e: etree._Element) -> None:
 
 
 def _link(c: Collector, f: Fields, e: etree._Element) -> None:
-    if f.link is None and len(e) == 0 and e.text and e.text.strip():
-        f.link = c.resolve(e, e.text)
-    elif e.get("href") is not None:
+    if e.get("href") is not None:
         _atom_link(c, f, e)
+    elif len(e) == 0 and e.text and e.text.strip():
+        url = c.resolve(e, e.text)
+        if url:
+            f.link = url
+            f.links.append(Link(url, "alternate", "text/html"))
 
 
 def _atom_link(c: Collector, f: Fields, e: etree._Element) -> None:
     href = e.get("href")
+    rel = (e.get("rel") or "alternate").strip()
+    if rel.lower() in _KNOWN_RELS:
+        rel = rel.lower()
+    kind = e.get("type") or None
     if href is None:
-        if e.text and e.text.strip() and f.link is None and e.get("rel") in (None, "alternate"):
-            f.link = c.resolve(e, e.text)
-        return
-    rel = (e.get("rel") or "alternate").strip().lower()
-    if href.strip():
-        url = c.resolve(e, href) or ""
+        text = (e.text or "").strip()
+        if not text:
+            return
+        url = c.resolve(e, text)
+    elif href.strip():
+        url = c.resolve(e, href)
     elif rel in ("alternate", "self"):
         # An empty reference is the base itself (RFC 3986 5.2): `rel="self" href=""`
         # names the feed. An empty enclosure, hub or replies link names nothing.
-        url = c.base_of(e) or ""
+        url = c.base_of(e)
     else:
         return
+    if not url:
+        return
+    length = _int(e.get("length"))
+    f.links.append(Link(url, rel, kind, e.get("title") or None, length))
     if rel == "alternate":
         if f.link is None:
             f.link = url
     elif rel == "enclosure":
-        if url:
-            f.enclosures.append(Enclosure(url, e.get("type") or None, _int(e.get("length"))))
+        f.enclosures.append(Enclosure(url, kind, length))
     elif rel == "hub":
-        if url:
-            f.hubs.append(url)
+        f.hubs.append(url)
     elif rel == "self":
         f.self_url = url
-    elif rel == "replies" and f.comments is None and (e.get("type") or "text/html") == "text/html":
+    elif rel == "replies" and f.comments is None and (kind or "text/html") == "text/html":
         f.comments = url
+
+
+_KNOWN_RELS = frozenset({"alternate", "enclosure", "hub", "self", "replies", "related", "via", "license"})
 
 
 def _guid(c: Collector, f: Fields, e: etree._Element) -> None:
     value = (e.text or "").strip()
     if not value:
         return
-    f.guid = value
     f.guid_is_link = (e.get("isPermaLink") or "true").strip().lower() == "true"
+    f.guid = c.identifier(e, value) if f.guid_is_link else value
 
 
 def _atom_id(c: Collector, f: Fields, e: etree._Element) -> None:
     value = (e.text or "").strip()
     if value:
-        f.guid = value
+        f.guid = c.identifier(e, value)
         f.guid_is_link = True  # used as the link only when it is an http(s) URL
 
 
-def _description(c: Collector, f: Fields, e: etree._Element) -> None:
-    value = c.html(e, text_of(e).strip())
+def _set_summary(f: Fields, value: str) -> None:
+    """RSS `<description>` or `<summary>`: the first is the summary, a second one the content."""
+    if f.summary_is_core:
+        if f.content is None:
+            f.content = value
+        return
     f.summary = value
+    f.summary_is_core = True
     if f.description is None:
         f.description = value
+
+
+def _description(c: Collector, f: Fields, e: etree._Element) -> None:
+    _set_summary(f, c.html(e, text_of(e).strip()))
+    _note_lang(c, f, e)
+
+
+def _summary(c: Collector, f: Fields, e: etree._Element) -> None:
+    if e.get("type") is not None or e.get("mode") is not None or len(e):
+        _set_summary(f, c.html(e, atom_text(e, as_html=True).strip()))
+    else:
+        _set_summary(f, c.html(e, text_of(e).strip()))
+    _note_lang(c, f, e)
 
 
 def _dc_description(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -389,11 +471,14 @@ def _dc_description(c: Collector, f: Fields, e: etree._Element) -> None:
 def _atom_summary(c: Collector, f: Fields, e: etree._Element) -> None:
     value = c.html(e, atom_text(e, as_html=True).strip())
     f.summary = value
+    f.summary_is_core = True
     f.description = value
+    _note_lang(c, f, e)
 
 
 def _content_encoded(c: Collector, f: Fields, e: etree._Element) -> None:
     f.content = c.html(e, text_of(e).strip())
+    _note_lang(c, f, e)
 
 
 def _atom_content(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -403,6 +488,15 @@ def _atom_content(c: Collector, f: Fields, e: etree._Element) -> None:
             f.link = c.resolve(e, src)
         return
     f.content = c.html(e, atom_text(e, as_html=True).strip())
+    _note_lang(c, f, e)
+
+
+def _note_lang(c: Collector, f: Fields, e: etree._Element) -> None:
+    """The language of the text the reader will show: its own `xml:lang` comes first."""
+    if c.has_xml_lang and f.content_lang is None:
+        lang = e.get(XML_LANG)
+        if lang is not None and lang.strip():
+            f.content_lang = lang.strip().replace("_", "-")
 
 
 def _date_into(attribute: str, override: bool) -> _Handler:
@@ -449,27 +543,28 @@ def _atom_author(c: Collector, f: Fields, e: etree._Element) -> None:
 
 
 def _category(c: Collector, f: Fields, e: etree._Element) -> None:
-    value = (e.get("term") or e.get("label") or e.text or "").strip()
-    if value:
-        f.categories.append(value)
+    """RSS `<category domain=...>` and Dublin Core `dc:subject`."""
+    term = (e.text or "").strip()
+    if term:
+        f.categories.append(Category(term, (e.get("domain") or "").strip() or None))
+
+
+def _atom_category(c: Collector, f: Fields, e: etree._Element) -> None:
+    term = (e.get("term") or "").strip()
+    label = (e.get("label") or "").strip() or None
+    if not term and e.get("term") is None:
+        term = (e.text or "").strip()
+    if term or label:
+        f.categories.append(Category(term or label or "", (e.get("scheme") or "").strip() or None, label))
 
 
 def _enclosure(c: Collector, f: Fields, e: etree._Element) -> None:
     url = c.resolve(e, e.get("url") or e.get("href"))
     if url:
-        f.enclosures.append(Enclosure(url, e.get("type") or None, _int(e.get("length"))))
-
-
-def _media_content(c: Collector, f: Fields, e: etree._Element) -> None:
-    url = c.resolve(e, e.get("url"))
-    if url and all(enclosure.url != url for enclosure in f.enclosures):
-        f.enclosures.append(Enclosure(url, e.get("type") or None, _int(e.get("fileSize"))))
-
-
-def _media_group(c: Collector, f: Fields, e: etree._Element) -> None:
-    for child in e:
-        if key_of(child.tag) == "media:content":
-            _media_content(c, f, child)
+        kind = e.get("type") or None
+        length = _int(e.get("length"))
+        f.enclosures.append(Enclosure(url, kind, length))
+        f.links.append(Link(url, "enclosure", kind, None, length))
 
 
 def _comments(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -478,7 +573,7 @@ def _comments(c: Collector, f: Fields, e: etree._Element) -> None:
 
 def _language(c: Collector, f: Fields, e: etree._Element) -> None:
     if f.language is None and e.text and e.text.strip():
-        f.language = e.text.strip()
+        f.language = e.text.strip().replace("_", "-")
 
 
 def _image(c: Collector, f: Fields, e: etree._Element) -> None:
@@ -504,6 +599,22 @@ def _subtitle(c: Collector, f: Fields, e: etree._Element) -> None:
     f.description = c.html(e, atom_text(e, as_html=True).strip())
 
 
+def _source(c: Collector, f: Fields, e: etree._Element) -> None:
+    """RSS `<source url="feed">Its title</source>`, or Atom's `<source>` holding the feed's metadata."""
+    url = c.resolve(e, e.get("url"))
+    if len(e) == 0:
+        f.source = Source(title=(e.text or "").strip() or None, url=url)
+        return
+    inner = c.collect(e)
+    f.source = Source(
+        title=inner.title if inner.title is not None else inner.alt_title,
+        link=inner.link,
+        url=url or inner.self_url,
+        id=inner.guid,
+        updated=inner.updated,
+    )
+
+
 def _int(value: str | None) -> int | None:
     """A size or a count as the feed wrote it, read and clamped by `syndic.bounds` (None if unreadable)."""
     return bounds.count(value, upper=bounds.MAX_INT32)
@@ -523,6 +634,7 @@ _HANDLERS: dict[str, _Handler] = {
     "updated": _date_into("updated", False),
     "published": _date_into("published", False),
     "description": _description,
+    "summary": _summary,
     "dc:description": _dc_description,
     "atom:summary": _atom_summary,
     "atom:content": _atom_content,
@@ -534,8 +646,8 @@ _HANDLERS: dict[str, _Handler] = {
     "atom:published": _date_into("published", True),
     "atom:issued": _date_into("published", True),
     "dcterms:issued": _date_into("published", False),
-    "dcterms:created": _date_into("published", False),
-    "atom:created": _date_into("published", False),
+    "dcterms:created": _date_into("created", True),
+    "atom:created": _date_into("created", True),
     "lastbuilddate": _date_into("updated", True),
     "atom:updated": _date_into("updated", True),
     "atom:modified": _date_into("updated", True),
@@ -546,21 +658,20 @@ _HANDLERS: dict[str, _Handler] = {
     "atom:author": _atom_author,
     "dc:creator": _author,
     "dc:contributor": lambda c, f, e: None,
-    "itunes:author": lambda c, f, e: None if f.authors else _author(c, f, e),
     "category": _category,
-    "atom:category": _category,
+    "atom:category": _atom_category,
     "dc:subject": _category,
     "enclosure": _enclosure,
-    "media:content": _media_content,
-    "media:group": _media_group,
     "comments": _comments,
     "language": _language,
     "dc:language": _language,
     "image": _image,
     "atom:logo": _image,
     "atom:icon": _image,
-    "itunes:image": _image,
     "ttl": _ttl,
     "atom:subtitle": _subtitle,
     "atom:tagline": _subtitle,
+    "source": _source,
+    "atom:source": _source,
+    **media.HANDLERS,
 }

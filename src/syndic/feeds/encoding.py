@@ -198,6 +198,33 @@ def decode_document(data: bytes, content_type: str | None = None) -> Decoded:
     return _guess(data, problem or f"document is not valid {preferred}")
 
 
+# What a guessed encoding is called: its IANA name, spelt as chardet (the
+# detector feedparser reports through) spells it. Declared encodings keep
+# the name the document gave.
+_IANA_NAMES = {
+    "big5": "Big5", "big5hkscs": "Big5-HKSCS", "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP",
+    "euc_kr": "EUC-KR", "cp949": "CP949", "gb2312": "GB2312", "gbk": "GBK", "gb18030": "GB18030",
+    "hz": "HZ-GB-2312", "iso2022_jp": "ISO-2022-JP", "iso2022_kr": "ISO-2022-KR", "koi8_r": "KOI8-R",
+    "koi8_u": "KOI8-U", "shift_jis": "SHIFT_JIS", "cp932": "CP932", "tis_620": "TIS-620",
+    "cp874": "windows-874", "mac_cyrillic": "MacCyrillic", "cp866": "IBM866", "cp855": "IBM855",
+    "utf_8": "utf-8", "utf_16": "UTF-16", "utf_32": "UTF-32", "ascii": "ascii",
+}  # fmt: skip
+
+
+def _iana_name(codec: str) -> str:
+    try:
+        name = codecs.lookup(codec).name.replace("-", "_")
+    except LookupError:
+        return codec
+    if name in _IANA_NAMES:
+        return _IANA_NAMES[name]
+    if name.startswith("cp125"):
+        return "windows-" + name[2:]
+    if name.startswith("iso8859_"):
+        return "ISO-8859-" + name[8:]
+    return codec
+
+
 def _guess(data: bytes, problem: str) -> Decoded:
     try:
         from charset_normalizer import from_bytes
@@ -211,7 +238,7 @@ def _guess(data: bytes, problem: str) -> Decoded:
             # Windows-1252 is the one feeds actually use.
             return Decoded(data.decode("windows-1252", "replace"), "windows-1252", problem)
         try:
-            return Decoded(data.decode(best.encoding), best.encoding, problem)
+            return Decoded(data.decode(best.encoding), _iana_name(best.encoding), problem)
         except (UnicodeDecodeError, LookupError):
             pass
     return Decoded(data.decode("windows-1252", "replace"), "windows-1252", problem)

@@ -21,7 +21,7 @@ from syndic import bounds
 from syndic.errors import FeedError
 from syndic.feeds.dates import parse_date
 from syndic.feeds.markup import absolutize_html
-from syndic.types import Enclosure, ParsedEntry, ParsedFeed
+from syndic.types import Category, Enclosure, ParsedEntry, ParsedFeed
 
 
 def looks_like_json(text: str) -> bool:
@@ -89,7 +89,7 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
                 )
     tags = item.get("tags")
     categories = (
-        tuple(dict.fromkeys(t.strip() for t in tags if isinstance(t, str) and t.strip()))
+        tuple(dict.fromkeys(Category(t.strip()) for t in tags if isinstance(t, str) and t.strip()))
         if isinstance(tags, list)
         else ()
     )

@@ -46,7 +46,7 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
         raise FeedError(f"not a feed: unreadable XML ({error})") from error
     root = parsed.root
     bozo = parsed.problem or decoded.problem
-    collector = Collector(url, "xml:base" in text)
+    collector = Collector(url, "xml:base" in text, "xml:lang" in text)
     if is_rss(root):
         return parse_rss(root, collector, decoded.encoding, bozo)
     if is_atom(root):

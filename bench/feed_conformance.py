@@ -315,6 +315,8 @@ def _entry(entry: ParsedEntry) -> Result:
     _podcast(out, entry.podcast)
     _media(out, entry.media)
     _put(out, "source", _source(entry.source))
+    if entry.where is not None:
+        out["where"] = Result(type=entry.where.kind, coordinates=entry.where.coordinates)
     return out
 
 

@@ -121,6 +121,22 @@ class Podcast:
         return total
 
 
+Position = tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Geo:
+    """Where an entry is about (GeoRSS), as GeoJSON writes it: longitude first.
+
+    `kind` is "Point" (`coordinates` is one position), "LineString" or
+    "Box" (a tuple of positions: a box is its two corners), or "Polygon" (a
+    tuple of rings, each a tuple of positions).
+    """
+
+    kind: str
+    coordinates: Position | tuple[Position, ...] | tuple[tuple[Position, ...], ...]
+
+
 @dataclass(frozen=True)
 class Source:
     """The feed an entry was first published in, when it was copied from another (RSS/Atom `source`)."""
@@ -160,6 +176,7 @@ class ParsedEntry:
     media: Media | None = None
     podcast: Podcast | None = None
     source: Source | None = None
+    where: Geo | None = None
 
     @property
     def key(self) -> str | None:

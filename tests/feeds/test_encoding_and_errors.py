@@ -122,3 +122,20 @@ def test_json_feed_with_byte_order_mark(encoding: str) -> None:
 def test_double_encoded_utf8_is_repaired(written: str, expected: str) -> None:
     data = f"<rss version='2.0'><channel><item><title>{written}</title><link>http://e.com/1</link></item></channel></rss>"
     assert parse_feed(data.encode("utf-8")).entries[0].title == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "names"),
+    [
+        # Windows' superset of Shift_JIS decodes these bytes the same way.
+        ("東京の天気は晴れ、明日は雨が降るでしょう。週末は気温が上がります。", "shift_jis", ("SHIFT_JIS", "CP932")),
+        ("Наверное, единственное, во что сегодня можно верить, это погода и новости.", "koi8_r", ("KOI8-R",)),
+    ],
+)
+def test_undeclared_encoding_is_guessed_and_named(text: str, codec: str, names: tuple[str, ...]) -> None:
+    # No declaration, no charset, not UTF-8: the bytes are guessed, the document is bozo.
+    data = f"<rss version='2.0'><channel><title>{text}</title></channel></rss>".encode(codec)
+    feed = parse_feed(data)
+    assert feed.title == text
+    assert feed.encoding in names
+    assert feed.bozo

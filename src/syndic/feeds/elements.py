@@ -30,7 +30,7 @@ from typing import Any
 from lxml import etree
 
 from syndic import bounds
-from syndic.feeds import media
+from syndic.feeds import geo, media
 from syndic.feeds.dates import parse_date
 from syndic.feeds.markup import (
     absolutize_html,
@@ -45,7 +45,7 @@ from syndic.feeds.markup import (
 )
 from syndic.feeds.names import ATOM03, ATOM10, RDF, XML_LANG, element_key, key_of
 from syndic.feeds.urls import allowed_url
-from syndic.types import Category, Enclosure, Link, ParsedEntry, ParsedFeed, Source
+from syndic.types import Category, Enclosure, Geo, Link, ParsedEntry, ParsedFeed, Source
 
 __all__ = ["ATOM03", "ATOM10", "RDF", "XML_LANG", "Collector", "Fields", "atom_text", "key_of"]
 
@@ -144,6 +144,7 @@ class Fields:
 
     __slots__ = (
         "about",
+        "alt_description",
         "alt_title",
         "authors",
         "base",
@@ -163,6 +164,7 @@ class Fields:
         "link",
         "links",
         "media",
+        "orig_link",
         "podcast",
         "published",
         "self_url",
@@ -173,6 +175,7 @@ class Fields:
         "title_html",
         "ttl",
         "updated",
+        "where",
     )  # fmt: skip
 
     def __init__(self, base: str | None) -> None:
@@ -203,9 +206,12 @@ class Fields:
         self.base = base
         self.about: str | None = None
         self.alt_title: str | None = None
+        self.alt_description: str | None = None
+        self.orig_link: str | None = None
         self.media: media.MediaParts | None = None
         self.podcast: dict[str, Any] | None = None
         self.source: Source | None = None
+        self.where: Geo | None = None
 
 
 def _language_in_effect(element: etree._Element) -> str | None:
@@ -264,7 +270,9 @@ class Collector:
     def collect(self, parent: etree._Element, skip: str = "") -> Fields:
         fields = Fields(self.base_of(parent) if self.has_xml_base else self.url)
         for child in parent:
-            key = element_key(child)
+            key = key_of(child.tag)
+            if key[0] == "?":
+                key = element_key(child)
             if key == skip:
                 continue
             handler = _HANDLERS.get(key)
@@ -275,7 +283,7 @@ class Collector:
         return fields
 
     def entry(self, fields: Fields) -> ParsedEntry:
-        link = fields.link
+        link = fields.orig_link or fields.link
         if link is None and fields.guid_is_link and fields.guid:
             link = allowed_url(fields.guid) if fields.guid.startswith(("http://", "https://")) else None
         summary = fields.summary
@@ -304,6 +312,7 @@ class Collector:
             media=parts.build() if parts is not None else None,
             podcast=media.build_podcast(fields.podcast),
             source=fields.source,
+            where=fields.where,
         )
 
     def feed(
@@ -315,6 +324,8 @@ class Collector:
         description = fields.description or fields.summary
         if description is None and podcast is not None and podcast.subtitle:
             description = _escape(podcast.subtitle)
+        if description is None:
+            description = fields.alt_description
         image = fields.image or (podcast.image if podcast is not None else None)
         return ParsedFeed(
             version=version,
@@ -353,7 +364,7 @@ def _title(c: Collector, f: Fields, e: etree._Element) -> None:
         is_html = looks_like_html(value)
     if is_html:
         f.title_html = title_markup(c.html(e, value))
-        f.title = html_to_text(value)
+        f.title = html_to_text(f.title_html)
     else:
         f.title_html = None
         f.title = value
@@ -363,7 +374,7 @@ def _atom_title(c: Collector, f: Fields, e: etree._Element) -> None:
     value = atom_text(e, as_html=False).strip()
     if _is_markup(e):
         f.title_html = title_markup(c.html(e, value))
-        f.title = html_to_text(value)
+        f.title = html_to_text(f.title_html)
     else:
         f.title_html = None
         f.title = value
@@ -615,6 +626,19 @@ def _source(c: Collector, f: Fields, e: etree._Element) -> None:
     )
 
 
+def _orig_link(c: Collector, f: Fields, e: etree._Element) -> None:
+    """FeedBurner's `origLink`: the article's own address behind its feedproxy redirect."""
+    url = c.resolve(e, e.text)
+    if url:
+        f.orig_link = url
+
+
+def _browser_friendly(c: Collector, f: Fields, e: etree._Element) -> None:
+    """FeedBurner's note to people who open the feed in a browser: a description of last resort."""
+    if f.alt_description is None:
+        f.alt_description = _escape((e.text or "").strip()) or None
+
+
 def _int(value: str | None) -> int | None:
     """A size or a count as the feed wrote it, read and clamped by `syndic.bounds` (None if unreadable)."""
     return bounds.count(value, upper=bounds.MAX_INT32)
@@ -673,5 +697,8 @@ _HANDLERS: dict[str, _Handler] = {
     "atom:tagline": _subtitle,
     "source": _source,
     "atom:source": _source,
+    "feedburner:origLink": _orig_link,
+    "feedburner:browserFriendly": _browser_friendly,
     **media.HANDLERS,
+    **geo.HANDLERS,
 }

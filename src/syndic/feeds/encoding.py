@@ -60,6 +60,10 @@ _LATIN_GUESSES = frozenset(
         "cp1250", "cp1252", "cp1254", "cp1257", "latin-1", "iso8859-1", "iso8859-2", "iso8859-15",
         "iso8859-9", "iso8859-13", "iso8859-16", "mac-roman", "mac-latin2", "windows-1250", "windows-1252",
         "iso-8859-1", "iso-8859-2", "iso-8859-15", "ascii",
+        # DOS and old Mac code pages: no feed is written in them, so such a guess
+        # means the statistics had too little text to go on.
+        "cp437", "cp737", "cp775", "cp850", "cp852", "cp857", "cp858", "cp860", "cp861", "cp862",
+        "cp863", "cp864", "cp865", "cp869", "cp1125", "mac-greek", "mac-iceland", "mac-turkish",
     }
 )  # fmt: skip
 _C1 = re.compile("[\x80-\x9f]")

@@ -22,6 +22,7 @@ a title written as HTML never carries a script, a frame or a stylesheet.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from urllib.parse import urljoin
 
@@ -35,7 +36,10 @@ _RELATIVE_ATTR = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _VOID = frozenset(
-    "area base basefont bgsound br col embed frame hr img input keygen link meta param source track wbr".split()
+    [
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+        "keygen", "link", "meta", "param", "source", "track", "wbr"
+    ]
 )
 # Namespaces kept as such in HTML output: a browser parses them as foreign content.
 _FOREIGN = frozenset({SVG, MATHML})
@@ -187,12 +191,19 @@ def join_url(base: str, url: str) -> str:
 # Elements that may appear in publisher HTML; a title whose tags are all
 # among them, and that closes a tag or writes a reference, is HTML.
 _HTML_ELEMENTS = frozenset(
-    """a abbr acronym address area article aside audio b bdi bdo big blink blockquote body br button
-    canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt
-    em fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i img input ins
-    kbd label legend li main map mark menu meter nav nobr noscript object ol optgroup option output p
-    picture pre progress q rp rt ruby s samp section select small source span strike strong sub summary
-    sup table tbody td template textarea tfoot th thead time tr tt u ul var video wbr""".split()
+    [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo",
+        "big", "blink", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite",
+        "code", "col", "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog",
+        "dir", "div", "dl", "dt", "em", "fieldset", "figcaption", "figure", "font", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "img",
+        "input", "ins", "kbd", "label", "legend", "li", "main", "map", "mark", "menu", "meter",
+        "nav", "nobr", "noscript", "object", "ol", "optgroup", "option", "output", "p", "picture",
+        "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp", "section", "select", "small",
+        "source", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+        "template", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul", "var",
+        "video", "wbr"
+    ]
 )
 _CLOSING_OR_REFERENCE = re.compile(r"</\w+>|&#?\w+;")
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
@@ -249,8 +260,11 @@ def normalize_html(markup: str) -> str:
 
 
 _TITLE_TAGS = frozenset(
-    """a abbr acronym b bdi bdo big br cite code del dfn div em font i ins kbd mark p q s samp small span
-    strike strong sub sup time tt u var""".split()
+    [
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "del", "dfn", "div",
+        "em", "font", "i", "ins", "kbd", "mark", "p", "q", "s", "samp", "small", "span", "strike",
+        "strong", "sub", "sup", "time", "tt", "u", "var"
+    ]
 )
 _TITLE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "acronym": {"title"}, "time": {"datetime"}}
 
@@ -287,4 +301,4 @@ def title_markup(markup: str) -> str:
         url_schemes={"http", "https"},
         link_rel=None,
         strip_comments=True,
-    )
+    ).strip()

@@ -58,10 +58,15 @@ _PREFIXES = {
     "http://purl.org/echo/": "atom:",
     "http://purl.org/pie/": "atom:",
     "http://wellformedweb.org/commentapi/": "wfw:",
+    "http://www.georss.org/georss": "georss:",
+    "http://www.opengis.net/gml": "gml:",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner:",
     "http://www.w3.org/2005/atom/": "atom:",
 }
 # Prefixes whose vocabulary we read even when bound to a namespace we do not know.
-_KNOWN_PREFIXES = frozenset({"dc", "dcterms", "content", "media", "itunes", "atom", "wfw", "slash"})
+_KNOWN_PREFIXES = frozenset(
+    {"dc", "dcterms", "content", "media", "itunes", "atom", "wfw", "slash", "georss", "gml", "feedburner"}
+)
 _keys: dict[str, str] = {}
 
 

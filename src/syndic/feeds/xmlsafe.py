@@ -26,10 +26,13 @@ from lxml import etree
 _XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY_REF = re.compile(r"&(?:([A-Za-z][A-Za-z0-9._-]*);|(#[0-9]+;|#[xX][0-9A-Fa-f]+;)|)")
 _CP1252_REF = re.compile(r"&#(1[2-5][0-9]);")
-# RSS elements whose HTML publishers paste in unescaped and unbalanced.
+# Elements whose HTML publishers paste in unescaped and unbalanced (RSS, and Atom's html constructs).
 _HTML_ELEMENT = re.compile(
-    r"(<(description|content:encoded)(?:\s[^>]*)?>)(?!\s*<!\[CDATA\[)(.*?)(</\2\s*>)", re.DOTALL
+    r"(<(description|content:encoded|summary|content)(?:\s[^>]*)?>)(?!\s*<!\[CDATA\[)(.*?)(</\2\s*>)",
+    re.DOTALL,
 )
+# Characters XML 1.0 forbids, which publishers' CMSes let through (form feeds, escapes, NULs).
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 _local = threading.local()
@@ -135,8 +138,8 @@ def _cp1252_ref(match: re.Match[str]) -> str:
 
 def _wrap_cdata(match: re.Match[str]) -> str:
     inner = match.group(3)
-    if "<" not in inner:
-        return match.group(0)
+    if "<" not in inner or "xhtml" in match.group(1) or "xml" in match.group(1).lower():
+        return match.group(0)  # no markup, or markup that is meant to be XML
     return match.group(1) + "<![CDATA[" + inner.replace("]]>", "]]]]><![CDATA[>") + "]]>" + match.group(4)
 
 
@@ -150,8 +153,55 @@ def _prepare(text: str) -> tuple[str, bool]:
     return stripped, had_doctype
 
 
+# The vocabularies feeds use with a prefix they forgot to declare.
+_USUAL_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "media": "http://search.yahoo.com/mrss/",
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "atom": "http://www.w3.org/2005/Atom",
+    "georss": "http://www.georss.org/georss",
+    "slash": "http://purl.org/rss/1.0/modules/slash/",
+    "wfw": "http://wellformedweb.org/CommentAPI/",
+    "sy": "http://purl.org/rss/1.0/modules/syndication/",
+    "feedburner": "http://rssnamespace.org/feedburner/ext/1.0",
+}
+_PREFIXED_TAG = re.compile(r"</?([A-Za-z][\w.-]*):[A-Za-z]")
+_ROOT_TAG = re.compile(r"<[A-Za-z][^\s/>]*")
+
+
+def _declare_prefixes(text: str) -> str:
+    """Declare, on the root element, the usual prefixes the document uses without declaring."""
+    missing = {
+        prefix
+        for prefix in set(_PREFIXED_TAG.findall(text))
+        if prefix in _USUAL_NAMESPACES and f"xmlns:{prefix}=" not in text
+    }
+    root = _ROOT_TAG.search(text)
+    if not missing or root is None:
+        return text
+    declarations = "".join(f' xmlns:{prefix}="{_USUAL_NAMESPACES[prefix]}"' for prefix in sorted(missing))
+    return text[: root.end()] + declarations + text[root.end() :]
+
+
+def _strict(text: str) -> etree._Element | None:
+    try:
+        return etree.fromstring(text.encode("utf-8", "surrogatepass"), _parser(False))
+    except etree.XMLSyntaxError:
+        return None
+
+
 def parse_xml(text: str) -> ParsedXml:
-    """Parse decoded XML text safely; raise `ValueError` when nothing is left."""
+    """Parse decoded XML text safely; raise `ValueError` when nothing is left.
+
+    Well-formed XML is parsed once, strictly. Otherwise the text is repaired
+    step by step and parsed strictly again after each step (forbidden
+    characters dropped and HTML entities named, then undeclared usual
+    prefixes declared, then unescaped HTML in descriptions and contents
+    wrapped in CDATA); what is still broken goes to lxml's recover mode.
+    The first error is kept as the reason (`bozo`).
+    """
     # A DTD (Netscape's RSS 0.91 one, XHTML's) may declare the HTML entities
     # the document uses; we never read it, but their use is then no fault.
     text, had_doctype = _prepare(text)
@@ -164,26 +214,25 @@ def parse_xml(text: str) -> ParsedXml:
         if root is None:
             raise ValueError("document holds no XML element")
         return ParsedXml(root, None)
-    fixed = _ENTITY_REF.sub(_fix_entity, text).encode("utf-8", "surrogatepass")
-    try:
-        root = etree.fromstring(fixed, _parser(False))
-    except etree.XMLSyntaxError:
-        pass
-    else:
-        if root is not None:
-            undefined_only = problem.startswith("Entity '") and "not defined" in problem
-            return ParsedXml(root, None if undefined_only and had_doctype else problem)
-    if "<description" in text or "<content:encoded" in text:
-        wrapped = _HTML_ELEMENT.sub(_wrap_cdata, fixed.decode("utf-8", "surrogatepass"))
-        try:
-            root = etree.fromstring(wrapped.encode("utf-8", "surrogatepass"), _parser(False))
-        except etree.XMLSyntaxError:
-            pass
-        else:
+    text = _ENTITY_REF.sub(_fix_entity, _NOT_XML_CHAR.sub("", text))
+    root = _strict(text)
+    if root is not None:
+        undefined_only = problem.startswith("Entity '") and "not defined" in problem
+        return ParsedXml(root, None if undefined_only and had_doctype else problem)
+    if "Namespace prefix" in problem or ":" in text[:4096]:
+        declared = _declare_prefixes(text)
+        if declared is not text:
+            text = declared
+            root = _strict(text)
             if root is not None:
                 return ParsedXml(root, problem)
+    if "<description" in text or "<content" in text or "<summary" in text:
+        text = _HTML_ELEMENT.sub(_wrap_cdata, text)
+        root = _strict(text)
+        if root is not None:
+            return ParsedXml(root, problem)
     try:
-        root = etree.fromstring(fixed, _parser(True))
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _parser(True))
     except etree.XMLSyntaxError as error:  # recover mode gave up as well
         raise ValueError(problem or str(error)) from error
     if root is None:

@@ -51,7 +51,7 @@ def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | No
         "summary": sanitize_html(entry.summary_html, base_url) if entry.summary_html else None,
         "content": sanitize_html(entry.content_html, base_url) if entry.content_html else None,
         "authors": list(entry.authors),
-        "categories": list(entry.categories),
+        "categories": list(entry.terms),
         "enclosures": [asdict(e) for e in entry.enclosures],
         "published": entry.published,
         "updated": entry.updated,

@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/feeds.py
 	$(BIN)/python bench/dedupe.py
+	$(BIN)/python bench/metadata.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

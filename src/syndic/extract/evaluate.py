@@ -194,3 +194,47 @@ def score_segments(pairs: Iterable[tuple[str, SegmentPage]]) -> SegmentScore:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return SegmentScore(precision, recall, f1, n, tp, fn, fp, tn)
+
+
+@dataclass(frozen=True)
+class DateAuthorLabel:
+    """A page labelled with its published date and authors (`bench/data/date_author_labels.json`).
+
+    `dates`: accepted ISO calendar dates, `[]` when the page shows none (an
+    answer is then wrong), None when unlabelled; `authors` likewise.
+    """
+
+    key: str
+    set_name: str
+    url: str
+    html: bytes
+    dates: list[str] | None
+    authors: list[str] | None
+    source: str
+
+
+def load_date_author_labels(path: Path, shared: Path) -> list[DateAuthorLabel]:
+    """The labelled pages, their HTML read from the benchmark folders under `shared`."""
+    pages: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["pages"]
+    out = []
+    for key, label in pages.items():
+        folder = shared / label["set"] / "html"
+        name = f"{key}.html.gz" if label["set"] == "scrapinghub" else Path(key).name
+        html = gzip.decompress((folder / name).read_bytes())
+        out.append(DateAuthorLabel(key, label["set"], label["url"], html, label["published_utc_date"],
+                                   label["authors"], label["date_source"]))
+    return out
+
+
+def published_date_hit(dates: list[str] | None, published: str | None) -> bool | None:
+    """Whether an ISO calendar date (None: no date given) is right; None when unlabelled."""
+    if dates is None:
+        return None
+    return published is None if not dates else published in dates
+
+
+def authors_hit(expected: list[str] | None, got: Iterable[str] | None) -> bool | None:
+    """Whether a set of author names is right (case-insensitive); None when unlabelled or not read."""
+    if expected is None or got is None:
+        return None
+    return {a.casefold() for a in got} == {a.casefold() for a in expected}

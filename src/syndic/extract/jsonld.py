@@ -23,6 +23,8 @@ ARTICLE_TYPES: frozenset[str] = frozenset(
         "advertisercontentarticle", "satiricalarticle", "medicalscholarlyarticle", "review",
     }
 )
+# Page objects whose dates are the article's when no article object is given.
+PAGE_TYPES: frozenset[str] = frozenset({"webpage", "itempage"})
 _MAX_DEPTH = 6
 
 
@@ -103,6 +105,7 @@ def parse_blocks(blocks: list[str]) -> JsonLdMeta:
     """Read the first article-typed object of the given JSON-LD texts."""
     meta = JsonLdMeta()
     article: dict[str, Any] | None = None
+    page: dict[str, Any] | None = None  # the WebPage a CMS (Yoast) describes when it names no article
     for block in blocks:
         try:
             data = json.loads(block, strict=False)
@@ -112,9 +115,14 @@ def parse_blocks(blocks: list[str]) -> JsonLdMeta:
             kinds = _types(obj)
             if article is None and kinds & ARTICLE_TYPES:
                 article = obj
+            if page is None and kinds & PAGE_TYPES:
+                page = obj
             if meta.site_name is None and kinds & {"website", "organization", "newsmediaorganization"}:
                 meta.site_name = _text(obj.get("name"), names_only=True)
     if article is None:
+        if page is not None:
+            meta.published = _text(page.get("datePublished")) or _text(page.get("dateCreated"))
+            meta.modified = _text(page.get("dateModified"))
         return meta
     meta.title = _text(article.get("headline")) or _text(article.get("name"))
     meta.authors = _names(article.get("author"))

@@ -26,7 +26,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from syndic.clean import clean_article
 from syndic.clean.sanitize import sanitize_html
-from syndic.extract.body import Body, extract_body, paragraphs_of, prune
+from syndic.extract import patterns as pt
+from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune
 from syndic.extract.decode import decode_page, looks_binary
 from syndic.extract.guard import refusal
 from syndic.extract.language import guess_language
@@ -110,6 +111,22 @@ def _ruled_body(
     return Body(nodes, paragraphs_of(nodes)), ruled.next_page_url
 
 
+def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
+    """The generic extractor's body; when the first pass keeps little or
+    nothing (the body sits in a container named like furniture), a second
+    pass on a fresh parse that ignores class names, if it finds clearly more."""
+    found = extract_body(tree)
+    if found == LISTING:
+        return found
+    length = 0 if isinstance(found, str) else len(found.text)
+    if length >= pt.RETRY_BELOW_CHARS:
+        return found
+    second = extract_body(LexborHTMLParser(text), relaxed=True)
+    if isinstance(second, str) or len(second.text) <= max(length * pt.RETRY_GAIN, length + pt.MIN_BODY_CHARS):
+        return found
+    return second
+
+
 def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteRules | None) -> Article:
     if content_type and not any(kind in content_type.lower() for kind in _MARKUP_TYPES):
         return _error(url, f"not an HTML page (content type {content_type.split(';')[0].strip()})")
@@ -137,7 +154,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         if body is None and not rules.autodetect_on_failure:
             return _error(url, f"site rule for {rules.host} found no body", meta, extra)
     if body is None:
-        found = extract_body(tree)
+        found = _generic_body(tree, text)
         if isinstance(found, str):
             return _error(url, f"no article found: {found}", meta, extra)
         body = found

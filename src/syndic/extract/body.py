@@ -76,15 +76,34 @@ def _clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def remove_furniture(root: LexborNode) -> None:
-    """Drop scripts, hidden nodes and nodes whose class/id marks furniture.
+def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
+def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
+    """Drop scripts, hidden nodes and (unless `by_class` is False) nodes
+    whose class/id marks furniture.
 
     A node holding a large share of the page's text is kept whatever its
-    class says: it is a layout wrapper ("page-wrapper header-style-2").
+    class says: it is a layout wrapper ("page-wrapper header-style-2"). So
+    is an article's own <header> (its standfirst), and a <noscript> that
+    holds markup.
     """
     for node in root.css(pt.JUNK_SELECTOR):
-        if node.parent is not None:
+        if node.parent is not None and not (node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS)):
             node.decompose()
+    for node in root.css("noscript"):
+        if node.parent is None:
+            continue
+        if node.css_first(pt.NOSCRIPT_CONTENT) is None:
+            node.decompose()
+        else:  # its markup, as a reader without scripts gets it (serialized, it would be text)
+            node.unwrap()
     limit = len(root.text()) * pt.WRAPPER_TEXT_SHARE
     for node in root.css(pt.DROP_SELECTOR):
         if (
@@ -93,10 +112,16 @@ def remove_furniture(root: LexborNode) -> None:
             and node.css_first(pt.BODY_SELECTORS[0]) is None  # a body hidden for scripts to show
         ):
             node.decompose()
+    if not by_class:
+        return
     for node in root.css("[class], [id]"):
         if node.tag in pt.NEVER_DROP_TAGS or node.parent is None:
             continue
         if is_furniture(_raw_words(node)) and len(node.text()) < limit:
+            if node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS):
+                continue
+            if node.css_first(pt.EMBED_SELECTOR) is not None:
+                continue
             node.decompose()
 
 
@@ -183,6 +208,47 @@ def score_candidates(root: LexborNode) -> tuple[dict[int, float], dict[int, Lexb
     return scores, nodes
 
 
+def _is_marked_body(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if attrs.get("itemprop") == "articleBody":
+        return True
+    return bool(pt.MARKED_BODY_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"))
+
+
+def _marked_ancestor(top: LexborNode) -> LexborNode | None:
+    """The container the publisher marks as the body (or the <article>)
+    around `top`, when `top` is only part of it; None when `top` is itself
+    marked or nothing around it is."""
+    if _is_marked_body(top):
+        return None
+    node = top.parent
+    for _ in range(pt.MARKED_BODY_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        if node.tag == "article" or _is_marked_body(node):
+            length = len(_clean_text(node.text()))
+            if link_density(node, length) > pt.MARKED_BODY_MAX_LINKS:
+                return None
+            gain = prose_chars(node) - prose_chars(top)
+            return node if gain >= pt.MARKED_BODY_MIN_GAIN else None
+        node = node.parent
+    return None
+
+
+def prose_chars(node: LexborNode) -> int:
+    """Characters of `node`'s text in paragraph-long blocks that are not
+    mostly links: what a reader would call its text."""
+    total = 0
+    for block, text in text_blocks(node):
+        if (
+            block.tag in pt.PARAGRAPH_TAGS  # not headings: a subtitle is not the text
+            and len(text) >= pt.MIN_PARAGRAPH_CHARS
+            and link_density(block, len(text)) < 0.5
+        ):
+            total += len(text)
+    return total
+
+
 def _top_candidate(root: LexborNode) -> tuple[LexborNode | None, float, dict[int, float]]:
     for selector in pt.BODY_SELECTORS:
         marked = root.css(selector)
@@ -192,7 +258,40 @@ def _top_candidate(root: LexborNode) -> tuple[LexborNode | None, float, dict[int
     if not scores:
         return None, 0.0, scores
     key = max(scores, key=scores.__getitem__)
-    return nodes[key], scores[key], scores
+    top = nodes[key]
+    container = _marked_ancestor(top)
+    if container is not None:
+        return container, float("inf"), scores
+    return top, scores[key], scores
+
+
+def find_lead(first: LexborNode) -> LexborNode | None:
+    """The article's standfirst before its body (`first` is the body's
+    first node): an element whose class names a lead, with prose, not links."""
+    node: LexborNode | None = first
+    for _ in range(pt.LEAD_LEVELS):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        sibling = node.prev
+        while sibling is not None:
+            if sibling.tag not in ("-text", "-comment"):
+                for candidate in (sibling, *sibling.css("[class], [id]")):
+                    if candidate.tag not in pt.LEAD_TAGS:
+                        continue
+                    attrs = candidate.attributes
+                    if not pt.LEAD_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+                        continue
+                    text = _clean_text(candidate.text())
+                    length = len(text)
+                    if (
+                        pt.LEAD_MIN_CHARS <= length <= pt.LEAD_MAX_CHARS
+                        and text.endswith(pt.SENTENCE_ENDS)  # a sentence, not a byline or a date
+                        and link_density(candidate, length) <= pt.LEAD_MAX_LINKS
+                    ):
+                        return candidate
+            sibling = sibling.prev
+        node = node.parent
+    return None
 
 
 def _with_siblings(top: LexborNode, top_score: float, scores: dict[int, float]) -> list[LexborNode]:
@@ -359,18 +458,27 @@ def looks_like_listing(nodes: list[LexborNode]) -> bool:
     return linked >= pt.LISTING_LINKED_SHARE * len(headings)
 
 
-def extract_body(tree: LexborHTMLParser) -> Body | str:
-    """The article body of `tree` (which it mutates), or why there is none."""
+LISTING = "the page is a list of links to articles"
+
+
+def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False) -> Body | str:
+    """The article body of `tree` (which it mutates), or why there is none.
+
+    `relaxed` keeps nodes whatever their class names say (the second pass,
+    for pages whose body sits in a container named like furniture)."""
     root = tree.body
     if root is None:
         return "the page has no body"
-    remove_furniture(root)
+    remove_furniture(root, by_class=not relaxed)
     top, top_score, scores = _top_candidate(root)
     if top is None:
         return "no block of text long enough to be one"
     nodes = _with_siblings(top, top_score, scores)
     if looks_like_listing(nodes):
-        return "the page is a list of links to articles"
+        return LISTING
+    lead = find_lead(nodes[0])
+    if lead is not None:
+        nodes.insert(0, lead)
     for node in nodes:
         prune(node)
     paragraphs = paragraphs_of(nodes)

@@ -12,12 +12,23 @@ import re
 
 # Removed with their content before anything is scored.
 JUNK_TAGS: tuple[str, ...] = (
-    "script", "style", "noscript", "iframe", "svg", "canvas", "button",
+    "script", "style", "iframe", "svg", "canvas", "button",
     "select", "textarea", "input", "template", "object", "embed", "nav", "aside",
     "footer", "header", "menu", "dialog", "link", "meta", "map", "video", "audio",
+    "rt", "rp",  # ruby annotations (readings above the characters), not the text's flow
 )
 
 JUNK_SELECTOR = ", ".join(JUNK_TAGS)
+
+# Page furniture by tag only outside these: an article's own <header> holds
+# its standfirst (the page's header is outside the article).
+HEADER_TAGS: frozenset[str] = frozenset({"header"})
+ARTICLE_TAGS: frozenset[str] = frozenset({"article", "main"})
+
+# <noscript> is what a reader without scripts sees: kept when it holds
+# markup (a post rendered for them, a lazy image's fallback), dropped when
+# it is only a "please enable JavaScript" line.
+NOSCRIPT_CONTENT = "p, div, article, section, img, picture, figure, table, ul, ol, h2, h3"
 
 # Nodes hidden from readers, and bylines, dates and captions that sit in a body.
 DROP_SELECTOR = (
@@ -48,12 +59,16 @@ UNLIKELY_RE = re.compile(
 STRONG_UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:comments?|share|sharing|social|related|newsletter|promo|outbrain|"
     r"taboola|advert\w*|sponsored|recommended|most-?popular|cookie\w*|consent|gdpr|"
-    r"sharedaddy|jp-relatedposts|jetpack\w*|likes?-widget\w*)(?:$|[-_\s])",
+    r"sharedaddy|jp-relatedposts|jetpack\w*|likes?-widget\w*|tooltip|popover|rollover\w*)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 
 # Tags never dropped for their class.
-NEVER_DROP_TAGS: frozenset[str] = frozenset({"html", "body", "main", "article"})
+NEVER_DROP_TAGS: frozenset[str] = frozenset({"html", "body", "main", "article", "blockquote"})
+
+# A node named like furniture that holds one of these is an embedded post
+# (a quoted tweet in a "social-embed" box): the quote is the article's.
+EMBED_SELECTOR = "blockquote"
 
 # Class tokens with these prefixes are CMS taxonomy, not layout; ignored.
 TAXONOMY_PREFIXES: tuple[str, ...] = ("category-", "tag-", "postid-", "post-", "single-")
@@ -85,6 +100,46 @@ COUSIN_SHARE = 0.2
 
 # Containers a publisher marks as the article body, best first.
 BODY_SELECTORS: tuple[str, ...] = ('[itemprop="articleBody"]',)
+
+# Class/id names CMSs and templates give the element that holds an article's
+# body ("entry-content", "post-body", "article__text", "field--name-body",
+# "rich-text"). The best-scoring block climbs to such an ancestor (at most
+# MARKED_BODY_LEVELS up, and only if its link density stays under
+# MARKED_BODY_MAX_LINKS): the whole body, not its longest part.
+MARKED_BODY_RE = re.compile(
+    r"(?:^|[\s_-])(?:"
+    r"(?:entry|post|article|story|page|blog|main|single|news|text|body|content)[-_]{0,2}"
+    r"(?:content|body|text|copy|inner)"
+    r"|articlebody|articletext|articlecontent|postcontent|postbody|storybody|storycontent|entrycontent"
+    r"|field-(?:name-)?body|field--name-body|wysiwyg(?:-content)?|rich-?text|prose|body-?copy"
+    r")(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+MARKED_BODY_LEVELS = 6
+MARKED_BODY_MAX_LINKS = 0.3
+MARKED_BODY_MIN_GAIN = 80  # characters of prose the climb must add (not a title and a date)
+
+# An article's lead paragraph (lead, teaser, intro, excerpt, "chapô",
+# "bajada") often sits before the body container, in the article's header:
+# it is looked for among the elements before the body, up to LEAD_LEVELS
+# ancestors up, and put first. A subtitle under the headline (dek,
+# standfirst, sub-headline, any heading) belongs with the title, not the body.
+LEAD_RE = re.compile(
+    r"(?:^|[\s_-])(?:lead|lede|intro|teaser|excerpt|chapo|chapeau|sapo|bajada|abstract)(?:$|[\s_-]|text)",
+    re.IGNORECASE,
+)
+SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", "…", '"', "”", "»", "“", ")", "。", "！", "？")
+LEAD_TAGS: frozenset[str] = frozenset({"p", "div", "section", "span"})
+LEAD_LEVELS = 4
+LEAD_MIN_CHARS = 40
+LEAD_MAX_CHARS = 1500
+LEAD_MAX_LINKS = 0.3
+
+# A first pass that keeps less text than this is tried again without
+# dropping nodes for their class names (readability's second chance); the
+# longer result wins by RETRY_GAIN.
+RETRY_BELOW_CHARS = 250
+RETRY_GAIN = 1.5
 
 # Block-level tags: each starts a new paragraph in plain text.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -127,7 +182,7 @@ MIN_PARAGRAPH_CHARS = 25
 # label or widget residue.
 MAX_LABEL_CHARS = 80
 BOILERPLATE_LINE_RE = re.compile(
-    r"^(?:tags?|related(?: (?:articles?|posts?|stories|content|news))?|comments?|\d+ comments?|"
+    r"^(?:by|von|par|por|di|door|av|tags?|related(?: (?:articles?|posts?|stories|content|news))?|comments?|\d+ comments?|"
     r"like this:?|share this:?|share|like loading\.*|loading\.*|advert|advertisement|advertisements|"
     r"sponsored(?: links?)?|text size|see also|read more|read next|more from .{0,40}|"
     r"click here to .{0,60}|print|email|you may also like|recommended(?: for you)?|"
@@ -144,6 +199,7 @@ TRAILER_HEADING_SELECTOR = "h2, h3, h4, h5, h6, p, div, span, strong, b, li, sec
 TRAILER_START_RE = re.compile(
     r"^(?:you may (?:also )?like|you might (?:also )?like|related (?:articles|posts|stories)|"
     r"more stories|more from|recommended for you|read (?:more|next)|leave a (?:comment|reply)|"
+    r"most (?:popular|read|viewed|shared)(?: (?:articles|stories|posts|news))?|top stories|trending(?: now)?|"
     r"tell us what you think|você (?:pode|também pode) gostar|veja também|leia também|"
     r"te puede interesar|lire aussi|à lire aussi|das könnte sie auch interessieren|"
     r"mehr zum thema|関連記事|おすすめ記事|похожие статьи|читайте также)\b.{0,40}$",

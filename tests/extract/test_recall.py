@@ -1,0 +1,107 @@
+"""What the extractor must not drop: the kinds of content the labelled sets
+showed it losing, each on a small page of the shape found there."""
+
+from __future__ import annotations
+
+from tests.extract.pages import PARAGRAPHS
+
+from syndic.extract import extract_article
+
+URL = "https://example.com/news/night-buses"
+LEAD = "The council has found the money for night buses at last, and the first ones run in March."
+
+
+def _page(body: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>Night buses</title>{head}</head><body>"
+        '<header class="site-header"><a href="/">The Daily Example</a><nav><a href="/news">News</a></nav></header>'
+        f"{body}"
+        '<footer class="site-footer"><p>Copyright 2024 The Daily Example. All rights reserved.</p></footer>'
+        "</body></html>"
+    )
+
+
+def _paragraphs(items: list[str] = PARAGRAPHS) -> str:
+    return "".join(f"<p>{p}</p>" for p in items)
+
+
+def test_lead_before_the_body_container_comes_first() -> None:
+    page = _page(
+        '<article><header class="entry-header"><h1>Night buses</h1>'
+        '<h2 class="subtitle">A deck under the headline belongs with the title</h2>'
+        f'<div class="entry-intro"><p>{LEAD}</p></div></header>'
+        f'<div class="entry-content">{_paragraphs()}</div></article>'
+    )
+    article = extract_article(page, URL, clean=False)
+    assert article.text.split("\n\n") == [LEAD, *PARAGRAPHS]
+
+
+def test_the_whole_marked_body_not_its_longest_part() -> None:
+    """A body with an intro and sections in an accordion: the best-scoring
+    block is one section, the body is the container the CMS names."""
+    sections = "".join(
+        f'<li class="accordion-item"><h3>Part {i}</h3><div class="accordion-content"><p>{p}</p>'
+        f"<p>{p.replace('the', 'a')}</p></div></li>"
+        for i, p in enumerate(PARAGRAPHS[1:], start=1)
+    )
+    page = _page(
+        f'<div class="row"><section class="post-content"><p>{PARAGRAPHS[0]}</p>'
+        f'<ul class="accordion">{sections}</ul></section>'
+        '<aside class="sidebar"><ul><li><a href="/a">Another story</a></li></ul></aside></div>'
+    )
+    text = extract_article(page, URL, clean=False).text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    assert "Another story" not in text
+
+
+def test_a_post_rendered_for_readers_without_scripts() -> None:
+    page = _page(f'<div class="post-body"><noscript>{_paragraphs()}</noscript></div>'
+                 "<noscript>Please enable JavaScript to view the comments.</noscript>")
+    article = extract_article(page, URL, clean=False)
+    assert article.error is None
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert "<noscript" not in article.html and "&lt;p&gt;" not in article.html
+    assert "enable JavaScript" not in article.text
+
+
+def test_a_body_inside_a_wrapper_named_like_furniture() -> None:
+    """Layout class names ("zen-one-sidebar-second") around the body: the
+    first pass drops the wrapper, the second pass, ignoring class names, keeps it."""
+    menu = "".join(f'<li><a href="/s{i}">Section number {i}</a></li>' for i in range(90))
+    page = _page(
+        f'<div class="menu-block"><ul>{menu}</ul></div>'
+        f'<div class="panel-display zen-one-sidebar-second"><div class="views-field-body">{_paragraphs()}</div></div>'
+    )
+    article = extract_article(page, URL, clean=False)
+    assert article.error is None
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_an_embedded_tweet_is_quoted_text() -> None:
+    tweet = ('<div class="social-media-embed"><blockquote class="twitter-tweet"><p>Meth. We are on it. '
+             'The state spent half a million on this campaign.</p>&mdash; A reader (@reader) '
+             '<a href="https://twitter.com/reader/status/1">November 18, 2019</a></blockquote></div>')
+    page = _page(f'<div class="article-body">{_paragraphs(PARAGRAPHS[:2])}{tweet}{_paragraphs(PARAGRAPHS[2:])}</div>')
+    text = extract_article(page, URL, clean=False).text
+    assert "The state spent half a million on this campaign." in text
+    assert text.endswith(PARAGRAPHS[-1])
+
+
+def test_ruby_readings_do_not_split_the_text() -> None:
+    page = _page('<div class="article-body"><p>子どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための'
+                 '<ruby>法律<rt>ほうりつ</rt></ruby>ができました。親が子どもをたたくことは禁止になります。'
+                 'この法律は来年から始まります。</p><p>専門家は、親が子どもの育て方を学ぶことが大切だと話しています。'
+                 '国は相談の窓口を増やすことにしています。</p></div>')
+    text = extract_article(page, URL, clean=False).text
+    assert "子どもへの虐待をなくすための法律ができました。" in text
+    assert "ぎゃくたい" not in text
+
+
+def test_a_paragraph_with_a_hidden_popover_of_links_is_kept() -> None:
+    popover = ('<span class="rollover-people-block">' + "".join(
+        f'<a href="/a{i}">A long headline of another story number {i}</a>' for i in range(4)) + "</span>")
+    first = f'<p>A New York man pleaded guilty to threatening <a href="/p">Rep. Omar</a>{popover} this week.</p>'
+    page = _page(f'<div class="article-body">{first}{_paragraphs()}</div>')
+    text = extract_article(page, URL, clean=False).text
+    assert text.startswith("A New York man pleaded guilty to threatening Rep. Omar this week.")

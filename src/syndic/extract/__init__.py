@@ -18,13 +18,15 @@ metric).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
 
-from syndic.clean import clean_article
+from syndic.clean import clean_article, context_of, html_to_text
 from syndic.clean.sanitize import sanitize_html
 from syndic.extract import patterns as pt
 from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune
@@ -38,10 +40,13 @@ from syndic.extract.siteconfig import SiteRules, apply_site_rules, load_site_rul
 from syndic.types import Article
 
 __all__ = [
+    "Extracted",
     "SiteRules",
     "clean_extracted",
     "decode_page",
     "extract_article",
+    "extract_page",
+    "finish",
     "load_site_rules",
     "merge_pages",
     "to_markdown",
@@ -53,6 +58,22 @@ _MARKUP_TYPES = ("html", "xml", "text/plain")
 _BLANK_RUN_RE = re.compile(r"\s*\n\s*")  # template indentation, not content
 # Control characters are not text, and XML-based writers (feeds, lxml) refuse them.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PAGER_RE = re.compile(r"pagination|pager|page-links")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """An extraction before its last step: the article with its body HTML as
+    found on the page (not yet sanitized), and what cleaning may use of the
+    page (`PageContext.linked_texts`: the texts of its links, case-folded).
+
+    `linked_texts` stays empty: filled from the page's links it changed no
+    page of either labelled set and cost as much as parsing the page
+    (measured with bench/extraction.py's sets), so it waits for a case
+    that needs it."""
+
+    article: Article
+    linked_texts: frozenset[str] = frozenset()
 
 
 def _error(url: str, reason: str, meta: Metadata | None = None,
@@ -60,6 +81,11 @@ def _error(url: str, reason: str, meta: Metadata | None = None,
     if meta is None:
         return Article(url=url, error=reason)
     return _article(url, meta, html="", text="", error=reason, extra=extra)
+
+
+def _failed(url: str, reason: str, meta: Metadata | None = None,
+            extra: dict[str, str] | None = None) -> Extracted:
+    return Extracted(_error(url, reason, meta, extra))
 
 
 def _article(url: str, meta: Metadata, *, html: str, text: str, error: str | None = None,
@@ -127,58 +153,96 @@ def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
     return second
 
 
-def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteRules | None) -> Article:
+def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteRules | None) -> Extracted:
     if content_type and not any(kind in content_type.lower() for kind in _MARKUP_TYPES):
-        return _error(url, f"not an HTML page (content type {content_type.split(';')[0].strip()})")
+        return _failed(url, f"not an HTML page (content type {content_type.split(';')[0].strip()})")
     if isinstance(page, bytes):
         if not page.strip():
-            return _error(url, "empty page")
+            return _failed(url, "empty page")
         if looks_binary(page):
-            return _error(url, "not an HTML page (binary data)")
+            return _failed(url, "not an HTML page (binary data)")
         text = decode_page(page, content_type)
     else:
         text = page
     if not text.strip():
-        return _error(url, "empty page")
+        return _failed(url, "empty page")
     reason = refusal(text)
     if reason:
-        return _error(url, reason)
+        return _failed(url, reason)
     tree = LexborHTMLParser(text)
     meta = extract_metadata(tree, url)
-    next_page = find_next_page(tree, url, has_pager=any(word in text for word in ("pagination", "pager", "page-links")))
+    next_page = find_next_page(tree, url, has_pager="pag" in text and _PAGER_RE.search(text) is not None)
     body: Body | None = None
     extra: dict[str, str] = {}
     if rules is not None:
         body, ruled_next = _ruled_body(text, url, rules, meta, extra)
         next_page = ruled_next or next_page
         if body is None and not rules.autodetect_on_failure:
-            return _error(url, f"site rule for {rules.host} found no body", meta, extra)
+            return _failed(url, f"site rule for {rules.host} found no body", meta, extra)
     if body is None:
         found = _generic_body(tree, text)
         if isinstance(found, str):
-            return _error(url, f"no article found: {found}", meta, extra)
+            return _failed(url, f"no article found: {found}", meta, extra)
         body = found
     if not body.paragraphs:
-        return _error(url, "no article found: the site rule's body holds no text", meta, extra)
+        return _failed(url, "no article found: the site rule's body holds no text", meta, extra)
     guessed = guess_language(body.text)
     if guessed:  # the text's own words beat a template's declaration
         meta.language = guessed
     if next_page:
         extra["next_page_url"] = next_page
-    html = _CONTROL_RE.sub("", sanitize_html(body.html, base_url=url))
+    html = _CONTROL_RE.sub("", body.html)
     if "<pre" not in html:  # elsewhere line breaks and indentation are the template's
         html = _BLANK_RUN_RE.sub("\n", html).strip()
-    return _article(url, meta, html=html, text=_CONTROL_RE.sub("", body.text), extra=extra)
+    return Extracted(_article(url, meta, html=html, text=_CONTROL_RE.sub("", body.text), extra=extra))
 
 
-def clean_extracted(article: Article) -> Article:
-    """The article with residue removed; if cleaning fails on it, the
-    extracted article as it was (nothing of the story is lost)."""
+def clean_extracted(article: Article, linked: frozenset[str] = frozenset()) -> Article:
+    """The article with residue removed (its HTML sanitized); if cleaning
+    fails on it, the article sanitized but otherwise as extracted (nothing
+    of the story is lost)."""
+    if article.error:
+        return article
     try:
-        return clean_article(article)
+        return clean_article(article, context_of(article, linked_texts=linked))
     except Exception:
         log.exception("cleaning %s failed; kept as extracted", article.url)
+        return _sanitized(article)
+
+
+def _sanitized(article: Article) -> Article:
+    """The article with its HTML sanitized and its text rendered from it."""
+    html = sanitize_html(article.html, base_url=article.url)
+    return dataclasses.replace(article, html=html, text=html_to_text(html))
+
+
+def finish(extracted: Extracted, *, clean: bool = True) -> Article:
+    """The article an extraction gives: cleaned, or only sanitized."""
+    article = extracted.article
+    if article.error:
         return article
+    if clean:
+        return clean_extracted(article, extracted.linked_texts)
+    try:
+        return _sanitized(article)
+    except Exception as error:
+        log.exception("rendering %s failed", article.url)
+        return _error(article.url, f"extraction failed: {type(error).__name__}: {error}")
+
+
+def extract_page(
+    page: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    rules: SiteRules | None = None,
+) -> Extracted:
+    """The article in `page` before its last step (`finish`); never raises on bad input."""
+    try:
+        return _extract(page, url, content_type, rules)
+    except Exception as error:  # a parser bug on one hostile page must not stop a feed
+        log.exception("extraction of %s failed", url)
+        return _failed(url, f"extraction failed: {type(error).__name__}: {error}")
 
 
 def extract_article(
@@ -190,18 +254,11 @@ def extract_article(
     clean: bool = True,
 ) -> Article:
     """The article in `page` (fetched from `url`), cleaned unless `clean` is
-    False; never raises on bad input.
+    False (then only sanitized); never raises on bad input.
 
     This is the one extraction function: `syndic extract`, the pipeline, the
     Celery worker and the Full-Text-RSS endpoint all reach a page through it
     (`syndic.run.article` adds the fetching of a multi-page article's later
     pages, extracted with `clean=False`, joined, then cleaned once).
     """
-    try:
-        article = _extract(page, url, content_type, rules)
-    except Exception as error:  # a parser bug on one hostile page must not stop a feed
-        log.exception("extraction of %s failed", url)
-        return _error(url, f"extraction failed: {type(error).__name__}: {error}")
-    if clean and article.error is None:
-        article = clean_extracted(article)
-    return article
+    return finish(extract_page(page, url, content_type=content_type, rules=rules), clean=clean)

@@ -150,44 +150,92 @@ def _paragraph_score(text: str) -> float:
     return 1.0 + text.count(",") + min(len(text) // 100, 3)
 
 
-def text_blocks(root: LexborNode) -> list[tuple[LexborNode, str]]:
-    """Each block element with the text directly inside it (inline children
-    included, nested blocks not), in document order: a `<p>`, and equally a
-    `<div>` of text lines separated by `<br>`."""
-    blocks: dict[int, tuple[LexborNode, list[str]]] = {}
+@dataclass
+class Measure:
+    """One walk over a page's tree: per element, the characters of text in
+    it, of link text, and of prose (paragraph-long blocks that are not mostly
+    links); and every block with its own text. Scoring and climbing read
+    these instead of walking subtrees again."""
+
+    chars: dict[int, int]
+    links: dict[int, int]
+    prose: dict[int, int]
+    blocks: list[tuple[LexborNode, str, int]]  # block, its own text, its own link characters
+
+    def link_density(self, node: LexborNode) -> float:
+        chars = self.chars.get(node.mem_id, 0)
+        return min(1.0, self.links.get(node.mem_id, 0) / chars) if chars else 1.0
+
+
+def measure(root: LexborNode) -> Measure:
+    """Measure `root`'s tree in one walk (an explicit stack, not recursion:
+    pages nest thousands of levels deep)."""
+    chars: dict[int, int] = {}
+    links: dict[int, int] = {}
+    prose: dict[int, int] = {}
+    blocks: list[tuple[LexborNode, str, int]] = []
     block_tags = pt.BLOCK_TAGS
-    top: list[str] = []
-    blocks[root.mem_id] = (root, top)
-    # An explicit stack, not recursion: pages nest thousands of levels deep.
-    stack: list[tuple[Iterator[LexborNode], list[str]]] = [(root.iter(include_text=True), top)]
+    paragraph_tags = pt.PARAGRAPH_TAGS
+    min_chars = pt.MIN_PARAGRAPH_CHARS
+    # frame: children, node, own text pieces and link characters [pieces, n], in a link, is a block
+    root_acc: list[object] = [[], 0]
+    chars[root.mem_id] = links[root.mem_id] = prose[root.mem_id] = 0
+    stack: list[tuple[Iterator[LexborNode], LexborNode, list[object], bool, bool]] = [
+        (root.iter(include_text=True), root, root_acc, False, True)
+    ]
     while stack:
-        children, pieces = stack[-1]
+        children, node, acc, in_link, is_block = stack[-1]
         child = next(children, None)
         if child is None:
             stack.pop()
+            key = node.mem_id
+            if is_block:
+                pieces: list[str] = acc[0]  # type: ignore[assignment]
+                text = " ".join("".join(pieces).split())
+                if text:
+                    length = len(text)
+                    linked = min(length, acc[1])  # type: ignore[call-overload]
+                    blocks.append((node, text, linked))
+                    chars[key] += length
+                    links[key] += linked
+                    if node.tag in paragraph_tags and length >= min_chars and linked * 2 < length:
+                        prose[key] += length
+            if stack:
+                parent = stack[-1][1].mem_id
+                chars[parent] += chars[key]
+                links[parent] += links[key]
+                prose[parent] += prose[key]
             continue
         tag = child.tag
         if tag == "-text":
-            pieces.append(child.text_content or "")
-        elif tag in block_tags:
-            own: list[str] = []
-            blocks[child.mem_id] = (child, own)
-            stack.append((child.iter(include_text=True), own))
+            piece = child.text_content or ""
+            acc[0].append(piece)  # type: ignore[attr-defined]
+            if in_link:
+                acc[1] += len(piece.strip())  # type: ignore[operator]
         elif tag != "-comment":
-            stack.append((child.iter(include_text=True), pieces))
-    out = []
-    for node, pieces in blocks.values():
-        text = _clean_text("".join(pieces))
-        if text:
-            out.append((node, text))
-    return out
+            key = child.mem_id
+            chars[key] = links[key] = prose[key] = 0
+            if tag in block_tags:
+                stack.append((child.iter(include_text=True), child, [[], 0], in_link, True))
+            else:
+                stack.append((child.iter(include_text=True), child, acc, in_link or tag == "a", False))
+    blocks.reverse()  # closed innermost first; document order is what callers expect
+    return Measure(chars, links, prose, blocks)
 
 
-def score_candidates(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
+def text_blocks(root: LexborNode) -> list[tuple[LexborNode, str]]:
+    """Each block element with the text directly inside it (inline children
+    included, nested blocks not): a `<p>`, and equally a `<div>` of text
+    lines separated by `<br>`."""
+    return [(node, text) for node, text, _ in measure(root).blocks]
+
+
+def score_candidates(root: LexborNode, page: Measure | None = None) -> tuple[dict[int, float], dict[int, LexborNode]]:
     """Readability-style scores: each paragraph credits its ancestors."""
+    page = page or measure(root)
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for para, text in text_blocks(root):
+    for para, text, _ in page.blocks:
         if len(text) < pt.MIN_PARAGRAPH_CHARS or para.tag not in pt.PARAGRAPH_TAGS:
             continue
         score = _paragraph_score(text)
@@ -202,9 +250,9 @@ def score_candidates(root: LexborNode) -> tuple[dict[int, float], dict[int, Lexb
             scores[key] += score / divider
             ancestor = ancestor.parent
     for key, node in nodes.items():
-        length = len(_clean_text(node.text()))
+        length = page.chars.get(key, 0)
         weight = class_weight(node) * min(1.0, length / pt.FULL_WEIGHT_CHARS)
-        scores[key] = (scores[key] + weight) * (1.0 - link_density(node, length))
+        scores[key] = (scores[key] + weight) * (1.0 - page.link_density(node))
     return scores, nodes
 
 
@@ -215,7 +263,7 @@ def _is_marked_body(node: LexborNode) -> bool:
     return bool(pt.MARKED_BODY_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"))
 
 
-def _marked_ancestor(top: LexborNode) -> LexborNode | None:
+def _marked_ancestor(top: LexborNode, page: Measure) -> LexborNode | None:
     """The container the publisher marks as the body (or the <article>)
     around `top`, when `top` is only part of it; None when `top` is itself
     marked or nothing around it is."""
@@ -226,27 +274,12 @@ def _marked_ancestor(top: LexborNode) -> LexborNode | None:
         if node is None or node.tag in ("body", "html"):
             return None
         if node.tag == "article" or _is_marked_body(node):
-            length = len(_clean_text(node.text()))
-            if link_density(node, length) > pt.MARKED_BODY_MAX_LINKS:
+            if page.link_density(node) > pt.MARKED_BODY_MAX_LINKS:
                 return None
-            gain = prose_chars(node) - prose_chars(top)
+            gain = page.prose.get(node.mem_id, 0) - page.prose.get(top.mem_id, 0)
             return node if gain >= pt.MARKED_BODY_MIN_GAIN else None
         node = node.parent
     return None
-
-
-def prose_chars(node: LexborNode) -> int:
-    """Characters of `node`'s text in paragraph-long blocks that are not
-    mostly links: what a reader would call its text."""
-    total = 0
-    for block, text in text_blocks(node):
-        if (
-            block.tag in pt.PARAGRAPH_TAGS  # not headings: a subtitle is not the text
-            and len(text) >= pt.MIN_PARAGRAPH_CHARS
-            and link_density(block, len(text)) < 0.5
-        ):
-            total += len(text)
-    return total
 
 
 def _top_candidate(root: LexborNode) -> tuple[LexborNode | None, float, dict[int, float]]:
@@ -254,12 +287,13 @@ def _top_candidate(root: LexborNode) -> tuple[LexborNode | None, float, dict[int
         marked = root.css(selector)
         if len(marked) == 1 and len(_clean_text(marked[0].text())) > pt.MIN_BODY_CHARS:
             return marked[0], float("inf"), {}
-    scores, nodes = score_candidates(root)
+    page = measure(root)
+    scores, nodes = score_candidates(root, page)
     if not scores:
         return None, 0.0, scores
     key = max(scores, key=scores.__getitem__)
     top = nodes[key]
-    container = _marked_ancestor(top)
+    container = _marked_ancestor(top, page)
     if container is not None:
         return container, float("inf"), scores
     return top, scores[key], scores

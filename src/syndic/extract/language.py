@@ -37,15 +37,23 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+# word -> the languages it is a stop word of: one lookup per word, not one per language
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _stops in STOP_WORDS.items():
+    for _word in _stops:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+
+
 def guess_language(text: str) -> str | None:
     """An ISO 639-1 code when one language's stop words clearly dominate."""
-    words = [w.lower() for w in _WORD_RE.findall(text[: _MAX_WORDS * 12])[:_MAX_WORDS]]
+    words = _WORD_RE.findall(text[: _MAX_WORDS * 12].lower())[:_MAX_WORDS]
     if len(words) < _MIN_WORDS:
         return None
-    hits = sorted(
-        ((sum(1 for w in words if w in stops), lang) for lang, stops in STOP_WORDS.items()),
-        reverse=True,
-    )
+    counts = dict.fromkeys(STOP_WORDS, 0)
+    for word in words:
+        for lang in _LANGUAGES_OF.get(word, ()):
+            counts[lang] += 1
+    hits = sorted(((count, lang) for lang, count in counts.items()), reverse=True)
     (best, lang), (second, _) = hits[0], hits[1]
     if best >= _MIN_SHARE * len(words) and best >= _MIN_LEAD * max(second, 1):
         return lang

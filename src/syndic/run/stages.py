@@ -57,20 +57,20 @@ def rules_for(rules_dir: str | None, url: str) -> extract.SiteRules | None:
 def page_to_article(job: PageJob) -> PageResult:
     """Extract (and clean) one page; never raises for bad pages (the article says why)."""
     rules = rules_for(job.rules_dir, job.url)
-    article = extract.extract_article(job.body, job.url, content_type=job.content_type, rules=rules, clean=False)
+    extracted = extract.extract_page(job.body, job.url, content_type=job.content_type, rules=rules)
+    article = extracted.article
     if article.error:
         return PageResult(article, dedupe.canonical_url(job.url), None)
     if not article.authors and job.feed_authors:
-        article = replace(article, authors=job.feed_authors)
+        extracted = replace(extracted, article=replace(article, authors=job.feed_authors))
     canonical = dedupe.canonical_url(job.url, rel_canonical=article.canonical_url)
     if dedupe.host_of(canonical) != dedupe.host_of(job.url):
         # A partner's copy pointing at the publisher: it stays a copy under its own
         # address (dedupe groups it with the original), never a revision of the original.
         canonical = dedupe.canonical_url(job.url)
     next_page = article.extra.get("next_page_url") if job.follow_pages else None
-    if job.clean and not next_page:
-        article = extract.clean_extracted(article)
-    return PageResult(article, canonical, next_page)
+    # a page with a later one is cleaned once joined (join_pages)
+    return PageResult(extract.finish(extracted, clean=job.clean and not next_page), canonical, next_page)
 
 
 def join_pages(job: JoinJob) -> Article:

@@ -150,3 +150,14 @@ def test_campaign_output_has_one_item_per_story(store, data):  # type: ignore[no
     chosen = next(item for item in doc.items if item.id == f"urn:syndic:story:{story}")
     assert chosen.link == "https://f1.example/a"  # the original, not a copy
     assert chosen.copy_count == 3
+
+
+def test_feed_picture_and_language_fill_in_for_the_page(store, data):  # type: ignore[no-untyped-def]
+    """An article whose page had no lead image shows the Media RSS thumbnail the feed gave."""
+    feed_id = data.feed("https://pub.example/feed.xml", title="Pub")
+    bare = data.article("https://pub.example/bare", title="Bare page", html="<p>x</p>", text="x", image=None)
+    data.entry(feed_id, "guid-bare", bare, image="https://cdn.pub.example/thumb.jpg", language="fr")
+    item = feed_document(store, feed_id, self_url="http://syndic.local/f").items[0]
+    assert item.image is not None and item.image.url == "https://cdn.pub.example/thumb.jpg"
+    assert item.image.type == "image/jpeg"
+    assert item.language == "fr"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from syndic.feeds import parse_feed
 from syndic.store import Store, search
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
@@ -149,3 +151,37 @@ def test_times_come_back_timezone_aware(any_store: Store) -> None:
     rec = store_articles.record_article(any_store, None, article("https://e.com/t", STORY, published=t), canonical_url="https://e.com/t")
     row = store_articles.get_article(any_store, rec.article_id)
     assert row is not None and row.published == t and row.published.tzinfo is not None
+
+
+def test_reader_fields_of_a_feed_reach_the_store(any_store: Store) -> None:
+    """Media RSS, iTunes, source and language, parsed from real feed files, stored with the entry."""
+    data = Path(__file__).parents[1] / "feeds" / "data"
+    feed_id = store_feeds.add_feed(any_store, "https://harbour.example.com/feed")
+    for name in ("rss20_media_rss.xml", "rss20_itunes_podcast.xml", "atom10_titles_links_source.xml"):
+        parsed = parse_feed((data / name).read_bytes(), url="https://harbour.example.com/feed")
+        store_entries.upsert_entries(any_store, feed_id, parsed.entries)
+    with any_store.engine.connect() as connection:
+        rows = {
+            r.title: r
+            for r in connection.execute(
+                select(entries.c.title, entries.c.language, entries.c.image, entries.c.comments_url, entries.c.details)
+            )
+        }
+    storm = rows["Storm closes the ferry terminal"]
+    assert storm.image == "https://img.harbour.example.com/storm-thumb.jpg"
+    assert storm.comments_url == "https://harbour.example.com/2026/11/storm-ferry#comments"
+    assert storm.details["media"]["credits"] == [{"name": "Ana Silva", "role": "photographer", "scheme": "urn:ebu"}]
+    assert storm.details["media"]["rating"] == "nonadult"
+    assert storm.details["source"] == {"title": "Coast Wire", "url": "https://wire.example.org/rss"}
+    baker = rows["Episode 12: The baker"]
+    assert baker.image == "https://cdn.longshift.example.net/12.jpg"
+    assert baker.details["podcast"] == {
+        "image": "https://cdn.longshift.example.net/12.jpg", "duration": "1:02:03", "duration_s": 3723,
+        "explicit": False, "episode_type": "full",
+    }
+    ecoli = rows["Growth of E. coli at 37 °C"]
+    assert ecoli.language == "de"
+    assert ecoli.details == {"title_html": "Growth of <i>E. coli</i> at 37 °C"}
+    qa = rows["Q&A with the team"]
+    assert qa.details["source"]["id"] == "tag:partner.example.com,2020:feed"
+    assert rows["Trailer"].details["podcast"]["duration_s"] == 95

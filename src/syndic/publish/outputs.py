@@ -88,6 +88,8 @@ def _entry_query() -> Select[Any]:
             e.c.enclosures,
             e.c.published.label("entry_published"),
             e.c.updated.label("entry_updated"),
+            e.c.image.label("entry_image"),
+            e.c.language.label("entry_language"),
             *_article_columns(),
         )
         .select_from(
@@ -100,8 +102,10 @@ def _entry_query() -> Select[Any]:
 
 
 def _image_of(row: Mapping[Any, Any]) -> Enclosure | None:
-    if row.get("image"):
-        return Enclosure(url=row["image"], type=guess_image_type(row["image"]))
+    """The article's lead image, else the picture the feed gave the entry (Media RSS, iTunes)."""
+    for column in ("image", "entry_image"):
+        if row.get(column):
+            return Enclosure(url=row[column], type=guess_image_type(row[column]))
     for enclosure in row.get("enclosures") or []:
         if isinstance(enclosure, dict) and str(enclosure.get("type") or "").startswith("image/"):
             length = enclosure.get("length")
@@ -133,7 +137,7 @@ def item_from_row(row: Mapping[Any, Any], item_id: str) -> FeedItem:
         categories=tuple(row["categories"] or ()),
         original_url=row["original_url"] or (row["article_url"] if row["story_id"] is not None else None),
         copy_count=row["copy_count"],
-        language=row["language"],
+        language=row["language"] or row.get("entry_language"),
     )
 
 

@@ -135,7 +135,7 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             a.c.text,
             a.c.authors,
             a.c.published,
-            a.c.image,
+            func.coalesce(a.c.image, e.c.image).label("image"),  # the feed's picture when the page had none
             a.c.language,
             a.c.site_name,
             a.c.description,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,40 @@ def entry_key(entry: ParsedEntry) -> str | None:
     return "sha256:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()
 
 
+def _plain(value: Any) -> Any:
+    """A dataclass value as JSON: empty and None fields left out, dates in ISO 8601."""
+    if is_dataclass(value) and not isinstance(value, type):
+        fields = {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {name: v for name, v in fields.items() if v not in (None, [], {}, False)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def entry_details(entry: ParsedEntry) -> dict[str, Any] | None:
+    """What the feed says about an entry beyond the columns: its title as HTML, Media RSS,
+    iTunes, the feed it was copied from and where it is about. None when it says none of it."""
+    details: dict[str, Any] = {}
+    if entry.title_html:
+        details["title_html"] = sanitize_html(entry.title_html)
+    if entry.media is not None:
+        details["media"] = _plain(entry.media)
+    if entry.podcast is not None:
+        podcast = _plain(entry.podcast)
+        if entry.podcast.duration_s is not None:
+            podcast["duration_s"] = entry.podcast.duration_s
+        if entry.podcast.explicit is False:
+            podcast["explicit"] = False
+        details["podcast"] = podcast
+    if entry.source is not None:
+        details["source"] = _plain(entry.source)
+    if entry.where is not None:
+        details["where"] = {"type": entry.where.kind, "coordinates": _plain(entry.where.coordinates)}
+    return {name: value for name, value in details.items() if value} or None
+
+
 def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | None) -> dict[str, Any]:
     return {
         "feed_id": feed_id,
@@ -55,6 +89,10 @@ def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | No
         "enclosures": [asdict(e) for e in entry.enclosures],
         "published": entry.published,
         "updated": entry.updated,
+        "language": entry.language[:32] if entry.language else None,
+        "image": entry.image,
+        "comments_url": entry.comments_url,
+        "details": entry_details(entry),
     }
 
 

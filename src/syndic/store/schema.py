@@ -200,6 +200,11 @@ entries = Table(
     Column("enclosures", JSON, nullable=False, default=list),
     Column("published", TZ),
     Column("updated", TZ),
+    # what a reader shows beside the entry, from the feed (migration 0005)
+    Column("language", String(32)),
+    Column("image", Text),  # Media RSS thumbnail, image media, iTunes image or image enclosure
+    Column("comments_url", Text),
+    Column("details", JSON),  # entry_details(): title_html, media, podcast, source, where
     Column("first_seen_at", TZ, nullable=False),
     # extraction
     Column("extract_state", String(16), nullable=False, default="pending"),  # pending | done | error | skipped

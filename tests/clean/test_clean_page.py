@@ -108,3 +108,14 @@ def test_links_made_absolute_against_the_page_url() -> None:
     html = _html(STORY[0], "<p>See <a href='/more'>the report</a> for details of the inspection.</p>")
     result = clean_body(html, PageContext(url="https://news.example/story"))
     assert 'href="https://news.example/more"' in (result.html or "")
+
+
+def test_a_summary_cut_from_the_lede_above_it_goes() -> None:
+    # An autoblog puts the feed's truncated summary above the story it was cut from.
+    summary = STORY[0][:60].rsplit(" ", 1)[0] + "…"
+    result = clean_text("\n\n".join([summary, "By and Jane Doe,", *STORY]))
+    assert result.text.split("\n\n") == STORY
+    assert result.removed[0] == summary
+    # The same paragraph twice in a row is said once; a short line may repeat.
+    twice = clean_text("\n\n".join([STORY[0], STORY[0], STORY[1], "Yes.", "Yes.", STORY[2]]))
+    assert twice.text.split("\n\n") == [STORY[0], STORY[1], "Yes.", "Yes.", STORY[2]]

@@ -77,7 +77,8 @@ LABELS = _compile(
     r"popular (posts|stories|articles)|latest (news|stories|posts|articles)|more in .{1,40}|popular on .{1,40}|"
     r"most read (in|on) .{1,40}|don[’']t miss( this)?|must read|editor[’']?s picks?|"
     r"ähnliche (beiträge|artikel|themen)|verwandte (artikel|beiträge|themen)|das könnte sie auch interessieren|"
-    r"auch interessant|mehr zum thema|weitere (artikel|beiträge|nachrichten)|lesen sie auch|"
+    r"auch interessant|mehr zum thema|weitere (artikel|beiträge|nachrichten)( (aus|zu|von|zum|zur) .{1,40})?|"
+    r"lesen sie auch|"
     r"articles? (similaires|connexes|liés)|à lire aussi|lire aussi|sur le même sujet|"
     r"art[ií]culos? relacionados?|te puede interesar|tambi[eé]n te puede interesar|lee tambi[eé]n|"
     r"articoli correlati|potrebbe interessarti|leggi anche|artigos relacionados|leia tamb[eé]m|veja tamb[eé]m|"
@@ -91,7 +92,11 @@ LABELS = _compile(
     r"jetzt teilen|partager( cet article)?|compartir( en .{1,20})?|condividi|compartilhe|delen|"
     r"kommentare?|\d+ kommentare?|commentaires?|comentarios?|commenti|комментарии|"
     r"(read|view|show|see) (all )?(new )?comments( \(\d+\))?|(all|top rated|latest|recent) comments|"
-    r"join (the )?discussion|want to join the discussion\?|tell us what you think|link permanente|permalink)"
+    r"join (the )?discussion|want to join the discussion\?|tell us what you think|link permanente|permalink|"
+    r"kommentieren|kommentar schreiben|no comments( yet)?|keine kommentare.{0,80}|about the author|"
+    r"über den autor|über die autorin|à propos de l[’']auteur|sobre el autor|rezept drucken|artikel drucken|"
+    r"beitrag drucken|print recipe|pdf|als pdf herunterladen|download (as )?pdf|(dieses|diesen) .{1,30} als pdf "
+    r"herunterladen)"
     r"\s*[:.!]*$",
 )
 
@@ -103,6 +108,7 @@ STRONG = _compile(
     r"article continues (below|after)( the)? (advertisement|ad)|"
     r"continue reading (the main story|below)|skip (advertisement|ad)|anzeige|werbung|publicit[eé]|"
     r"publicidad|publicidade|pubblicit[aà])\s*[.:]?$",
+    r"^[-–—*\s]*(advertisement|anzeige|werbung|publicidad|publicité|sponsored)[-–—*\s]*$",
     # Teasers with a label: "RELATED: ...", "READ MORE: ...", "SEE ALSO ..."
     r"^[\[\(]?\s*(related|related (article|story|stories|content|coverage|links?|reading|posts?|videos?)|"
     r"read more|read also|also read|more reading|recommended|recommended reading|"
@@ -121,6 +127,16 @@ STRONG = _compile(
     r"^(want|looking) (more|to read more)\b.{0,120}\?.{0,120}$",
     r"^(to )?(get|receive) .{0,60}(in your inbox|delivered to your inbox|newsletter).{0,100}$",
     r"^(got|have) a (news )?tip\?.{0,120}$",
+    # Share and feedback questions: "Möchten Sie den Artikel teilen?", "Was this article helpful?"
+    r"^.{0,40}\b(share|teilen|partager|compartir|condividere)\b.{0,30}\?$",
+    r"^(was|is) this (article|page|post|story) (helpful|useful)\??.{0,40}$",
+    r"^(war|ist|fanden sie) (der|dieser|diesen|den) (artikel|beitrag|text) (nützlich|hilfreich)\??.{0,40}$",
+    # Sign-in notices
+    r"^(sie sind|du bist|you are) (aktuell |derzeit |currently |not |nicht )+(eingeloggt|angemeldet|"
+    r"logged in|signed in)\b.{0,60}$",
+    r"^(you must|sie müssen|du musst) (be logged in|sich einloggen|dich einloggen|sich anmelden|log in)\b.{0,120}$",
+    # An advertisement label with its text: "ANZEIGE - ...", "Advertisement: ..."
+    r"^(anzeige|werbung|advertisement|sponsored|publicidad|publicité)\s*[-–—:|]\s*.{0,200}$",
     r"^(sign up|subscribe|newsletter)\s*[:!|\-–—]\s*.{0,200}$",
     r"^[\w’' ]{1,40} newsletters?$",
     # "More AP NBA: https://apnews.com/NBA": a promotion of the site's other pages
@@ -139,7 +155,9 @@ STRONG = _compile(
     r"^\w{1,20}\s*:\s*https?://\S+$",
     r"^.{5,200}\s*\[(insight|video|reaction|pics|pictures|photos|gallery|watch|latest|analysis|poll|live|"
     r"update|more|read)\]\s*\|?$",
-    r"^also on \S+\.[a-z]{2,}\b.{0,200}$",
+    r"^(also on|auch auf|aussi sur|también en) \S+\.[a-z]{2,}\b.{0,200}$",
+    r"^(zurück|back|retour|volver) (zur|zum|to( the)?|à la|a la) (übersicht|listenansicht|liste|list|overview|"
+    r"startseite|homepage|home|article list)\b.{0,20}$",
     # Cookie and paywall notices
     r"^(we|this (site|website)) uses? cookies\b.{0,300}$",
     r"^by (continuing to (use|browse)|using) (this|our) (site|website).{0,300}(cookies|privacy).{0,100}$",
@@ -152,6 +170,19 @@ STRONG = _compile(
     r"^this (article|story|content) is (only )?(available |exclusively )?(for|to) "
     r"(subscribers|members|premium).{0,160}$",
     r"^(unlock|get) (unlimited|full|digital) access.{0,160}$",
+    r"^(pour lire la suite|to view the full (story|article)|um (den artikel )?weiterzulesen|para (seguir leyendo|"
+    r"leer la nota completa)|per continuare a leggere)\b.{0,200}$",
+    r"^if you[’']?(re| are) (seeing this message|already a (subscriber|member)).{0,200}$",
+    r"^(become|werden sie|hazte|devenez|diventa) (a |an )?(member|subscriber|mitglied|abonnent|miembro|socio|"
+    r"membre|abonné|socio)\b.{0,120}$",
+    r"^.{0,100}\?\s*(sign up|subscribe|register|jetzt anmelden|abonnieren|suscríbete|abonnez-vous)( here| now| "
+    r"today| hier| jetzt)?[.!]?$",
+    # Rating widgets
+    r"^\(?(no ratings yet|noch keine bewertungen?|keine bewertungen?|sin valoraciones|aucune note)\)?\.?$",
+    r"^(wie bewerten sie|bewerten sie|rate|bewerte) (diesen|den|this|dieses) (artikel|beitrag|article|post|"
+    r"rezept|recipe)\??$",
+    # Server errors printed into the page
+    r"^(warning|notice|deprecated|fatal error|parse error)\s*:.{0,300}\bon line \d+\.?$",
     # Agency names alone, left from a picture's credit
     r"^[\[\(]?\s*(getty images|ap photo|reuters|afp|epa|shutterstock|istock|associated press|"
     r"afp via getty images|ap images|bloomberg|pool|dpa)(\s*/\s*.{1,60}|\s+via\s+.{1,40})?"
@@ -171,6 +202,7 @@ CREDIT = re.compile(
     r"^[\[\(]?\s*(photo|photograph|image|picture|illustration|credit|photos? credit|image credit|"
     r"source image|image source|photo source|featured image|header image|top image|lead image|cover image|"
     r"file photo|screenshot|screengrab|foto|fotos|bild|bildquelle|fotocredit|crédit photo|créditos?|"
+    r"titelbild|beitragsbild|headerbild|vorschaubild|aufmacherbild|symbolbild|teaserbild|"
     r"imagen|immagine)s?\s*((:|/|—|–|-|\|)|\s(by|via|courtesy( of)?|von|de|di))\s*(?P<value>.{1,120}?)"
     r"[\]\)]?\.?$",
     _I,
@@ -227,6 +259,15 @@ EDGE: tuple[re.Pattern[str], ...] = tuple(
         r"^(updated|published|posted|last updated|first published)\s*(on|at|:)?\s*.{0,60}\d.{0,40}$",
         r"^\d{1,2}\s*(min(ute)?s?|mins?)( read)?\s*[.]?$",
         r"^(contact|reach) (the )?(author|writer|reporter|us)\b.{0,120}$",
+        r"^(telefon|tel\.?|phone|fax|e-?mail|internet|web)\s*:\s*\S.{0,80}$",
+        r"^(weitere|mehr|more|further) (informationen|information|infos|info)( (zu|zum|zur|über|on|about) .{1,50})?"
+        r"\s*:?$",
+        r"^.{0,80}\b(síguenos|seguir a|follow us|folgen sie uns|suivez-nous|seguici)\b.{0,120}\b(facebook|"
+        r"twitter|instagram|youtube)\b.{0,120}$",
+        r"^(kontakt|contact( us)?|impressum|imprint|datenschutz|privacy( policy)?|terms( of (use|service))?|"
+        r"sitemap|agb|nutzungsbedingungen)$",
+        r"^(inhaltsverzeichnis|table of contents|contents|inhalt|sommaire|índice|indice)$",
+        r"^(veröffentlicht|veröffentlichung|published|publicado|publié|pubblicato)( am| on| el| le| il)?\s*:?\s*$",
         r"^(comments|discussion|conversation) (are|is) (closed|open|welcome).{0,80}$",
         r"^(you can )?(also )?(follow|find|reach|email|contact) (me|him|her|them|the author)\b.{0,120}$",
     )

@@ -52,7 +52,11 @@ EDGE_UNITS_WITHOUT_STORY = 3
 FREE_REMOVAL_CHARS = 200
 MAX_REMOVED_SHARE = 0.25
 
+# A paragraph repeated by the next one is a copy only when it is this long (short lines repeat).
+MIN_COPY_WORDS = 8
+COPY_WINDOW = 3
 _SPACE = re.compile(r"\s+")
+_TRUNCATION = re.compile(r"\s*(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\[&hellip;\])\s*$")
 
 
 def _union(group: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
@@ -205,6 +209,14 @@ def find_residue(
     for i in [*range(head_end), *range(tail_start, n)]:
         if kinds[i] is Kind.EDGE:
             reasons[i] = verdicts[i].reason
+    for i in range(n - 1):
+        # The paragraph it copies may come after a byline or a picture credit between them.
+        following = next(
+            (u.text for u in units[i + 1 : i + 1 + COPY_WINDOW] if len(u.text) >= len(units[i].text) - 3), None
+        )
+        if reasons[i] is None and following is not None and _copies_next(units[i].text, following):
+            reasons[i] = "copy of the next paragraph"
+            verdicts[i] = Verdict(kinds[i], reasons[i], sure=True)
     if story:
         # In the tail, the few short units after a list label ("Share this:", "Related")
         # are that list. Many short units are a list of the story's own: keep them.
@@ -219,6 +231,20 @@ def find_residue(
             if kinds[i] is Kind.WEAK and reasons[i - 1] and reasons[i + 1] and not units[i].heading:
                 reasons[i] = "between residue"
     return _within_limit(units, reasons, verdicts)
+
+
+def _copies_next(text: str, following: str) -> bool:
+    """A paragraph that the next one repeats: the same words, or its start cut with an ellipsis.
+
+    Feeds and autoblogs put the summary ("... found a crack…") above the
+    story whose first paragraph it was cut from; the reader gets the lede twice.
+    """
+    if not text:
+        return False
+    if text == following:
+        return count_words(text) >= MIN_COPY_WORDS
+    cut = _TRUNCATION.sub("", text)
+    return cut != text and count_words(cut) >= MIN_COPY_WORDS and following.startswith(cut)
 
 
 def _within_limit(units: Sequence[Unit], reasons: list[str | None], verdicts: Sequence[Verdict]) -> list[str | None]:

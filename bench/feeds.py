@@ -313,10 +313,19 @@ def conformance() -> list[bytes]:
 
 
 def _title(value: str | None) -> str | None:
-    """Titles compared by meaning: feedparser keeps markup and entities, syndic plain text."""
+    """A title written as HTML, compared by meaning: its text, tags and references undone."""
     if value is None:
         return None
     return " ".join(html.unescape(re.sub(r"<[^>]*>", "", value)).split())
+
+
+def _fp_title(entry: Any) -> str | None:
+    """feedparser's title by meaning: its text when written as HTML, as it is when plain."""
+    value = entry.get("title")
+    kind = (entry.get("title_detail") or {}).get("type") or "text/html"
+    if value is None or "html" in kind:
+        return _title(value)
+    return " ".join(value.split()) or None
 
 
 def _syndic_entries(data: bytes) -> list[tuple[Any, ...]]:
@@ -326,7 +335,7 @@ def _syndic_entries(data: bytes) -> list[tuple[Any, ...]]:
         return []
     return [
         (
-            _title(e.title),
+            _title(e.title_html) if e.title_html is not None else " ".join((e.title or "").split()) or None,
             e.link,
             e.guid,
             calendar.timegm(e.published.utctimetuple()) if e.published else None,
@@ -344,7 +353,7 @@ def _feedparser_entries(data: bytes) -> list[tuple[Any, ...]]:
         published = e.get("published_parsed")
         rows.append(
             (
-                _title(e.get("title")),
+                _fp_title(e),
                 e.get("link"),
                 e.get("id"),
                 calendar.timegm(published) if published else None,

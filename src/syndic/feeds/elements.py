@@ -50,6 +50,7 @@ from syndic.types import Category, Enclosure, Geo, Link, ParsedEntry, ParsedFeed
 __all__ = ["ATOM03", "ATOM10", "RDF", "XML_LANG", "Collector", "Fields", "atom_text", "key_of"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
 def _content_kind(element: etree._Element) -> str:
@@ -284,8 +285,8 @@ class Collector:
 
     def entry(self, fields: Fields) -> ParsedEntry:
         link = fields.orig_link or fields.link
-        if link is None and fields.guid_is_link and fields.guid:
-            link = allowed_url(fields.guid) if fields.guid.startswith(("http://", "https://")) else None
+        if link is None and fields.guid_is_link and fields.guid and _HTTP.match(fields.guid):
+            link = allowed_url(fields.guid)
         summary = fields.summary
         title = fields.title if fields.title is not None else fields.alt_title
         if title and not fields.title_html:

@@ -120,7 +120,7 @@ def _declared(data: bytes, bom_encoding: str | None) -> str | None:
             head = head.decode(bom_encoding, "ignore").encode("ascii", "ignore")
         except LookupError:
             return None
-    else:
+    elif b"\x00" in head[:4]:
         for prefix, name in _SNIFF:
             if head.startswith(prefix):
                 head = head.decode(name, "ignore").encode("ascii", "ignore")
@@ -141,13 +141,16 @@ def is_xml_media_type(media: str) -> bool:
 def decode_document(data: bytes, content_type: str | None = None) -> Decoded:
     """Decode `data` as the standards say, falling back when the bytes disagree."""
     bom_encoding = None
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            bom_encoding = name
-            data = data[len(bom) :]
-            break
+    # Nearly every feed starts with "<" in an ASCII-compatible encoding: no BOM, nothing to sniff.
+    plain_start = data[:1] == b"<" and data[1:2] != b"\x00"
+    if not plain_start:
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                bom_encoding = name
+                data = data[len(bom) :]
+                break
     sniffed = None
-    if bom_encoding is None:
+    if bom_encoding is None and not plain_start:
         for prefix, name in _SNIFF:
             if data.startswith(prefix):
                 sniffed = name

@@ -31,9 +31,10 @@ from lxml import etree
 
 from syndic.feeds.names import MATHML, SVG, XLINK, XML_NS
 
-_RELATIVE_ATTR = re.compile(
-    r"""(\s(?:href|src|cite|poster|longdesc|background)\s*=\s*)(["'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#"'])([^"'<>]*)\2"""
-)
+# A quoted attribute value that is a relative reference. The match starts at "=" (a
+# literal the regex engine scans for quickly); the attribute's name is checked after.
+_RELATIVE_VALUE = re.compile(r"""(=\s*)(["'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#"'])([^"'<>]*)\2""")
+_URL_ATTRIBUTES = ("href", "src", "cite", "poster", "longdesc", "background")
 _TAG = re.compile(r"<[^>]*>")
 _VOID = frozenset(
     [
@@ -145,39 +146,21 @@ def html_to_text(markup: str) -> str:
     return " ".join(markup.split())
 
 
-def _all_absolute(markup: str) -> bool:
-    """A quick count that spares the regex when every URL is already absolute."""
-    count = markup.count
-    written = (
-        count("href=")
-        + count("src=")
-        + count("cite=")
-        + count("poster=")
-        + count("longdesc=")
-        + count("background=")
-    )
-    absolute = 0
-    for name in ("href=", "src=", "cite=", "poster="):
-        for quote in "\"'":
-            absolute += count(name + quote + "http://") + count(name + quote + "https://")
-    return written == absolute
-
-
 def absolutize_html(markup: str, base: str | None) -> str:
-    """Make relative `href`/`src` URLs in publisher HTML absolute."""
-    if not base or ("href" not in markup and "src" not in markup):
+    """Make relative `href`/`src`/`cite`/`poster`/`longdesc`/`background` URLs in publisher HTML absolute."""
+    if not base or ("href" not in markup and "src" not in markup and "cite" not in markup):
         return markup
-    if _all_absolute(markup):
-        return markup
-    return _RELATIVE_ATTR.sub(
-        lambda m: (
-            m.group(1)
-            + m.group(2)
-            + html.escape(join_url(base, html.unescape(m.group(3).strip())))
-            + m.group(2)
-        ),
-        markup,
-    )
+
+    def absolute(match: re.Match[str]) -> str:
+        before = markup[max(0, match.start() - 12) : match.start()].rstrip()
+        for name in _URL_ATTRIBUTES:
+            if before.endswith(name) and before[-len(name) - 1 : -len(name)].isspace():
+                quote = match.group(2)
+                url = html.escape(join_url(base, html.unescape(match.group(3).strip())))
+                return match.group(1) + quote + url + quote
+        return match.group(0)
+
+    return _RELATIVE_VALUE.sub(absolute, markup)
 
 
 def join_url(base: str, url: str) -> str:

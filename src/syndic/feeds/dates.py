@@ -15,6 +15,7 @@ taken as UTC. What cannot be read is `None`, never today's date.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime, timedelta, timezone
 
 UTC = UTC
@@ -180,7 +181,10 @@ def _fallback(text: str) -> datetime | None:
 
     tzinfos = {name.upper(): int(hours * 3600) for name, hours in _ZONES.items() if len(name) > 1}
     try:
-        value = date_parser.parse(text, tzinfos=tzinfos, fuzzy=False)
+        with warnings.catch_warnings():
+            # An unknown zone name ("LZ") is read as UTC below, not worth a warning per entry.
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            value = date_parser.parse(text, tzinfos=tzinfos, fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
     if value.tzinfo is None:

@@ -82,6 +82,9 @@ _KEY = re.compile(r"\[\s*'([A-Za-z_]+)'\s*\]|\.([A-Za-z_]+)|\b(bozo|encoding|fee
 class Result(dict[str, Any]):
     """A dict that also answers attribute access, like feedparser's."""
 
+    def has_key(self, key: str) -> bool:  # feedparser's dict keeps Python 2's spelling; the corpus uses it
+        return key in self
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
@@ -386,7 +389,12 @@ def served_url(case: Case) -> str | None:
 def run_syndic(case: Case, data: bytes) -> Result:
     try:
         url = served_url(case)
-        parsed = parse_feed(data, url=url, content_type=case.headers.get("content-type"))
+        parsed = parse_feed(
+            data,
+            url=url,
+            content_type=case.headers.get("content-type"),
+            content_language=case.headers.get("content-language"),
+        )
     except FeedError as error:
         return Result(
             feed=Result(), entries=[], bozo=True, bozo_exception=str(error), encoding=None, version=""

@@ -123,3 +123,14 @@ def test_xml_lang_blank_ends_inheritance() -> None:
     )
     entries = parse_feed(data).entries
     assert (entries[0].language, entries[1].language) == (None, "fr")
+
+
+def test_content_language_header_is_the_language_of_a_document_naming_none() -> None:
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>a</title></entry>'
+        b'<entry xml:lang="fr"><title>b</title></entry></feed>'
+    )
+    feed = parse_feed(data, content_language="en-GB, fr")
+    assert feed.language == "en-GB"
+    assert [e.language for e in feed.entries] == ["en-GB", "fr"]
+    assert parse_feed(data, content_language="<script>").language is None  # not a language tag

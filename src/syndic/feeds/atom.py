@@ -28,7 +28,7 @@ def parse_atom(
     if fields.language is None:
         lang = root.get(XML_LANG)
         if lang:
-            fields.language = lang.strip() or None
+            fields.language = lang.strip().replace("_", "-") or None
     entries: list[ParsedEntry] = []
     for child in root:
         key = key_of(child.tag)

@@ -216,12 +216,12 @@ class Fields:
 
 
 def _language_in_effect(element: etree._Element) -> str | None:
-    """The `xml:lang` that applies to `element`; "" (no language) ends the search."""
+    """The `xml:lang` that applies to `element`: "" when one says "no language", None when none does."""
     node: etree._Element | None = element
     while node is not None:
         lang = node.get(XML_LANG)
         if lang is not None:
-            return lang.strip().replace("_", "-") or None
+            return lang.strip().replace("_", "-")
         node = node.getparent()
     return None
 
@@ -229,10 +229,14 @@ def _language_in_effect(element: etree._Element) -> str | None:
 class Collector:
     """Walks the children of a channel or item and fills a `Fields`."""
 
-    def __init__(self, url: str | None, has_xml_base: bool, has_xml_lang: bool = False) -> None:
+    def __init__(
+        self, url: str | None, has_xml_base: bool, has_xml_lang: bool = False, default_lang: str | None = None
+    ) -> None:
         self.url = url
         self.has_xml_base = has_xml_base
-        self.has_xml_lang = has_xml_lang
+        self.has_xml_lang = has_xml_lang or default_lang is not None
+        # The server's Content-Language: the language of a document that names none itself.
+        self.default_lang = default_lang
 
     def base_of(self, element: etree._Element) -> str | None:
         """The URL relative references in `element` are relative to."""
@@ -280,7 +284,8 @@ class Collector:
             if handler is not None:
                 handler(self, fields, child)
         if self.has_xml_lang:
-            fields.lang_in_effect = _language_in_effect(parent)
+            found = _language_in_effect(parent)
+            fields.lang_in_effect = (self.default_lang if found is None else found) or None
         return fields
 
     def entry(self, fields: Fields) -> ParsedEntry:
@@ -640,6 +645,11 @@ def _browser_friendly(c: Collector, f: Fields, e: etree._Element) -> None:
         f.alt_description = _escape((e.text or "").strip()) or None
 
 
+def _atom_info(c: Collector, f: Fields, e: etree._Element) -> None:
+    """Atom 0.3's `<info>`, a note for people who open the feed: a description of last resort."""
+    f.alt_description = c.html(e, atom_text(e, as_html=True).strip()) or None
+
+
 def _int(value: str | None) -> int | None:
     """A size or a count as the feed wrote it, read and clamped by `syndic.bounds` (None if unreadable)."""
     return bounds.count(value, upper=bounds.MAX_INT32)
@@ -698,6 +708,7 @@ _HANDLERS: dict[str, _Handler] = {
     "atom:tagline": _subtitle,
     "source": _source,
     "atom:source": _source,
+    "atom:info": _atom_info,
     "feedburner:origLink": _orig_link,
     "feedburner:browserFriendly": _browser_friendly,
     **media.HANDLERS,

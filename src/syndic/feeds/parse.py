@@ -11,6 +11,7 @@ recovered where lxml can and the reason is kept in `ParsedFeed.bozo`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from syndic.errors import FeedError
 from syndic.feeds.atom import is_atom, parse_atom
@@ -22,13 +23,27 @@ from syndic.feeds.rss import is_rss, parse_rss
 from syndic.feeds.xmlsafe import parse_xml
 from syndic.types import ParsedFeed
 
+
+def _first_language(header: str | None) -> str | None:
+    """The first tag of a Content-Language header ("en-US, fr" → "en-US"), if it looks like one."""
+    tag = (header or "").split(",", 1)[0].strip().replace("_", "-")
+    return tag if 0 < len(tag) <= 32 and _LANGUAGE_TAG.fullmatch(tag) else None
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _HTML_START = re.compile(
     r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
 
 
-def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
-    """Parse an RSS, Atom or JSON Feed document; raise `FeedError` if it is none."""
+def parse_feed(
+    data: bytes, *, url: str | None = None, content_type: str | None = None, content_language: str | None = None
+) -> ParsedFeed:
+    """Parse an RSS, Atom or JSON Feed document; raise `FeedError` if it is none.
+
+    `content_language` is the server's Content-Language header: the language
+    of a document (and of its entries) that does not name one itself.
+    """
     if not data or not data.strip():
         raise FeedError("not a feed: the body is empty")
     media = (content_type or "").split(";", 1)[0].strip().lower()
@@ -37,7 +52,11 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     decoded = decode_document(data, content_type)
     text = decoded.text
     if looks_like_json(text[:64]):
-        return parse_json_feed(text, url, decoded.encoding)
+        parsed_json = parse_json_feed(text, url, decoded.encoding)
+        language = _first_language(content_language)
+        if parsed_json.language is None and language is not None:
+            return replace(parsed_json, language=language)
+        return parsed_json
     if _HTML_START.match(text[:2048]):
         raise FeedError("not a feed: the document is an HTML page (look for its feed with discover_feeds)")
     try:
@@ -46,7 +65,8 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
         raise FeedError(f"not a feed: unreadable XML ({error})") from error
     root = parsed.root
     bozo = parsed.problem or decoded.problem
-    collector = Collector(url, "xml:base" in text, "xml:lang" in text)
+    language = _first_language(content_language)
+    collector = Collector(url, "xml:base" in text, "xml:lang" in text, language)
     if is_rss(root):
         return parse_rss(root, collector, decoded.encoding, bozo)
     if is_atom(root):

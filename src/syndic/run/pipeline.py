@@ -186,7 +186,10 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
         if result.not_modified:
             outcome.not_modified = True
         else:
-            parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+            parsed = feeds.parse_feed(
+                result.body, url=result.final_url, content_type=result.content_type,
+                content_language=result.headers.get("Content-Language"),
+            )
         hub, topic = _hub_and_topic(feed, parsed, result)
         pushed = await _ask_hub_if_due(rt, feed, hub, topic)
         fetched = result
@@ -417,7 +420,10 @@ async def discover_and_add(rt: Runtime, url: str, *, category: str | None = None
     """Subscribe to `url`: a feed itself, or a page whose feed we discover."""
     result = await rt.fetcher.fetch(url, accept=FEED_ACCEPT)
     try:
-        parsed = feeds.parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        parsed = feeds.parse_feed(
+            result.body, url=result.final_url, content_type=result.content_type,
+            content_language=result.headers.get("Content-Language"),
+        )
         return store_feeds.add_feed(rt.store, result.final_url, title=parsed.title, category=category)
     except FeedError as not_a_feed:
         candidates = feeds.discover_feeds(result.body, result.final_url)
@@ -425,7 +431,10 @@ async def discover_and_add(rt: Runtime, url: str, *, category: str | None = None
         for candidate in candidates[:5]:
             try:
                 found = await rt.fetcher.fetch(candidate, accept=FEED_ACCEPT)
-                parsed = feeds.parse_feed(found.body, url=found.final_url, content_type=found.content_type)
+                parsed = feeds.parse_feed(
+                    found.body, url=found.final_url, content_type=found.content_type,
+                    content_language=found.headers.get("Content-Language"),
+                )
             except (FetchError, FeedError) as exc:
                 problems.append(str(exc))
                 continue

@@ -23,17 +23,19 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from selectolax.lexbor import LexborHTMLParser
 
 from syndic.clean import clean_article, context_of, html_to_text
 from syndic.clean.sanitize import sanitize_html
 from syndic.extract import patterns as pt
-from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune
+from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune, read_noscript
 from syndic.extract.decode import decode_page, looks_binary
 from syndic.extract.guard import refusal
 from syndic.extract.language import guess_language
 from syndic.extract.markdown import to_markdown
+from syndic.extract.media import mark_captions, resolve_images
 from syndic.extract.metadata import Metadata, clean_authors, extract_metadata, parse_date
 from syndic.extract.multipage import find_next_page, merge_pages
 from syndic.extract.siteconfig import SiteRules, apply_site_rules, load_site_rules
@@ -130,6 +132,8 @@ def _ruled_body(
         return None, ruled.next_page_url
     for headline in root.css("h1"):  # the page's headline, which is the title, not body text
         headline.decompose()
+    read_noscript(root)
+    mark_captions(fragment, root)
     nodes = list(root.iter())
     if rules.prune:
         for node in nodes:
@@ -141,13 +145,14 @@ def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
     """The generic extractor's body; when the first pass keeps little or
     nothing (the body sits in a container named like furniture), a second
     pass on a fresh parse that ignores class names, if it finds clearly more."""
-    found = extract_body(tree)
+    captions = "aption" in text
+    found = extract_body(tree, captions=captions)
     if found == LISTING:
         return found
     length = 0 if isinstance(found, str) else len(found.text)
     if length >= pt.RETRY_BELOW_CHARS:
         return found
-    second = extract_body(LexborHTMLParser(text), relaxed=True)
+    second = extract_body(LexborHTMLParser(text), relaxed=True, captions=captions)
     if isinstance(second, str) or len(second.text) <= max(length * pt.RETRY_GAIN, length + pt.MIN_BODY_CHARS):
         return found
     return second
@@ -186,6 +191,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         body = found
     if not body.paragraphs:
         return _failed(url, "no article found: the site rule's body holds no text", meta, extra)
+    first_image = resolve_images(body.nodes, url)
     guessed = guess_language(body.text)
     if guessed:  # the text's own words beat a template's declaration
         meta.language = guessed
@@ -194,6 +200,9 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
     html = _CONTROL_RE.sub("", body.html)
     if "<pre" not in html:  # elsewhere line breaks and indentation are the template's
         html = _BLANK_RUN_RE.sub("\n", html).strip()
+    if first_image is None and meta.image:  # the page names its picture; the body shows none
+        html = f'<figure><img src="{escape(meta.image)}" alt=""></figure>\n{html}'
+    meta.image = meta.image or first_image
     return Extracted(_article(url, meta, html=html, text=_CONTROL_RE.sub("", body.text), extra=extra))
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from syndic.extract import patterns as pt
+from syndic.extract.media import find_lead_image, mark_captions
 
 _PLAIN_CLASS_RE = re.compile(r"^[\w\- ]+$")  # safe to put in a CSS attribute selector
 
@@ -85,6 +86,22 @@ def _inside(node: LexborNode, tags: frozenset[str]) -> bool:
     return False
 
 
+def read_noscript(root: LexborNode) -> None:
+    """A <noscript> that holds markup is unwrapped (its markup is what a
+    reader without scripts gets; serialized as it is, it would be text); one
+    that holds only a "please enable JavaScript" line is dropped."""
+    for node in root.css("noscript"):
+        if node.parent is None:
+            continue
+        text = node.text()
+        if node.css_first(pt.NOSCRIPT_CONTENT) is None or (
+            len(text) < pt.NOSCRIPT_NOTICE_CHARS and "javascript" in text.lower()
+        ):
+            node.decompose()
+        else:
+            node.unwrap()
+
+
 def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     """Drop scripts, hidden nodes and (unless `by_class` is False) nodes
     whose class/id marks furniture.
@@ -97,13 +114,7 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     for node in root.css(pt.JUNK_SELECTOR):
         if node.parent is not None and not (node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS)):
             node.decompose()
-    for node in root.css("noscript"):
-        if node.parent is None:
-            continue
-        if node.css_first(pt.NOSCRIPT_CONTENT) is None:
-            node.decompose()
-        else:  # its markup, as a reader without scripts gets it (serialized, it would be text)
-            node.unwrap()
+    read_noscript(root)
     limit = len(root.text()) * pt.WRAPPER_TEXT_SHARE
     for node in root.css(pt.DROP_SELECTOR):
         if (
@@ -115,7 +126,7 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     if not by_class:
         return
     for node in root.css("[class], [id]"):
-        if node.tag in pt.NEVER_DROP_TAGS or node.parent is None:
+        if node.tag in pt.NEVER_DROP_TAGS or node.tag in pt.NOT_FURNITURE_BY_CLASS or node.parent is None:
             continue
         if is_furniture(_raw_words(node)) and len(node.text()) < limit:
             if node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS):
@@ -282,12 +293,14 @@ def _marked_ancestor(top: LexborNode, page: Measure) -> LexborNode | None:
     return None
 
 
-def _top_candidate(root: LexborNode) -> tuple[LexborNode | None, float, dict[int, float]]:
+def _top_candidate(
+    root: LexborNode, page: Measure | None = None
+) -> tuple[LexborNode | None, float, dict[int, float]]:
     for selector in pt.BODY_SELECTORS:
         marked = root.css(selector)
         if len(marked) == 1 and len(_clean_text(marked[0].text())) > pt.MIN_BODY_CHARS:
             return marked[0], float("inf"), {}
-    page = measure(root)
+    page = page or measure(root)
     scores, nodes = score_candidates(root, page)
     if not scores:
         return None, 0.0, scores
@@ -370,26 +383,38 @@ def _cousins(top: LexborNode, top_score: float, scores: dict[int, float]) -> lis
     return chosen if any(n.mem_id == top.mem_id for n in chosen) else [top]
 
 
-def prune(node: LexborNode) -> None:
+def prune(node: LexborNode, page: Measure | None = None) -> None:
     """Drop link lists, empty blocks and widget labels ("Close", "Share")
-    inside the chosen container, so its HTML and its text agree."""
+    inside the chosen container, so its HTML and its text agree.
+
+    With `page` (the measure taken before selection) lengths and link
+    densities are read, not walked again: blocks come ancestors first, so
+    none has lost a descendant when it is judged and the measure holds."""
     boilerplate = pt.BOILERPLATE_LINE_RE
     for block in node.css(pt.PRUNE_SELECTOR):
         if block.parent is None:
             continue
-        text = _clean_text(block.text())
-        if not text:
+        key = block.mem_id
+        if page is not None and key in page.chars:
+            length = page.chars[key]
+            text = _clean_text(block.text()) if 0 < length < pt.MAX_LABEL_CHARS else ""
+            density = page.link_density(block) if length else 1.0
+        else:
+            text = _clean_text(block.text())
+            length = len(text)
+            density = link_density(block, length) if length else 1.0
+        if not length:
             if block.tag not in ("img", "picture", "figure") and not block.css_first("img, picture, video"):
                 block.decompose()
             continue
         if (
-            len(text) < pt.MAX_LABEL_CHARS
+            text
+            and length < pt.MAX_LABEL_CHARS
             and boilerplate.match(text)
             and not pt.TRAILER_START_RE.match(text)  # kept to mark where the trailer starts
         ):
             block.decompose()
             continue
-        density = link_density(block, len(text))
         if density > 0.5 or (block.tag in ("ul", "ol") and density > 0.33):
             block.decompose()
 
@@ -495,16 +520,21 @@ def looks_like_listing(nodes: list[LexborNode]) -> bool:
 LISTING = "the page is a list of links to articles"
 
 
-def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False) -> Body | str:
+def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False, captions: bool = True) -> Body | str:
     """The article body of `tree` (which it mutates), or why there is none.
 
     `relaxed` keeps nodes whatever their class names say (the second pass,
-    for pages whose body sits in a container named like furniture)."""
+    for pages whose body sits in a container named like furniture);
+    `captions=False` says the page's source names no caption (a cheap test
+    on the text saves looking for them)."""
     root = tree.body
     if root is None:
         return "the page has no body"
+    if captions:
+        mark_captions(tree, root)
     remove_furniture(root, by_class=not relaxed)
-    top, top_score, scores = _top_candidate(root)
+    page = measure(root)
+    top, top_score, scores = _top_candidate(root, page)
     if top is None:
         return "no block of text long enough to be one"
     nodes = _with_siblings(top, top_score, scores)
@@ -513,8 +543,14 @@ def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False) -> Body | str
     lead = find_lead(nodes[0])
     if lead is not None:
         nodes.insert(0, lead)
+    picture, first = find_lead_image(top, {node.mem_id for node in nodes})
+    if picture is not None:
+        at = 0 if first or top.mem_id not in {n.mem_id for n in nodes} else next(
+            i for i, n in enumerate(nodes) if n.mem_id == top.mem_id
+        )
+        nodes.insert(at, picture)
     for node in nodes:
-        prune(node)
+        prune(node, page)
     paragraphs = paragraphs_of(nodes)
     cut = trailer_start(paragraphs)
     if cut is not None:

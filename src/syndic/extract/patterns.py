@@ -29,14 +29,14 @@ ARTICLE_TAGS: frozenset[str] = frozenset({"article", "main"})
 # markup (a post rendered for them, a lazy image's fallback), dropped when
 # it is only a "please enable JavaScript" line.
 NOSCRIPT_CONTENT = "p, div, article, section, img, picture, figure, table, ul, ol, h2, h3"
+NOSCRIPT_NOTICE_CHARS = 400  # a shorter <noscript> naming JavaScript is the notice, in any markup
 
 # Nodes hidden from readers, and bylines, dates and captions that sit in a body.
 DROP_SELECTOR = (
     '[hidden], [aria-hidden="true"], [style*="display:none"], [style*="display: none"], '
-    '[style*="visibility:hidden"], [itemprop="author"], [rel="author"], time, '
-    "figcaption, .caption, .wp-caption-text, h1, "
+    '[style*="visibility:hidden"], [itemprop="author"], [rel="author"], time, h1, '
     '[itemprop="datePublished"], [itemprop="dateModified"], [itemprop="dateCreated"], '
-    '[itemprop="image"], [itemprop="thumbnailUrl"], [itemprop="publisher"], [itemprop="headline"], '
+    '[itemprop="thumbnailUrl"], [itemprop="publisher"], [itemprop="headline"], '
     '[itemprop="keywords"], [itemprop="mainEntityOfPage"], [itemprop="url"]'
 )
 
@@ -48,7 +48,7 @@ UNLIKELY_RE = re.compile(
     r"promo\w*|related|remark|replies|rss|share\w*|shoutbox|sidebar|skyscraper|"
     r"social\w*|sponsor\w*|subscri\w*|taboola|tags?|toolbar|tools|"
     r"signup|recommend\w*|read-?more|more-?stories|most-?popular|trending|"
-    r"author-?(?:bio|info|box)|bio|credits?|caption|print|"
+    r"author-?(?:bio|info|box)|bio|credits?|print|"
     r"login|skip|visually-?hidden|sr-only|screen-?reader\w*|hide|"
     r"inline-?(?:related|promo|ad)|dateline|timestamp|meta|headline|kicker|label|"
     r"slug|rating|feedback|overlay|alert|flyout|lightbox|signin|offscreen)(?:$|[-_\s])",
@@ -62,6 +62,33 @@ STRONG_UNLIKELY_RE = re.compile(
     r"sharedaddy|jp-relatedposts|jetpack\w*|likes?-widget\w*|tooltip|popover|rollover\w*)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+
+# Captions (an element named so that holds no picture itself; one that does
+# is the picture's wrapper): each becomes the <figcaption> of its picture (a <figure>, or a
+# small ancestor within CAPTION_LEVELS holding a picture and at most
+# CAPTION_SLACK_CHARS of other text); a caption with no picture is dropped.
+CAPTION_SELECTOR = 'figcaption, [class*="caption" i], [id*="caption" i], [itemprop="caption"]'
+CAPTION_LEVELS = 3
+CAPTION_SLACK_CHARS = 80
+
+# Where lazy-loading pages keep an image's real address, best first; the
+# plain src is used when it is not a placeholder.
+LAZY_SRC_ATTRIBUTES: tuple[str, ...] = (
+    "data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src",
+    "data-full-src", "data-orig-file", "data-echo", "data-image",
+)
+LAZY_SRCSET_ATTRIBUTES: tuple[str, ...] = ("data-srcset", "data-lazy-srcset", "srcset")
+PLACEHOLDER_IMAGE_RE = re.compile(
+    r"(?:blank|spacer|pixel|placeholder|transparent|lazy|loading|grey|gray|1x1)[^/]*\.(?:gif|png|svg|jpe?g)(?:$|\?)",
+    re.IGNORECASE,
+)
+TINY_IMAGE_PIXELS = 2  # a tracking pixel, not a picture
+LEAD_IMAGE_MIN_PIXELS = 100  # smaller declared sizes above the body are icons and avatars
+LEAD_IMAGE_MAX_TEXT = 300  # a block with more text than this above the body ends the search
+
+# Tags not judged by class name at all: a link is judged by link density,
+# a picture by its address (cheaper, and as good: measured on both sets).
+NOT_FURNITURE_BY_CLASS: frozenset[str] = frozenset({"a", "img", "i", "source", "br"})
 
 # Tags never dropped for their class.
 NEVER_DROP_TAGS: frozenset[str] = frozenset({"html", "body", "main", "article", "blockquote"})

@@ -134,3 +134,15 @@ def test_content_language_header_is_the_language_of_a_document_naming_none() -> 
     assert feed.language == "en-GB"
     assert [e.language for e in feed.entries] == ["en-GB", "fr"]
     assert parse_feed(data, content_language="<script>").language is None  # not a language tag
+
+
+def test_json_feed_item_picture_language_and_url_gate() -> None:
+    data = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": [{"id": "1",'
+        b' "url": "javascript:alert(1)", "image": "/img/1.jpg", "language": "pt-BR", "content_text": "x",'
+        b' "attachments": [{"url": "data:audio/mpeg;base64,AA", "mime_type": "audio/mpeg"}]}]}'
+    )
+    entry = parse_feed(data, url="https://j.example/feed.json").entries[0]
+    assert entry.link is None and entry.enclosures == ()
+    assert entry.image == "https://j.example/img/1.jpg"
+    assert entry.language == "pt-BR"

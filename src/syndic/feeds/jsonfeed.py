@@ -15,13 +15,13 @@ from __future__ import annotations
 import html
 import json
 from typing import Any
-from urllib.parse import urljoin
 
 from syndic import bounds
 from syndic.errors import FeedError
 from syndic.feeds.dates import parse_date
-from syndic.feeds.markup import absolutize_html
-from syndic.types import Category, Enclosure, ParsedEntry, ParsedFeed
+from syndic.feeds.markup import absolutize_html, join_url
+from syndic.feeds.urls import allowed_url
+from syndic.types import Category, Enclosure, Media, MediaObject, ParsedEntry, ParsedFeed
 
 
 def looks_like_json(text: str) -> bool:
@@ -38,15 +38,13 @@ def _str(value: Any) -> str | None:
 
 
 def _url(value: Any, base: str | None) -> str | None:
+    """A URL from the document, made absolute; None unless http(s) (`urls.allowed_url`)."""
     text = _str(value)
     if text is None:
         return None
     if base and not text.startswith(("http://", "https://")):
-        try:
-            return urljoin(base, text)
-        except ValueError:
-            return text
-    return text
+        text = join_url(base, text)
+    return allowed_url(text)
 
 
 def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
@@ -93,6 +91,8 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
         if isinstance(tags, list)
         else ()
     )
+    pictures = [_url(item.get(name), base) for name in ("image", "banner_image")]
+    media = Media(thumbnails=tuple(MediaObject(url) for url in pictures if url)) if any(pictures) else None
     return ParsedEntry(
         guid=_str(item.get("id")),
         link=link,
@@ -104,6 +104,8 @@ def _entry(item: dict[str, Any], base: str | None) -> ParsedEntry:
         updated=parse_date(_str(item.get("date_modified"))),
         categories=categories,
         enclosures=tuple(enclosures),
+        language=_str(item.get("language")),
+        media=media,
     )
 
 

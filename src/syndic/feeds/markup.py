@@ -35,7 +35,7 @@ from syndic.feeds.names import MATHML, SVG, XLINK, XML_NS
 # literal the regex engine scans for quickly); the attribute's name is checked after.
 _RELATIVE_VALUE = re.compile(r"""(=\s*)(["'])(?![a-zA-Z][a-zA-Z0-9+.-]*:|[#"'])([^"'<>]*)\2""")
 _URL_ATTRIBUTES = ("href", "src", "cite", "poster", "longdesc", "background")
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 _VOID = frozenset(
     [
         "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",

@@ -16,6 +16,7 @@ reason (`bozo`).
 
 from __future__ import annotations
 
+import bisect
 import html.entities
 import re
 import threading
@@ -27,10 +28,11 @@ _XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _ENTITY_REF = re.compile(r"&(?:([A-Za-z][A-Za-z0-9._-]*);|(#[0-9]+;|#[xX][0-9A-Fa-f]+;)|)")
 _CP1252_REF = re.compile(r"&#(1[2-5][0-9]);")
 # Elements whose HTML publishers paste in unescaped and unbalanced (RSS, and Atom's html constructs).
-_HTML_ELEMENT = re.compile(
-    r"(<(description|content:encoded|summary|content)(?:\s[^>]*)?>)(?!\s*<!\[CDATA\[)(.*?)(</\2\s*>)",
-    re.DOTALL,
-)
+_HTML_OPEN = re.compile(r"<(description|content:encoded|summary|content)(?:\s[^<>]{0,4000})?>")
+_HTML_CLOSE = {
+    name: re.compile(rf"</{name}\s*>") for name in ("description", "content:encoded", "summary", "content")
+}
+_CDATA_START = re.compile(r"\s*<!\[CDATA\[")
 # Characters XML 1.0 forbids, which publishers' CMSes let through (form feeds, escapes, NULs).
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -136,11 +138,41 @@ def _cp1252_ref(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _wrap_cdata(match: re.Match[str]) -> str:
-    inner = match.group(3)
-    if "<" not in inner or "xhtml" in match.group(1) or "xml" in match.group(1).lower():
-        return match.group(0)  # no markup, or markup that is meant to be XML
-    return match.group(1) + "<![CDATA[" + inner.replace("]]>", "]]]]><![CDATA[>") + "]]>" + match.group(4)
+def _wrap_html_elements(text: str) -> str:
+    """Wrap the unescaped HTML publishers paste into descriptions and contents in CDATA.
+
+    Each opening tag is paired with the first closing tag of its name after
+    it, found by bisecting the closing tags' positions (listed once per name),
+    so a document of ten thousand unclosed `<description>`s costs one pass,
+    not ten thousand. Elements already in CDATA, without markup, or declared
+    XML (`type="xhtml"`) are left as they are.
+    """
+    closes: dict[str, list[tuple[int, int]]] = {}
+    out: list[str] = []
+    done = 0
+    position = 0
+    while True:
+        opening = _HTML_OPEN.search(text, position)
+        if opening is None:
+            break
+        name = opening.group(1)
+        if name not in closes:
+            closes[name] = [(m.start(), m.end()) for m in _HTML_CLOSE[name].finditer(text)]
+        spans = closes[name]
+        i = bisect.bisect_left(spans, (opening.end(), 0))
+        if i == len(spans):
+            position = opening.end()
+            continue
+        close_start, close_end = spans[i]
+        inner = text[opening.end() : close_start]
+        tag = opening.group(0)
+        if "<" in inner and "xml" not in tag.lower() and _CDATA_START.match(inner) is None:
+            out.append(text[done : opening.end()])
+            out.append("<![CDATA[" + inner.replace("]]>", "]]]]><![CDATA[>") + "]]>")
+            done = close_start
+        position = close_end
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _prepare(text: str) -> tuple[str, bool]:
@@ -227,7 +259,7 @@ def parse_xml(text: str) -> ParsedXml:
             if root is not None:
                 return ParsedXml(root, problem)
     if "<description" in text or "<content" in text or "<summary" in text:
-        text = _HTML_ELEMENT.sub(_wrap_cdata, text)
+        text = _wrap_html_elements(text)
         root = _strict(text)
         if root is not None:
             return ParsedXml(root, problem)

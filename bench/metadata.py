@@ -1,17 +1,18 @@
 """Published dates and authors: syndic beside htmldate and trafilatura, on hand-labelled pages.
 
 Run `python bench/metadata.py`. Every tool runs in this one process on the
-same pages: the 30 Scrapinghub pages of `bench/data/metadata_labels.json`
-(the ones syndic's metadata code was written against) and the 93 pages of
-`bench/data/date_author_labels.json` (labelled by reading each page, from
-both benchmark sets; measured before syndic's date and author code was
-changed against them, and used to improve it since: the first numbers are
-in issue 12's closing note). A date is right when it is one of the
-accepted calendar dates (the UTC date, or the local one where they differ),
-or when the page shows none and the tool gives none; authors are right when
-the set of names matches, case-insensitively. The date table is split by
-where the page carries its date (JSON-LD, meta tags, `<time>`, visible
-text, nowhere), and times are milliseconds per page spent in the tool.
+same pages, in three groups: `tuned`, the 30 Scrapinghub pages of
+`bench/data/metadata_labels.json` that syndic's metadata code was first
+written against; `dev`, 93 pages of both benchmark sets labelled by reading
+them (`bench/data/date_author_labels.json`), on which syndic was measured
+first and then improved; `check`, 32 more trafilatura-dev pages labelled
+after that work and used once, to check it. A date is right when it is one
+of the accepted calendar dates (the UTC date, or the local one where they
+differ), or when the page shows none and the tool gives none; authors are
+right when the set of names matches, case-insensitively. The date table is
+also split by where the page carries its date (JSON-LD, meta tags,
+`<time>`, visible text, nowhere); times are milliseconds per page spent in
+the tool (syndic's includes extracting and cleaning the whole article).
 
 - syndic: `extract_article` (extraction and cleaning, what users get).
 - htmldate: `find_date(html, url=, original_date=True)` (dates only).
@@ -43,12 +44,13 @@ from syndic.extract.evaluate import (
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
 SOURCES = ("jsonld", "meta", "time", "text", "none")
+GROUPS = ("check", "dev", "tuned")
 
 
 @dataclass(frozen=True)
 class Page:
     key: str
-    group: str  # "tuned" (the 30 the code was first written against) or "new" (the 93)
+    group: str  # "tuned" (the 30 first written against), "dev" (93, improved against), "check" (32, used once)
     url: str
     html: bytes
     dates: list[str] | None  # accepted ISO dates; [] = the page shows none; None = unlabelled
@@ -87,7 +89,7 @@ def load_pages() -> list[Page]:
         source = _source_of(page.html.decode("utf-8", "replace")) if dates else "none"
         pages.append(Page(key, "tuned", page.url, page.html, dates, label.get("authors"), source))
     for item in load_date_author_labels(DATA / "date_author_labels.json", SHARED):
-        pages.append(Page(item.key, "new", item.url, item.html, item.dates, item.authors, item.source))
+        pages.append(Page(item.key, item.round, item.url, item.html, item.dates, item.authors, item.source))
     return pages
 
 
@@ -176,26 +178,24 @@ def main(argv: list[str] | None = None) -> int:
     counts = {s: sum(1 for p in pages if p.source == s and p.dates is not None) for s in SOURCES}
     print(f"Published date, {len(pages)} hand-labelled pages (by where the page carries the date)\n")
     header = " | ".join(f"{s} ({counts[s]})" for s in SOURCES)
-    print(f"| tool | new | tuned | {header} | ms/page |")
-    print("|---|---:|---:|" + "---:|" * len(SOURCES) + "---:|")
+    print(f"| tool | check (32) | dev (93) | tuned (30) | {header} | ms/page |")
+    print("|---|---:|---:|---:|" + "---:|" * len(SOURCES) + "---:|")
     for name, out in answers.items():
         hits = [date_hit(p, a) for p, a in zip(pages, out, strict=True)]
         cells = [
-            _share([h for p, h in zip(pages, hits, strict=True) if p.group == "new"]),
-            _share([h for p, h in zip(pages, hits, strict=True) if p.group == "tuned"]),
+            *(_share([h for p, h in zip(pages, hits, strict=True) if p.group == g]) for g in GROUPS),
             *(_share([h for p, h in zip(pages, hits, strict=True) if p.source == s]) for s in SOURCES),
         ]
         print(f"| {name} | " + " | ".join(cells) + f" | {speed[name]:.1f} |")
     print("\nAuthors, same pages (a set of names, case-insensitive)\n")
-    print("| tool | new | tuned |")
-    print("|---|---:|---:|")
+    print("| tool | check (32) | dev (93) | tuned (30) |")
+    print("|---|---:|---:|---:|")
     for name, out in answers.items():
         hits = [authors_hit(p, a) for p, a in zip(pages, out, strict=True)]
         if all(h is None for h in hits):
             continue
-        held = _share([h for p, h in zip(pages, hits, strict=True) if p.group == "new"])
-        tuned = _share([h for p, h in zip(pages, hits, strict=True) if p.group == "tuned"])
-        print(f"| {name} | {held} | {tuned} |")
+        cells = [_share([h for p, h in zip(pages, hits, strict=True) if p.group == g]) for g in GROUPS]
+        print(f"| {name} | " + " | ".join(cells) + " |")
     if args.misses:
         for name, out in answers.items():
             print(f"\n{name} misses:")

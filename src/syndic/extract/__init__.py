@@ -175,7 +175,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
     if reason:
         return _failed(url, reason)
     tree = LexborHTMLParser(text)
-    meta = extract_metadata(tree, url)
+    meta = extract_metadata(tree, url, page=text)
     next_page = find_next_page(tree, url, has_pager="pag" in text and _PAGER_RE.search(text) is not None)
     body: Body | None = None
     extra: dict[str, str] = {}

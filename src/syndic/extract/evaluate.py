@@ -211,6 +211,7 @@ class DateAuthorLabel:
     dates: list[str] | None
     authors: list[str] | None
     source: str
+    round: str  # "dev" (measured, then improved against) or "check" (used once, after)
 
 
 def load_date_author_labels(path: Path, shared: Path) -> list[DateAuthorLabel]:
@@ -222,7 +223,7 @@ def load_date_author_labels(path: Path, shared: Path) -> list[DateAuthorLabel]:
         name = f"{key}.html.gz" if label["set"] == "scrapinghub" else Path(key).name
         html = gzip.decompress((folder / name).read_bytes())
         out.append(DateAuthorLabel(key, label["set"], label["url"], html, label["published_utc_date"],
-                                   label["authors"], label["date_source"]))
+                                   label["authors"], label["date_source"], label.get("round", "dev")))
     return out
 
 

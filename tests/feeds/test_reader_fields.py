@@ -146,3 +146,26 @@ def test_json_feed_item_picture_language_and_url_gate() -> None:
     assert entry.link is None and entry.enclosures == ()
     assert entry.image == "https://j.example/img/1.jpg"
     assert entry.language == "pt-BR"
+
+
+@pytest.mark.parametrize(
+    ("inner", "kind", "coordinates"),
+    [
+        ("<georss:point> 36.9382 31.1732 </georss:point>", "Point", (31.1732, 36.9382)),  # GeoJSON: lon first
+        ("<georss:line>1 2 3 4</georss:line>", "LineString", ((2.0, 1.0), (4.0, 3.0))),
+        ('<gml:Point srsName="EPSG:26913"><gml:pos>500000 4649776</gml:pos></gml:Point>', "Point", (500000.0, 4649776.0)),
+        ("<georss:where><gml:Point><gml:pos>10 20 5</gml:pos></gml:Point></georss:where>", None, None),  # 3 numbers, 2D
+        ("<georss:polygon>1 2 3 4 5 6</georss:polygon>", None, None),  # a ring needs four positions
+        ("<georss:point>north pole</georss:point>", None, None),
+    ],
+)
+def test_georss(inner: str, kind: str | None, coordinates: object) -> None:
+    data = _item(
+        inner,
+        namespaces='xmlns:georss="http://www.georss.org/georss" xmlns:gml="http://www.opengis.net/gml"',
+    )
+    where = parse_feed(data).entries[0].where
+    if kind is None:
+        assert where is None
+    else:
+        assert where is not None and (where.kind, where.coordinates) == (kind, coordinates)

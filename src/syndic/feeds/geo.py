@@ -58,7 +58,8 @@ def _simple(kind: str) -> _Handler:
         if kind == "Point":
             f.where = Geo(kind, positions[0])
         elif kind == "Polygon":
-            f.where = Geo(kind, (positions,))
+            if len(positions) >= 4:  # a ring closes on its first position: four at least
+                f.where = Geo(kind, (positions,))
         else:
             f.where = Geo(kind, positions)
 
@@ -68,33 +69,48 @@ def _simple(kind: str) -> _Handler:
 def _where(c: Collector, f: Fields, e: etree._Element) -> None:
     """`georss:where`: one GML geometry."""
     for geometry in e:
-        kind = element_key(geometry)
-        srs = (geometry.get("srsName") or "").strip().lower()
-        swap = srs in _WGS84
-        try:
-            dimension = int(geometry.get("srsDimension") or 2)
-        except ValueError:
+        if _geometry(f, geometry):
             return
-        if dimension not in (2, 3):
-            return
-        rings: list[tuple[Position, ...]] = []
-        for node in geometry.iter():
-            if element_key(node) in ("gml:pos", "gml:posList"):
-                positions = _positions(node.text, dimension, swap)
-                if positions is None:
-                    return
-                rings.append(positions)
-        if not rings:
-            continue
-        if kind == "gml:Point":
-            f.where = Geo("Point", rings[0][0])
-        elif kind == "gml:LineString":
-            f.where = Geo("LineString", rings[0])
-        elif kind == "gml:Polygon":
-            f.where = Geo("Polygon", tuple(rings))
-        elif kind == "gml:Envelope":
-            f.where = Geo("Box", tuple(r[0] for r in rings))
-        return
+
+
+def _gml(c: Collector, f: Fields, e: etree._Element) -> None:
+    """A GML geometry written straight into the entry, without `georss:where` around it."""
+    _geometry(f, e)
+
+
+def _geometry(f: Fields, geometry: etree._Element) -> bool:
+    """Read one GML geometry into `f.where`; whether it was one."""
+    kind = element_key(geometry)
+    if kind not in ("gml:Point", "gml:LineString", "gml:Polygon", "gml:Envelope"):
+        return False
+    srs = (geometry.get("srsName") or "").strip().lower()
+    swap = srs in _WGS84
+    try:
+        dimension = int(geometry.get("srsDimension") or 2)
+    except ValueError:
+        return False
+    if dimension not in (2, 3):
+        return False
+    rings: list[tuple[Position, ...]] = []
+    for node in geometry.iter():
+        if element_key(node) in ("gml:pos", "gml:posList", "gml:lowerCorner", "gml:upperCorner"):
+            positions = _positions(node.text, dimension, swap)
+            if positions is None:
+                return False
+            rings.append(positions)
+    if not rings:
+        return False
+    if kind == "gml:Point":
+        f.where = Geo("Point", rings[0][0])
+    elif kind == "gml:LineString":
+        f.where = Geo("LineString", rings[0])
+    elif kind == "gml:Polygon":
+        if any(len(ring) < 4 for ring in rings):
+            return False  # a ring closes on its first position: four at least
+        f.where = Geo("Polygon", tuple(rings))
+    else:
+        f.where = Geo("Box", tuple(r[0] for r in rings))
+    return True
 
 
 HANDLERS: dict[str, _Handler] = {
@@ -103,4 +119,7 @@ HANDLERS: dict[str, _Handler] = {
     "georss:polygon": _simple("Polygon"),
     "georss:box": _simple("Box"),
     "georss:where": _where,
+    "gml:Point": _gml,
+    "gml:LineString": _gml,
+    "gml:Polygon": _gml,
 }

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import codecs
+import datetime as datetime_module
 import json
 import re
 import sys
@@ -218,6 +219,24 @@ def _podcast(out: Result, podcast: Podcast | None) -> None:
     _put(out, "subtitle", podcast.subtitle)
     if podcast.image:
         out["image"] = Result(href=podcast.image)
+    if podcast.chapters:
+        out["psc_chapters"] = Result(
+            chapters=[
+                Result(
+                    {
+                        k: v
+                        for k, v in (
+                            ("title", c.title),
+                            ("start_parsed", datetime_module.timedelta(seconds=c.start_s)),
+                            ("href", c.href),
+                            ("image", c.image),
+                        )
+                        if v is not None
+                    }
+                )
+                for c in podcast.chapters
+            ]
+        )
     if podcast.owner_name or podcast.owner_email:
         owner = Result(name=podcast.owner_name, email=podcast.owner_email)
         out["publisher_detail"] = Result({k: v for k, v in owner.items() if v is not None})
@@ -418,6 +437,7 @@ def passes(case: Case, result: dict[str, Any]) -> bool:
     env = dict(result)
     env.setdefault("bozo_exception", None)
     env["feedparser"] = feedparser
+    env["datetime"] = datetime_module  # feedparser's own harness evaluates with it imported
     try:
         return bool(eval(case.expect, {"__builtins__": __builtins__}, env))
     except Exception:

@@ -85,6 +85,16 @@ class Media:
 
 
 @dataclass(frozen=True)
+class Chapter:
+    """A chapter mark of an episode (Podlove Simple Chapters): where it starts, what it is called."""
+
+    start_s: float
+    title: str
+    href: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
 class Podcast:
     """What the iTunes podcast vocabulary says about a feed or an episode.
 
@@ -103,6 +113,7 @@ class Podcast:
     owner_name: str | None = None
     owner_email: str | None = None
     episode_type: str | None = None
+    chapters: tuple[Chapter, ...] = ()
 
     @property
     def duration_s(self) -> int | None:

@@ -169,3 +169,17 @@ def test_georss(inner: str, kind: str | None, coordinates: object) -> None:
         assert where is None
     else:
         assert where is not None and (where.kind, where.coordinates) == (kind, coordinates)
+
+
+def test_podcast_chapters_only_the_first_list_counts() -> None:
+    chapters = (
+        '<psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Welcome"/>'
+        '<psc:chapter start="03:07.250" title="Interview" href="/guests/ana" image="https://i.example/a.jpg"/>'
+        '<psc:chapter start="soon" title="Broken start"/><psc:chapter start="1:02:03" title="Goodbye"/></psc:chapters>'
+        '<psc:chapters><psc:chapter start="0" title="Second list"/></psc:chapters>'
+    )
+    data = _item(chapters, namespaces='xmlns:psc="http://podlove.org/simple-chapters"')
+    podcast = parse_feed(data, url="https://pod.example/feed").entries[0].podcast
+    assert podcast is not None
+    assert [(c.start_s, c.title) for c in podcast.chapters] == [(0.0, "Welcome"), (187.25, "Interview"), (3723.0, "Goodbye")]
+    assert podcast.chapters[1].href == "https://pod.example/guests/ana"

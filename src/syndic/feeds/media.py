@@ -27,7 +27,7 @@ from lxml import etree
 from syndic import bounds
 from syndic.feeds.markup import html_to_text
 from syndic.feeds.names import element_key
-from syndic.types import Category, Credit, Enclosure, Media, MediaObject, Podcast
+from syndic.types import Category, Chapter, Credit, Enclosure, Media, MediaObject, Podcast
 
 if TYPE_CHECKING:
     from syndic.feeds.elements import Collector, Fields
@@ -252,6 +252,37 @@ def _itunes_keywords(c: Collector, f: Fields, e: etree._Element) -> None:
             f.categories.append(Category(word, ITUNES_SCHEME))
 
 
+def _clock(value: str | None) -> float | None:
+    """Podlove's normal play time: "SS", "MM:SS" or "HH:MM:SS", with optional ".mmm"."""
+    parts = (value or "").strip().split(":")
+    if not 1 <= len(parts) <= 3:
+        return None
+    seconds = 0.0
+    for part in parts[:-1]:
+        if not part.isdigit():
+            return None
+        seconds = seconds * 60 + int(part)
+    last = bounds.seconds(parts[-1], upper=60.0 if len(parts) > 1 else bounds.MAX_DELAY_SECONDS)
+    return None if last is None else seconds * 60 + last if len(parts) > 1 else last
+
+
+def _chapters(c: Collector, f: Fields, e: etree._Element) -> None:
+    """`psc:chapters`: an episode's chapter marks. Only the first such element counts (the spec's rule)."""
+    podcast = _podcast(f)
+    if podcast.get("chapters"):
+        return
+    chapters = []
+    for child in e:
+        if element_key(child) != "psc:chapter":
+            continue
+        start = _clock(child.get("start"))
+        title = (child.get("title") or "").strip()
+        if start is None or not title:
+            continue
+        chapters.append(Chapter(start, title, c.resolve(child, child.get("href")), c.resolve(child, child.get("image"))))
+    podcast["chapters"] = tuple(chapters[:1000])
+
+
 _Handler = Callable[["Collector", "Fields", etree._Element], None]
 
 HANDLERS: dict[str, _Handler] = {
@@ -275,4 +306,5 @@ HANDLERS: dict[str, _Handler] = {
     "itunes:episodeType": _itunes_episode_type,
     "itunes:category": _itunes_category,
     "itunes:keywords": _itunes_keywords,
+    "psc:chapters": _chapters,
 }

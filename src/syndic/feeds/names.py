@@ -49,6 +49,7 @@ _PREFIXES = {
     "https://www.itunes.com/dtds/podcast-1.0.dtd": "itunes:",
     "http://www.itunes.com/dtds/podcast-1.0.dtd/": "itunes:",
     "https://podcastindex.org/namespace/1.0": "podcast:",
+    "http://podlove.org/simple-chapters": "psc:",
     RDF: "rdf:",
     XHTML: "xhtml:",
     "http://purl.org/rss/1.0/modules/slash/": "slash:",

@@ -161,7 +161,8 @@ def export(ctx: click.Context, output: Path | None) -> None:
 @click.option("--due", is_flag=True, help="Only feeds whose next check has come (for cron).")
 @click.option("--inline", is_flag=True, help="Extract in this process instead of a process pool (debugging).")
 @click.option("--distributed", is_flag=True,
-              help="Enqueue the work for Celery workers (`syndic worker`) instead of doing it here.")
+              help="Enqueue the work for Celery workers (`syndic worker`) instead of doing it here; "
+                   "a feed already queued for its due time is not queued again.")
 @click.pass_context
 def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None:
     """Poll feeds, fetch and extract new articles, and group copies into stories.
@@ -177,9 +178,15 @@ def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None
 
     settings = _settings(ctx)
     if distributed:
-        from syndic.run.distributed import enqueue_poll
+        from syndic.run.distributed import check_cluster, enqueue_poll, shared_store
 
-        click.echo(f"enqueued {enqueue_poll(_store(settings), due_only=due)} feeds")
+        try:
+            check_cluster(settings)
+            count = enqueue_poll(shared_store(settings), due_only=due, settings=settings)
+        except SyndicError as exc:
+            _fail(str(exc))
+            return
+        click.echo(f"enqueued {count} feeds")
         return
 
     async def go() -> None:
@@ -447,18 +454,88 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
 
 
 @main.command()
-@click.option("--concurrency", type=int, default=None, help="Worker processes (default: one per core).")
+@click.option("--name", "--hostname", "name", default=None,
+              help="Node name, e.g. poll1@%h (default: syndic-PID@HOST, unique per process).")
+@click.option("--concurrency", type=int, default=None, help="Task processes (default: one per core).")
+@click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default=None,
+              help="Celery execution pool (default prefork: time limits need it).")
 @click.option("--loglevel", default="INFO", show_default=True, help="Celery log level.")
-def worker(concurrency: int | None, loglevel: str) -> None:
-    """Run a Celery worker: polls and extracts what `syndic poll --distributed` enqueues.
+@click.pass_context
+def worker(ctx: click.Context, name: str | None, concurrency: int | None, pool: str | None, loglevel: str) -> None:
+    """Run a Celery worker: polls feeds, extracts pages and runs campaigns from the queue.
 
-    Workers share the store named by SYNDIC_DATABASE_URL (use PostgreSQL) and
-    the broker named by SYNDIC_BROKER_URL (RabbitMQ or Redis; default Redis on
-    127.0.0.1:6379). Delivery is at-least-once; every write is idempotent.
+    Needs SYNDIC_DATABASE_URL (the PostgreSQL store every worker shares; a
+    worker never falls back to a local SQLite file) and SYNDIC_BROKER_URL
+    (amqp://… for RabbitMQ, redis://… for Redis). Both are checked before
+    the worker starts; it exits saying which one failed. Work reaches the
+    queue from `syndic beat` (or `syndic poll --distributed`).
+
+    Delivery is at-least-once and every write idempotent. A task that raises
+    is retried with backoff (SYNDIC_TASK_MAX_RETRIES), then recorded as failed
+    on its feed or entry. SIGTERM finishes the running tasks and exits;
+    SIGQUIT gives them SYNDIC_WORKER_SHUTDOWN_TIMEOUT_S, then hands them back
+    to the broker.
     """
     from syndic.run.distributed import start_worker
 
-    start_worker(concurrency, loglevel)
+    try:
+        start_worker(_settings(ctx), name=name, concurrency=concurrency, loglevel=loglevel, pool=pool)
+    except SyndicError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.pass_context
+def beat(ctx: click.Context) -> None:
+    """Enqueue due feeds, due campaigns and owed extractions for the workers, every few seconds.
+
+    Every SYNDIC_SCHEDULE_INTERVAL_S seconds (default 30). Each piece of work
+    is claimed in the store before it is enqueued, keyed by its due time, so
+    running two beats (say one per machine), or a beat and a cron running
+    `syndic poll --distributed --due`, never queues anything twice. Needs
+    SYNDIC_DATABASE_URL and SYNDIC_BROKER_URL like `syndic worker`. Stops on
+    SIGTERM or Ctrl-C.
+    """
+    import signal
+
+    from syndic.run.distributed import run_beat
+
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        run_beat(_settings(ctx), stop=lambda: bool(stopping), echo=lambda line: click.echo(line, err=True))
+    except SyndicError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the metrics on.")
+@click.option("--port", default=9808, show_default=True, type=int, help="Port to serve the metrics on.")
+@click.pass_context
+def monitor(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the cluster's task events as Prometheus metrics at /metrics.
+
+    Per stage (poll, extract, campaign): tasks queued, started, succeeded,
+    retried and failed, tasks running now, and the messages waiting in the
+    queue. Needs SYNDIC_BROKER_URL; run one per cluster, next to `syndic beat`.
+    """
+    import signal
+
+    from syndic.run.distributed import run_monitor
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        run_monitor(_settings(ctx), host=host, port=port)
+    except SyndicError as exc:
+        _fail(str(exc))
 
 
 @main.group()

@@ -59,6 +59,18 @@ class Settings:
     public_url: str = ""
     websub_lease_s: int = 10 * 24 * 3600  # the lease asked for; the hub decides
     pushed_poll_interval_s: int = 12 * 3600  # a feed with a live push subscription is polled this rarely
+    # the cluster (Celery workers, beat): see run/distributed.py
+    broker_url: str = ""  # amqp://… (RabbitMQ) or redis://…; required by `syndic worker` and `syndic beat`
+    task_queue: str = "syndic"  # the queue the tasks go through (one per cluster sharing a broker)
+    task_soft_time_limit_s: int = 300  # a task still running after this is stopped and recorded as failed
+    task_time_limit_s: int = 360  # … and its process killed after this (the message is delivered again)
+    task_max_retries: int = 8  # a task that raises (database down, a bug) is retried this often, then given up
+    task_retry_backoff_s: float = 2.0  # first retry after about this; doubles each time (with jitter)
+    task_retry_backoff_max_s: float = 300.0  # … up to this
+    broker_visibility_timeout_s: int = 900  # Redis: an unacknowledged task is delivered again after this
+    schedule_interval_s: float = 30.0  # how often `syndic beat` enqueues due feeds, campaigns and retries
+    claim_stale_after_s: int = 1800  # an enqueued piece of work not done after this is enqueued again
+    worker_shutdown_timeout_s: float = 60.0  # on SIGTERM running tasks get this long, then go back to the queue
 
     def websub_enabled(self) -> bool:
         return bool(self.public_url)

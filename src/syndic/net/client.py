@@ -66,8 +66,8 @@ from syndic.errors import (
 from syndic.net.decompress import ACCEPT_ENCODING, BodyDecoder, BodyLimitExceeded, UndecodableBody
 from syndic.net.guard import GuardedResolver, check_address, check_url, guarded_socket_factory
 from syndic.net.limits import NetSettings
-from syndic.net.politeness import HostGate
-from syndic.net.robots import ROBOTS_MAX_BYTES, RobotsCache
+from syndic.net.politeness import HostGate, SharedHostGate
+from syndic.net.robots import ROBOTS_MAX_BYTES, RobotsCache, SharedRobots
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BODY_KEEPING_REDIRECTS = frozenset({307, 308})
@@ -111,17 +111,28 @@ class Fetcher:
 
     `resolver` replaces DNS underneath the address guard (tests map made-up
     names to 127.0.0.x with it); the guard still filters whatever it returns.
+    `shared_gate` and `shared_robots` make politeness and robots.txt
+    cluster-wide (Celery workers; see run/cluster_gate.py).
     """
 
-    def __init__(self, settings: NetSettings = NetSettings(), *, resolver: AbstractResolver | None = None) -> None:  # noqa: B008
+    def __init__(
+        self,
+        settings: NetSettings = NetSettings(),  # noqa: B008
+        *,
+        resolver: AbstractResolver | None = None,
+        shared_gate: SharedHostGate | None = None,
+        shared_robots: SharedRobots | None = None,
+    ) -> None:
         self._settings = settings
         self._limits = settings.limits
         self._allow = settings.allow_networks
         self._inner_resolver = resolver
         self._session: aiohttp.ClientSession | None = None
         self._resolver: GuardedResolver | None = None
-        self._gate = HostGate(settings.per_host_concurrency, settings.min_host_interval, settings.max_connections)
-        self._robots = RobotsCache(self._fetch_robots, "syndic", settings.robots_ttl)
+        self._gate = HostGate(
+            settings.per_host_concurrency, settings.min_host_interval, settings.max_connections, shared_gate
+        )
+        self._robots = RobotsCache(self._fetch_robots, "syndic", settings.robots_ttl, shared_robots)
 
     async def __aenter__(self) -> Self:
         self._get_session()

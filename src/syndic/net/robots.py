@@ -11,6 +11,10 @@ Policy, as the big crawlers do: a 4xx means "no rules" (allow all); a 5xx or an 
 allows, but is remembered only briefly so the rules are read again soon.
 Concurrent asks for one host share a single fetch.
 
+On a cluster every task is a new process-local cache, so a `shared` cache
+(the store, see run/cluster_gate.py) is asked before the network and told
+what was read: the cluster fetches each robots.txt once per `ttl`.
+
 `Crawl-delay` (not in RFC 9309, but honoured by Bing, Yandex and most polite
 crawlers) is read for our group and handed to the politeness gate, which
 then spaces every request to that host by it (capped by the caller).
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from protego import Protego
 from yarl import URL
@@ -33,6 +38,16 @@ _SWEEP_AT = 8192
 
 FetchRobots = Callable[[str], Awaitable[bytes]]
 """Fetch a robots.txt URL and return its body; raise FetchError/HTTPStatusError on failure."""
+
+
+class SharedRobots(Protocol):
+    """robots.txt bodies shared with other processes; a None body means "no rules"."""
+
+    async def get(self, robots_url: str) -> tuple[bytes | None, float] | None:
+        """The body and its seconds left, or None when not cached (or expired)."""
+        ...
+
+    async def put(self, robots_url: str, body: bytes | None, ttl: float) -> None: ...
 
 
 @dataclass
@@ -50,8 +65,11 @@ def parse_robots(body: bytes) -> Protego:
 
 
 class RobotsCache:
-    def __init__(self, fetch: FetchRobots, agent: str, ttl: float = 24 * 3600) -> None:
+    def __init__(
+        self, fetch: FetchRobots, agent: str, ttl: float = 24 * 3600, shared: SharedRobots | None = None
+    ) -> None:
         self._fetch = fetch
+        self._shared = shared
         self._agent = agent
         self._ttl = ttl
         self._entries: dict[str, _Entry] = {}
@@ -82,16 +100,25 @@ class RobotsCache:
 
     async def _load(self, key: str) -> _Entry:
         now = asyncio.get_running_loop().time()
-        try:
-            body = await self._fetch(key)
-            entry = _Entry(parse_robots(body), now + self._ttl)
-        except HTTPStatusError as exc:
-            if 400 <= exc.status < 500:
-                entry = _Entry(None, now + self._ttl)
-            else:
-                entry = _Entry(None, now + min(self._ttl, FAILURE_TTL))
-        except FetchError:
-            entry = _Entry(None, now + min(self._ttl, FAILURE_TTL))
+        cached = await self._shared.get(key) if self._shared is not None else None
+        if cached is not None:
+            body, left = cached
+            entry = _Entry(parse_robots(body) if body is not None else None, now + left)
+        else:
+            kept: bytes | None = None
+            ttl = self._ttl
+            try:
+                kept = await self._fetch(key)
+                entry = _Entry(parse_robots(kept), now + ttl)
+            except HTTPStatusError as exc:
+                if not 400 <= exc.status < 500:
+                    ttl = min(self._ttl, FAILURE_TTL)
+                entry = _Entry(None, now + ttl)
+            except FetchError:
+                ttl = min(self._ttl, FAILURE_TTL)
+                entry = _Entry(None, now + ttl)
+            if self._shared is not None:
+                await self._shared.put(key, kept, ttl)
         if len(self._entries) >= _SWEEP_AT:
             self._entries = {k: e for k, e in self._entries.items() if e.expires > now}
         self._entries[key] = entry

@@ -2,108 +2,468 @@
 
 Workers share a PostgreSQL store and a broker (RabbitMQ or Redis). Each task
 runs exactly the coroutine the single process runs (`poll_feed`,
-`extract_entry`); delivery is at-least-once (`acks_late`), which is safe
-because every write is idempotent: entries are upserts on (feed, key),
-articles are keyed by canonical URL and a repeated revision is ignored.
+`extract_entry`, `run_campaign`), with the network limits made cluster-wide
+(run/cluster_gate.py).
 
-    syndic worker                      # start a worker (SYNDIC_BROKER_URL, SYNDIC_DATABASE_URL)
-    syndic poll --distributed          # enqueue every feed; workers enqueue the extractions
+    syndic worker            # a worker (SYNDIC_DATABASE_URL, SYNDIC_BROKER_URL)
+    syndic beat              # enqueues due feeds, due campaigns, owed extractions
+    syndic poll --distributed [--due]   # the same enqueue, once, from a shell or cron
+
+What a task does when things go wrong:
+- Delivery is at-least-once: a message is acknowledged only after its task
+  finished (`acks_late`), and a worker that dies mid-task (kill -9, OOM)
+  leaves it to the broker to deliver again (`reject_on_worker_lost`). That
+  is safe because every write is idempotent: entries are upserts on
+  (feed, key), articles are keyed by URL, a repeated revision is ignored,
+  and a poll delivered for a due time already polled is skipped.
+- A failure that belongs to the item (a feed that 404s, a page without an
+  article) is recorded on it by the stage itself, as in one process.
+- Anything else that raises (the database is down, a bug) is retried with
+  exponential backoff and jitter, at most `task_max_retries` times; then it
+  is given up, and the reason is recorded on the feed or entry (the same
+  states as in one process: `syndic feeds --health`, `syndic list`). If even
+  that cannot be written, the scheduler's claim goes stale and the work is
+  enqueued again later: nothing is dropped silently.
+- A task still running after `task_soft_time_limit_s` is stopped and the
+  timeout recorded on its item (an entry counts it as an attempt); after
+  `task_time_limit_s` its process is killed and it is given up.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from typing import Any
+import random
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from celery import Celery
+from celery import Celery, Task, signals
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.engine import make_url
 
-from syndic.config import load_settings
-from syndic.run.local import open_runtime
-from syndic.run.pipeline import extract_entry, poll_feed
+from syndic import feeds as feed_schedule
+from syndic.config import Settings, load_settings
+from syndic.errors import ConfigError, SyndicError
+from syndic.net import Fetcher
+from syndic.run.cluster_gate import StoreHostGate, StoreRobots
+from syndic.run.pipeline import Runtime, extract_entry, net_settings, poll_feed
+from syndic.run.schedule import (
+    CAMPAIGN_TASK,
+    EXTRACT_TASK,
+    POLL_TASK,
+    Enqueued,
+    Publish,
+    enqueue_due,
+    enqueue_extractions,
+    enqueue_polls,
+)
 from syndic.store import Store, open_store
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
+from syndic.store.claims import due_key
 
-DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
+log = logging.getLogger("syndic.run")
+T = TypeVar("T")
+
+SCHEDULE_QUEUE_SUFFIX = ".schedule"
+
+
+def celery_config(settings: Settings) -> dict[str, Any]:
+    """Celery's settings from syndic's (one place, so worker, beat and producers agree)."""
+    return {
+        "broker_url": settings.broker_url or None,
+        "task_default_queue": settings.task_queue,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        # a pool process that dies under a task (OOM, a crash in C) costs the task one of its retries,
+        # so a message that kills every worker it reaches is given up instead of delivered forever
+        "task_retry_on_worker_lost": True,
+        "task_default_retry_delay": settings.task_retry_backoff_max_s,
+        # a timeout or a final failure is recorded on the item first (see _record_give_up), then acked
+        "task_acks_on_failure_or_timeout": True,
+        "task_soft_time_limit": settings.task_soft_time_limit_s,
+        "task_time_limit": settings.task_time_limit_s,
+        "worker_prefetch_multiplier": 1,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_backend": None,
+        "task_ignore_result": True,
+        "broker_connection_retry_on_startup": True,
+        # Redis: an unacknowledged message comes back after this, not after the default hour
+        "broker_transport_options": {"visibility_timeout": settings.broker_visibility_timeout_s},
+        # SIGTERM: stop taking work, give running tasks this long, then hand them back to the broker
+        "worker_soft_shutdown_timeout": settings.worker_shutdown_timeout_s,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        # events feed `syndic monitor` (queued, running, retried, failed per stage); events and remote
+        # control get exchanges of the cluster's own, so clusters sharing a broker do not hear each other
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "event_exchange": f"{settings.task_queue}.events",
+        "control_exchange": f"{settings.task_queue}.control",
+    }
+
+
+def _import_settings() -> Settings:
+    try:
+        return load_settings()
+    except SyndicError:  # a broken config file is reported by the command that uses it
+        return Settings()
+
 
 app = Celery("syndic")
-app.conf.update(
-    broker_url=os.environ.get("SYNDIC_BROKER_URL", DEFAULT_BROKER),
-    task_acks_late=True,
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
-    task_serializer="json",
-    accept_content=["json"],
-    result_backend=None,
-    task_ignore_result=True,
-    broker_connection_retry_on_startup=True,
-)
+app.conf.update(celery_config(_import_settings()))
 
+_settings: Settings | None = None
 _stores: dict[str, Store] = {}
 
 
-def _store(url: str) -> Store:
-    """One store (connection pool) per worker process and URL; migrated on first use."""
+def configure(settings: Settings) -> None:
+    """Use these settings for the tasks of this process and for Celery itself."""
+    global _settings
+    _settings = settings
+    app.conf.update(celery_config(settings))
+    for name in _KINDS:
+        app.tasks[name].max_retries = settings.task_max_retries
+
+
+def task_settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def shared_store(settings: Settings) -> Store:
+    """The store of this worker process (one connection pool, migrated on first use)."""
+    url = require_database_url(settings)
     if url not in _stores:
         _stores[url] = open_store(url)
     return _stores[url]
 
 
-async def _poll_feed(feed_id: int) -> list[int]:
-    settings = load_settings()
-    store = _store(settings.resolved_database_url())
+@signals.worker_process_init.connect  # type: ignore[untyped-decorator]
+def _fresh_after_fork(**_: Any) -> None:
+    """A forked pool process must not share its parent's database connections."""
+    for store in _stores.values():
+        store.engine.dispose(close=False)
+    _stores.clear()
+
+
+def require_database_url(settings: Settings) -> str:
+    """The explicit database URL every worker must share; never a silent local SQLite file."""
+    if not settings.database_url:
+        raise ConfigError(
+            "no database: set SYNDIC_DATABASE_URL (or --database) to the PostgreSQL store all workers "
+            "share; a worker never falls back to a local SQLite file"
+        )
+    if make_url(settings.database_url).get_backend_name() == "sqlite":
+        raise ConfigError(
+            f"database {settings.database_url}: workers need a store they can share (PostgreSQL); "
+            "SQLite is for running syndic in one process"
+        )
+    return settings.database_url
+
+
+def require_broker_url(settings: Settings) -> str:
+    if not settings.broker_url:
+        raise ConfigError("no broker: set SYNDIC_BROKER_URL (amqp://… for RabbitMQ, redis://… for Redis)")
+    return settings.broker_url
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+def check_cluster(settings: Settings) -> None:
+    """Refuse to start a worker, beat or producer that could not do its job, saying which part failed."""
+    database = require_database_url(settings)
+    broker = require_broker_url(settings)
+    try:
+        store = open_store(database)
+    except SyndicError as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"database {_safe_url(database)} unreachable: {first_line}") from None
+    try:
+        if not store.ping():
+            raise ConfigError(f"database {_safe_url(database)} unreachable")
+    finally:
+        store.close()
+    configure(settings)
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.5, timeout=5)
+    except Exception as exc:  # kombu raises the transport's own errors
+        raise ConfigError(f"broker {_safe_url(broker)} unreachable: {exc}") from None
+
+
+# --- publishing -----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def broker_publisher(settings: Settings) -> Iterator[Publish]:
+    """A `Publish` that sends over one broker connection for the whole batch."""
+    with app.producer_or_acquire() as producer:
+
+        def publish(name: str, args: list[Any]) -> None:
+            app.send_task(name, args=args, queue=settings.task_queue, producer=producer)
+
+        yield publish
+
+
+def enqueue_poll(store: Store, *, due_only: bool = False, settings: Settings | None = None) -> int:
+    """Put a poll task on the queue for every feed (every due feed) not already queued; return how many."""
+    settings = settings or task_settings()
+    configure(settings)
+    with broker_publisher(settings) as publish:
+        return enqueue_polls(store, settings, publish, due_only=due_only)
+
+
+def schedule_once(store: Store, settings: Settings) -> Enqueued:
+    """One scheduler tick over the broker (what `syndic beat` does every `schedule_interval_s`)."""
+    with broker_publisher(settings) as publish:
+        return enqueue_due(store, settings, publish)
+
+
+# --- tasks --------------------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtime]:
+    """A Runtime whose politeness and robots.txt are shared with every worker, through the store."""
+    ttl = settings.total_timeout + settings.per_host_concurrency * max(
+        settings.min_host_interval, settings.max_crawl_delay_s
+    ) + 30
+    fetcher = Fetcher(
+        net_settings(settings), shared_gate=StoreHostGate(store, lease_ttl=ttl), shared_robots=StoreRobots(store)
+    )
+    try:
+        yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None)
+    finally:
+        await fetcher.aclose()
+
+
+def retry_countdown(settings: Settings, retries: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter: about base·2^retries, capped, between half and all of it."""
+    ceiling = min(settings.task_retry_backoff_max_s, settings.task_retry_backoff_s * (2 ** retries))
+    return float(ceiling * (rng or random).uniform(0.5, 1.0))
+
+
+def _run(task: Task, kind: str, target: int, work: Callable[[], T]) -> T | None:
+    """Run a task's work; retry what raised (bounded), record a timeout on the item."""
+    settings = task_settings()
+    try:
+        return work()
+    except SoftTimeLimitExceeded:
+        reason = f"stopped after {settings.task_soft_time_limit_s} s (task time limit)"
+        _give_up(kind, target, reason, final=False)
+        return None
+    except Exception as exc:
+        retries = int(task.request.retries or 0)
+        if retries >= settings.task_max_retries:
+            raise  # task_failure → _record_give_up
+        countdown = retry_countdown(settings, retries)
+        log.warning("%s %s failed (%s: %s); retry %d of %d in %.1f s", kind, target, type(exc).__name__, exc,
+                    retries + 1, settings.task_max_retries, countdown,
+                    extra={"kind": kind, "target": target, "error": str(exc)})
+        raise task.retry(exc=exc, countdown=countdown, max_retries=settings.task_max_retries) from None
+
+
+async def _poll(feed_id: int, due: str | None) -> None:
+    settings = task_settings()
+    store = shared_store(settings)
     feed = store_feeds.get_feed(store, feed_id)
     if feed is None:
-        return []
-    async with open_runtime(settings, store=store, inline=True) as rt:
-        await poll_feed(rt, feed)
-    pending = store_entries.pending_entries(
-        store, max_attempts=settings.max_extract_attempts, feed_id=feed_id, limit=100_000
-    )
-    return [int(p.id) for p in pending]
+        return  # unsubscribed meanwhile
+    if due is not None and due_key(feed.next_check_at) != due:
+        log.info("feed %s already polled for %s", feed_id, due, extra={"feed_id": feed_id})
+    else:
+        async with cluster_runtime(settings, store) as rt:
+            await poll_feed(rt, feed)
 
 
-async def _extract_entry(entry_id: int) -> None:
-    settings = load_settings()
-    store = _store(settings.resolved_database_url())
+@app.task(name=POLL_TASK, bind=True)  # type: ignore[untyped-decorator]
+def poll_feed_task(self: Task, feed_id: int, due: str | None = None) -> int | None:
+    """Poll one feed, then enqueue an extraction per pending entry of it (each entry once per attempt)."""
+
+    def work() -> int:
+        asyncio.run(_poll(feed_id, due))
+        settings = task_settings()
+        with broker_publisher(settings) as publish:
+            return enqueue_extractions(shared_store(settings), settings, publish, feed_id=feed_id)
+
+    return _run(self, "poll", feed_id, work)
+
+
+async def _extract(entry_id: int) -> None:
+    settings = task_settings()
+    store = shared_store(settings)
     rows = store_entries.pending_entries(store, max_attempts=settings.max_extract_attempts, entry_id=entry_id)
     if not rows:
-        return  # already done by an earlier delivery of this task
-    async with open_runtime(settings, store=store, inline=True) as rt:
+        return  # done by an earlier delivery of this task, or given up
+    async with cluster_runtime(settings, store) as rt:
         await extract_entry(rt, rows[0])
 
 
-@app.task(name="syndic.poll_feed")  # type: ignore[untyped-decorator]
-def poll_feed_task(feed_id: int) -> int:
-    """Poll one feed, then enqueue an extraction per pending entry of it."""
-    entry_ids = asyncio.run(_poll_feed(feed_id))
-    for entry_id in entry_ids:
-        extract_entry_task.delay(entry_id)
-    return len(entry_ids)
+@app.task(name=EXTRACT_TASK, bind=True)  # type: ignore[untyped-decorator]
+def extract_entry_task(self: Task, entry_id: int, attempt: str | None = None) -> None:
+    """Fetch, extract, clean and dedupe one entry's page."""
+    _run(self, "extract", entry_id, lambda: asyncio.run(_extract(entry_id)))
 
 
-@app.task(name="syndic.extract_entry")  # type: ignore[untyped-decorator]
-def extract_entry_task(entry_id: int) -> None:
-    asyncio.run(_extract_entry(entry_id))
+def _campaign(campaign_id: int, due: str | None) -> None:
+    from syndic.publish.runner import run_campaign
+    from syndic.store.schema import campaigns
+
+    settings = task_settings()
+    store = shared_store(settings)
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            campaigns.select().with_only_columns(campaigns.c.next_run_at, campaigns.c.enabled)
+            .where(campaigns.c.id == campaign_id)
+        ).first()
+    if row is None or not row.enabled:
+        return
+    if due is not None and due_key(row.next_run_at) != due:
+        return  # already run for this due time
+    report = run_campaign(store, campaign_id)
+    log.info("%s", report.summary, extra={"campaign_id": campaign_id})
 
 
-def enqueue_poll(store: Store, *, due_only: bool = False) -> int:
-    """Put one poll task per feed on the broker; return how many."""
-    from datetime import UTC, datetime
-
-    rows = store_feeds.due_feeds(store, datetime.now(UTC)) if due_only else store_feeds.list_feeds(store)
-    for row in rows:
-        poll_feed_task.delay(int(row.id))
-    return len(rows)
+@app.task(name=CAMPAIGN_TASK, bind=True)  # type: ignore[untyped-decorator]
+def run_campaign_task(self: Task, campaign_id: int, due: str | None = None) -> None:
+    """Run one campaign (select, filter, render, deliver); skipped if already run for this due time."""
+    _run(self, "campaign", campaign_id, lambda: _campaign(campaign_id, due))
 
 
-def worker_argv(concurrency: int | None, loglevel: str) -> list[str]:
-    argv: list[str] = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"]
+_KINDS = {POLL_TASK: "poll", EXTRACT_TASK: "extract", CAMPAIGN_TASK: "campaign"}
+
+
+def _give_up(kind: str, target: int, reason: str, *, final: bool) -> None:
+    """Record on the item why its task stopped, in the item's own states (as in one process)."""
+    settings = task_settings()
+    store = shared_store(settings)
+    if kind == "extract":
+        rows = store_entries.pending_entries(store, max_attempts=settings.max_extract_attempts, entry_id=target)
+        if rows:
+            last = final or int(rows[0].extract_attempts) + 1 >= settings.max_extract_attempts
+            store_entries.record_extract_error(store, target, reason, final=last)
+    elif kind == "poll":
+        feed = store_feeds.get_feed(store, target)
+        if feed is not None:
+            errors = int(feed.error_count or 0) + 1
+            now = datetime.now(UTC)
+            store_feeds.record_feed_error(store, target, store_feeds.FeedPollResult(
+                status=None, etag=feed.etag, last_modified=feed.last_modified,
+                next_check_at=feed_schedule.next_check_at(
+                    now, entry_times=[], min_interval=timedelta(seconds=settings.min_poll_interval_s),
+                    max_interval=timedelta(seconds=settings.max_poll_interval_s), error_count=errors,
+                ),
+                error=reason,
+            ))
+    log.error("%s %s given up: %s", kind, target, reason, extra={"kind": kind, "target": target, "error": reason})
+
+
+@signals.task_failure.connect  # type: ignore[untyped-decorator]
+def _record_give_up(sender: Any = None, exception: BaseException | None = None, args: Any = None,
+                    **_: Any) -> None:
+    """A task that failed for good (retries spent, hard time limit, its worker lost too often)."""
+    kind = _KINDS.get(getattr(sender, "name", ""))
+    if kind is None or not args:
+        return
+    settings = task_settings()
+    reason = (f"given up after {settings.task_max_retries} retries: "
+              f"{type(exception).__name__}: {exception}")[:2000]
+    try:
+        _give_up(kind, int(args[0]), reason, final=True)
+    except Exception as exc:  # the database may be what failed; the claim goes stale and it comes back
+        log.error("%s %s given up, and the reason could not be recorded (%s): %s", kind, args[0], exc, reason)
+
+
+# --- worker ---------------------------------------------------------------------------------------------
+
+
+def default_worker_name() -> str:
+    """Unique per process, so several workers on one host can share a broker (RabbitMQ's pidbox queue)."""
+    return f"syndic-{os.getpid()}@%h"
+
+
+def worker_argv(
+    settings: Settings, *, name: str | None = None, concurrency: int | None = None, loglevel: str = "INFO",
+    pool: str | None = None,
+) -> list[str]:
+    argv = [
+        "worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle", "--task-events",
+        f"--hostname={name or default_worker_name()}", f"--queues={settings.task_queue}",
+    ]
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
+    if pool:
+        argv.append(f"--pool={pool}")
     return argv
 
 
-def start_worker(concurrency: int | None = None, loglevel: str = "INFO") -> Any:
-    return app.worker_main(worker_argv(concurrency, loglevel))
+def start_worker(
+    settings: Settings, *, name: str | None = None, concurrency: int | None = None, loglevel: str = "INFO",
+    pool: str | None = None,
+) -> None:
+    """Check the store and the broker, then run a worker until it is told to stop (SIGTERM: warm shutdown)."""
+    check_cluster(settings)
+    app.worker_main(worker_argv(settings, name=name, concurrency=concurrency, loglevel=loglevel, pool=pool))
+
+
+# --- scheduler ------------------------------------------------------------------------------------------
+
+
+def run_beat(settings: Settings, *, stop: Callable[[], bool] = lambda: False,
+             echo: Callable[[str], None] | None = None) -> None:
+    """Enqueue due work every `schedule_interval_s` until `stop()` (SIGTERM/SIGINT from the CLI).
+
+    No leader is elected, because none is needed: every enqueue is claimed
+    in the store, so two beats (one per machine, for availability) enqueue
+    each due feed once between them. A tick that fails (the database or the
+    broker is down) is logged and the next tick tries again.
+    """
+    import time
+
+    check_cluster(settings)
+    store = shared_store(settings)
+    while not stop():
+        started = time.monotonic()
+        try:
+            done = schedule_once(store, settings)
+            if done.total and echo is not None:
+                echo(f"enqueued {done.feeds} feeds, {done.campaigns} campaigns, {done.extractions} extractions")
+        except Exception as exc:
+            log.error("scheduler tick failed: %s: %s", type(exc).__name__, exc, extra={"error": str(exc)})
+        while not stop() and time.monotonic() - started < settings.schedule_interval_s:
+            time.sleep(min(0.2, settings.schedule_interval_s))
+
+
+# --- monitor --------------------------------------------------------------------------------------------
+
+
+def run_monitor(settings: Settings, *, host: str, port: int) -> None:
+    """Serve the cluster's task metrics at http://host:port/metrics until killed."""
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    from syndic.run.task_metrics import QueueDepth, TaskMetrics, broker_queue_depth, listen
+
+    broker = require_broker_url(settings)
+    configure(settings)
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.5, timeout=5)
+    except Exception as exc:
+        raise ConfigError(f"broker {_safe_url(broker)} unreachable: {exc}") from None
+    registry = CollectorRegistry()
+    metrics = TaskMetrics(registry)
+    registry.register(QueueDepth(broker_queue_depth(app), [settings.task_queue]))
+    start_http_server(port, addr=host, registry=registry)
+    log.warning("task metrics on http://%s:%d/metrics", host, port)
+    listen(app, metrics)

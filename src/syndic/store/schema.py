@@ -335,3 +335,44 @@ ftr_cache = Table(
     Column("created_at", TZ, nullable=False),
     Column("expires_at", TZ, nullable=False),
 )
+
+# The cluster (run/distributed.py). One claim per piece of schedulable work:
+# feed polls keyed by their due time, campaign runs by theirs, extraction
+# retries by their attempt. A claim whose key has not changed is not enqueued
+# again until it is stale (its task was lost), so overlapping schedulers and
+# crons never put the same work on the queue twice.
+task_claims = Table(
+    "task_claims",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # poll | campaign | extract
+    Column("target_id", BigInteger, primary_key=True),
+    Column("due_key", String(64), nullable=False),
+    Column("claimed_at", TZ, nullable=False),
+)
+
+# Cluster-wide politeness (store/hosts.py), PostgreSQL's clock in epoch seconds:
+# the next start time reserved for a host, and one row per held concurrency slot.
+host_pace = Table(
+    "host_pace",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("next_start", Float, nullable=False),
+)
+
+host_leases = Table(
+    "host_leases",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("slot", Integer, primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires", Float, nullable=False),
+)
+
+# robots.txt read once for the whole cluster; body NULL means "no rules, allow all".
+robots_cache = Table(
+    "robots_cache",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("body", LargeBinary),
+    Column("expires", Float, nullable=False),
+)

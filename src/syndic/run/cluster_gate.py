@@ -1,0 +1,97 @@
+"""Politeness and robots.txt for a cluster: the store-backed halves of net's hooks.
+
+`net.politeness.HostGate` and `net.robots.RobotsCache` keep their state in
+one process. A Celery worker passes these to its `Fetcher` instead, so the
+limits hold across every worker sharing the store (see store/hosts.py for
+how each is one atomic statement). The store's calls are synchronous, so
+each runs in a thread; a few milliseconds per fetch on PostgreSQL.
+
+If the store cannot be reached the error propagates: the task fails and is
+retried (run/distributed.py) rather than fetching without the limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from syndic.store import Store
+from syndic.store import hosts as store_hosts
+
+log = logging.getLogger("syndic.run")
+
+_LEASE_POLL_MIN = 0.02
+_LEASE_POLL_MAX = 0.5
+
+
+def holder_id() -> str:
+    """Who holds a lease: host, process and a random part (a pid is reused after a restart)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class StoreHostGate:
+    """Per-host concurrency slots and start times kept in the store (implements SharedHostGate)."""
+
+    def __init__(self, store: Store, *, lease_ttl: float, holder: str | None = None) -> None:
+        self._store = store
+        self._ttl = lease_ttl
+        self._holder = holder or holder_id()
+
+    def _acquire(self, host: str, per_host: int) -> int | None:
+        with self._store.engine.begin() as connection:
+            return store_hosts.acquire_lease(connection, host, per_host, self._holder, self._ttl)
+
+    def _release(self, host: str, slot: int) -> None:
+        try:
+            with self._store.engine.begin() as connection:
+                store_hosts.release_lease(connection, host, slot, self._holder)
+        except SQLAlchemyError as exc:  # the lease expires on its own
+            log.warning("could not release the %s slot %d: %s", host, slot, exc)
+
+    def _reserve(self, host: str, interval: float) -> float:
+        with self._store.engine.begin() as connection:
+            return store_hosts.reserve_start(connection, host, interval)
+
+    @asynccontextmanager
+    async def slot(self, host: str, per_host: int, interval: float) -> AsyncIterator[None]:
+        pause = _LEASE_POLL_MIN
+        while (held := await asyncio.to_thread(self._acquire, host, per_host)) is None:
+            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
+            pause = min(pause * 2, _LEASE_POLL_MAX)
+        try:
+            if interval > 0:
+                wait = await asyncio.to_thread(self._reserve, host, interval)
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            yield
+        finally:
+            await asyncio.shield(asyncio.to_thread(self._release, host, held))
+
+
+class StoreRobots:
+    """robots.txt bodies kept in the store (implements SharedRobots)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def _get(self, robots_url: str) -> tuple[bytes | None, float] | None:
+        with self._store.engine.connect() as connection:
+            return store_hosts.get_robots(connection, robots_url)
+
+    def _put(self, robots_url: str, body: bytes | None, ttl: float) -> None:
+        with self._store.engine.begin() as connection:
+            store_hosts.put_robots(connection, robots_url, body, ttl)
+
+    async def get(self, robots_url: str) -> tuple[bytes | None, float] | None:
+        return await asyncio.to_thread(self._get, robots_url)
+
+    async def put(self, robots_url: str, body: bytes | None, ttl: float) -> None:
+        await asyncio.to_thread(self._put, robots_url, body, ttl)

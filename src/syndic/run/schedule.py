@@ -1,0 +1,149 @@
+"""What the cluster scheduler enqueues: due feeds, due campaigns, extractions still owed.
+
+Every enqueue goes through a claim (store/claims.py) keyed by what made the
+work due, so running two schedulers, or a scheduler and a cron, or the same
+cron twice, never puts one piece of work on the queue twice:
+
+- a feed is claimed per (feed, next_check_at): polled once per due time;
+- a campaign per (campaign, next_run_at) — the hook issue 16 builds on;
+- an extraction per (entry, attempt number): a poll task enqueues its new
+  entries, and the scheduler catches any entry still pending whose task was
+  lost (or whose earlier attempt failed and may be tried again).
+
+The claims of a batch and the publishing of its tasks share one
+transaction: if the broker refuses, the claims roll back and the next tick
+tries again; a claim whose task vanished anyway goes stale after
+`claim_stale_after_s` and is enqueued again. Nothing here imports Celery:
+tasks are handed to a `Publish` callable (run/distributed.py gives the
+broker's; tests give a list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from syndic.config import Settings
+from syndic.store import Store
+from syndic.store.claims import claim, due_key
+from syndic.store.schema import campaigns, entries, feeds
+
+Publish = Callable[[str, list[Any]], None]
+"""Put one task on the queue: (task name, positional arguments)."""
+
+POLL_TASK = "syndic.poll_feed"
+EXTRACT_TASK = "syndic.extract_entry"
+CAMPAIGN_TASK = "syndic.run_campaign"
+BATCH = 500
+
+
+@dataclass
+class Enqueued:
+    feeds: int = 0
+    campaigns: int = 0
+    extractions: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.feeds + self.campaigns + self.extractions
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def extract_key(attempts: int) -> str:
+    return f"attempt-{int(attempts)}"
+
+
+def _claim_and_publish(
+    store: Store, kind: str, task: str, rows: Sequence[tuple[int, str]], publish: Publish,
+    *, now: datetime, stale_after: float,
+) -> int:
+    """Claim a batch and publish a task for each target won, in one transaction."""
+    if not rows:
+        return 0
+    with store.engine.begin() as connection:
+        won = claim(connection, kind, rows, now=now, stale_before=now - timedelta(seconds=stale_after))
+        for target, key in rows:
+            if target in won:
+                publish(task, [target, key])
+    return len(won)
+
+
+def _batches(store: Store, query: Any, key_column: Any) -> Any:
+    """Rows of `query` in id order, BATCH at a time (keyset paging: no long-held cursor)."""
+    last = 0
+    while True:
+        with store.engine.connect() as connection:
+            rows = connection.execute(query.where(key_column > last).order_by(key_column).limit(BATCH)).all()
+        if not rows:
+            return
+        yield rows
+        last = int(rows[-1][0])
+
+
+def enqueue_polls(
+    store: Store, settings: Settings, publish: Publish, *, due_only: bool = True, now: datetime | None = None
+) -> int:
+    """Enqueue a poll for each feed (each due feed) not already on the queue for its due time."""
+    now = now or _now()
+    query = select(feeds.c.id, feeds.c.next_check_at)
+    if due_only:
+        query = query.where(or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now))
+    count = 0
+    for rows in _batches(store, query, feeds.c.id):
+        batch = [(int(r.id), due_key(r.next_check_at)) for r in rows]
+        count += _claim_and_publish(
+            store, "poll", POLL_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
+        )
+    return count
+
+
+def enqueue_campaigns(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> int:
+    """Enqueue a run of each enabled campaign whose next run has come, once per due time."""
+    now = now or _now()
+    query = select(campaigns.c.id, campaigns.c.next_run_at).where(
+        campaigns.c.enabled.is_(True), or_(campaigns.c.next_run_at.is_(None), campaigns.c.next_run_at <= now)
+    )
+    count = 0
+    for rows in _batches(store, query, campaigns.c.id):
+        batch = [(int(r.id), due_key(r.next_run_at)) for r in rows]
+        count += _claim_and_publish(
+            store, "campaign", CAMPAIGN_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
+        )
+    return count
+
+
+def enqueue_extractions(
+    store: Store, settings: Settings, publish: Publish, *, feed_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Enqueue an extraction for each pending entry (of one feed) not already queued for this attempt."""
+    now = now or _now()
+    query = select(entries.c.id, entries.c.extract_attempts).where(
+        entries.c.extract_state == "pending", entries.c.extract_attempts < settings.max_extract_attempts
+    )
+    if feed_id is not None:
+        query = query.where(entries.c.feed_id == feed_id)
+    count = 0
+    for rows in _batches(store, query, entries.c.id):
+        batch = [(int(r.id), extract_key(r.extract_attempts)) for r in rows]
+        count += _claim_and_publish(
+            store, "extract", EXTRACT_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
+        )
+    return count
+
+
+def enqueue_due(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> Enqueued:
+    """One scheduler tick: due feeds, due campaigns, and extractions still owed."""
+    now = now or _now()
+    return Enqueued(
+        feeds=enqueue_polls(store, settings, publish, now=now),
+        campaigns=enqueue_campaigns(store, settings, publish, now=now),
+        extractions=enqueue_extractions(store, settings, publish, now=now),
+    )

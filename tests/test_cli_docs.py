@@ -43,3 +43,23 @@ def test_every_command_has_help_and_a_readme_entry(path: tuple[str, ...], comman
             assert param.help, f"option {param.opts} of {' '.join(path)} has no help"
     if not isinstance(command, click.Group):
         assert f"syndic {' '.join(path)}" in README, f"README does not document `syndic {' '.join(path)}`"
+
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def _deploy_commands() -> list[list[str]]:
+    """Every `syndic …` command line the cluster recipe (Procfile, systemd units) runs."""
+    import shlex
+
+    lines = [line.split(":", 1)[1] for line in (DEPLOY / "Procfile").read_text().splitlines()
+             if line and not line.startswith("#")]
+    lines += [line.split("=", 1)[1] for unit in sorted((DEPLOY / "systemd").glob("*.service"))
+              for line in unit.read_text().splitlines() if line.startswith("ExecStart=")]
+    return [shlex.split(line.replace("${PORT:-8080}", "8080"))[1:] for line in lines]
+
+
+@pytest.mark.parametrize("args", _deploy_commands(), ids=lambda a: " ".join(a))
+def test_the_cluster_recipe_runs_commands_and_options_that_exist(args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--help"])
+    assert result.exit_code == 0, result.output

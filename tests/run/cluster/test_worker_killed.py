@@ -1,4 +1,4 @@
-"""Two workers on one host, one of them killed in the middle of a task: the task completes once, on the other.
+"""Two workers on one host, one killed mid-task: the task completes once, on the other; SIGTERM waits for tasks.
 
 Both run with their default node names (unique per process), which is what
 lets two workers share RabbitMQ from one host: with one fixed name the
@@ -72,4 +72,11 @@ def test_two_workers_start_on_one_host_and_a_killed_workers_task_completes_exact
         attempts = connection.execute(select(entries.c.extract_attempts)).scalar()
     assert attempts == 1  # completed once: a second completion would have counted a second attempt
     assert "RESOURCE_LOCKED" not in survivor.output() + holder.output()
+
+    # SIGTERM while a task runs is a warm shutdown: the task finishes, then the worker exits cleanly
+    local_site.serve_slowly("/late", article_page(2), delay=2.0)
+    local_site.serve("/feed.xml", rss(local_site, ["/slow", "/late"]), content_type="application/rss+xml")
+    assert enqueue_poll(cluster_store, settings=settings) == 1
+    wait_until(lambda: local_site.hits.get("/late", 0) == 1, 30, "the second page was never requested")
     assert stop_all([survivor]) == [0]
+    assert store_entries.count_entries_by_state(cluster_store) == {"done": 2}

@@ -77,21 +77,54 @@ class StoreHostGate:
 
 
 class StoreRobots:
-    """robots.txt bodies kept in the store (implements SharedRobots)."""
+    """robots.txt bodies kept in the store (implements SharedRobots).
 
-    def __init__(self, store: Store) -> None:
+    When a body is missing, one process gets to fetch it (it holds a lease on
+    the robots URL until `put`, or until the lease runs out if it dies) and
+    the others wait for its answer, so a cold cache is still one request to
+    the site, not one per worker.
+    """
+
+    def __init__(self, store: Store, *, fetch_ttl: float = 60.0, holder: str | None = None) -> None:
         self._store = store
+        self._fetch_ttl = fetch_ttl
+        self._holder = holder or holder_id()
 
-    def _get(self, robots_url: str) -> tuple[bytes | None, float] | None:
-        with self._store.engine.connect() as connection:
-            return store_hosts.get_robots(connection, robots_url)
+    def _get_or_lock(self, robots_url: str) -> tuple[bytes | None, float] | None | bool:
+        """The cached body; else True when we may fetch it; else False (someone else is)."""
+        with self._store.engine.begin() as connection:
+            cached = store_hosts.get_robots(connection, robots_url)
+            if cached is not None:
+                return cached
+            key = _robots_lock(robots_url)
+            if store_hosts.acquire_lease(connection, key, 1, self._holder, self._fetch_ttl) is None:
+                return False
+            # the fetcher before us may have stored it and let go between our two statements
+            cached = store_hosts.get_robots(connection, robots_url)
+            if cached is not None:
+                store_hosts.release_lease(connection, key, 0, self._holder)
+                return cached
+            return True
 
     def _put(self, robots_url: str, body: bytes | None, ttl: float) -> None:
         with self._store.engine.begin() as connection:
             store_hosts.put_robots(connection, robots_url, body, ttl)
+            store_hosts.release_lease(connection, _robots_lock(robots_url), 0, self._holder)
 
     async def get(self, robots_url: str) -> tuple[bytes | None, float] | None:
-        return await asyncio.to_thread(self._get, robots_url)
+        pause = _LEASE_POLL_MIN
+        while True:
+            found = await asyncio.to_thread(self._get_or_lock, robots_url)
+            if found is True:
+                return None  # ours to fetch
+            if found is not False:
+                return found
+            await asyncio.sleep(pause * random.uniform(0.5, 1.5))
+            pause = min(pause * 2, _LEASE_POLL_MAX)
 
     async def put(self, robots_url: str, body: bytes | None, ttl: float) -> None:
         await asyncio.to_thread(self._put, robots_url, body, ttl)
+
+
+def _robots_lock(robots_url: str) -> str:
+    return "robots " + robots_url

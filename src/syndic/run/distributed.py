@@ -240,7 +240,9 @@ async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Run
         settings.min_host_interval, settings.max_crawl_delay_s
     ) + 30
     fetcher = Fetcher(
-        net_settings(settings), shared_gate=StoreHostGate(store, lease_ttl=ttl), shared_robots=StoreRobots(store)
+        net_settings(settings),
+        shared_gate=StoreHostGate(store, lease_ttl=ttl),
+        shared_robots=StoreRobots(store, fetch_ttl=ttl),
     )
     try:
         yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None)

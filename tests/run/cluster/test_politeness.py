@@ -18,7 +18,7 @@ from syndic.store import feeds as store_feeds
 
 CRAWL_DELAY = 0.3  # robots.txt asks more than min_host_interval: the larger wins
 PER_HOST = 2
-PAGES = 12
+PAGES = 8
 
 
 def test_two_workers_stay_within_one_hosts_rate_concurrency_and_crawl_delay(

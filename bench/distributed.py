@@ -32,7 +32,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -251,10 +251,8 @@ def _delete_queue(queue: str) -> None:
 
     with Connection(BROKER) as connection:
         for name in (queue,):
-            try:
+            with suppress(Exception):
                 connection.default_channel.queue_delete(name)
-            except Exception:
-                pass
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ class StoreRobots:
         self._fetch_ttl = fetch_ttl
         self._holder = holder or holder_id()
 
-    def _get_or_lock(self, robots_url: str) -> tuple[bytes | None, float] | None | bool:
+    def _get_or_lock(self, robots_url: str) -> tuple[bytes | None, float] | bool | None:
         """The cached body; else True when we may fetch it; else False (someone else is)."""
         with self._store.engine.begin() as connection:
             cached = store_hosts.get_robots(connection, robots_url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import socket
 import threading
 import time
@@ -70,8 +69,10 @@ async def test_minimum_spacing_between_requests_to_one_host(net_server: Any, kit
     async with Fetcher(kit.settings(per_host_concurrency=4, min_host_interval=0.15)) as fetcher:
         await asyncio.gather(*(fetcher.fetch(net_server.url(f"/feed?{i}")) for i in range(4)))
     starts = sorted(r.at for r in net_server.requests)
-    gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert len(gaps) == 3 and min(gaps) > 0.12, gaps
+    # the gate starts request i at least i intervals after the first; the server sees each a little
+    # later than it was sent, by a delay that varies on a loaded machine, so one gap alone can look short
+    since_first = [at - starts[0] for at in starts]
+    assert len(starts) == 4 and all(t >= i * 0.15 - 0.05 for i, t in enumerate(since_first)), since_first
 
 
 async def test_spacing_does_not_slow_other_hosts() -> None:

@@ -180,3 +180,14 @@ def test_a_task_stopped_by_its_time_limit_counts_as_an_attempt_of_its_entry(pg_w
     (row,) = [r for r in store_entries.list_entries(store) if r.id == entry_id]
     assert row.extract_state == "error"  # the third attempt was the last
     assert row.extract_error == "stopped after 7 s (task time limit)"
+
+
+def test_limits_that_would_deliver_a_running_task_twice_are_refused() -> None:
+    from syndic.errors import ConfigError
+
+    distributed.check_limits(Settings(broker_url="redis://r/0"))  # the defaults agree with each other
+    with pytest.raises(ConfigError, match="must be longer than task_time_limit_s"):
+        distributed.check_limits(Settings(broker_url="redis://r/0", broker_visibility_timeout_s=300))
+    distributed.check_limits(Settings(broker_url="amqp://r//", broker_visibility_timeout_s=300))  # Redis only
+    with pytest.raises(ConfigError, match="must be longer than task_soft_time_limit_s"):
+        distributed.check_limits(Settings(task_soft_time_limit_s=60, task_time_limit_s=60))

@@ -124,7 +124,12 @@ def configure(settings: Settings) -> None:
     """Use these settings for the tasks of this process and for Celery itself."""
     global _settings
     _settings = settings
+    previous = app.conf.broker_url
     app.conf.update(celery_config(settings))
+    if app.conf.broker_url != previous:
+        # Celery builds its connection and producer pools from the broker URL on first use, once
+        app._pool = None
+        app.amqp._producer_pool = None
     for name in _KINDS:
         app.tasks[name].max_retries = settings.task_max_retries
 
@@ -180,10 +185,27 @@ def _safe_url(url: str) -> str:
         return url.split("@")[-1]
 
 
+def check_limits(settings: Settings) -> None:
+    """Limits that contradict each other would deliver a running task twice (Redis) or never stop it."""
+    if settings.task_time_limit_s <= settings.task_soft_time_limit_s:
+        raise ConfigError(
+            f"task_time_limit_s ({settings.task_time_limit_s}) must be longer than task_soft_time_limit_s "
+            f"({settings.task_soft_time_limit_s}): the soft limit records the timeout, the hard one kills"
+        )
+    longest = max(settings.task_time_limit_s, settings.task_retry_backoff_max_s)
+    if settings.broker_url.startswith(("redis", "rediss")) and settings.broker_visibility_timeout_s <= longest:
+        raise ConfigError(
+            f"broker_visibility_timeout_s ({settings.broker_visibility_timeout_s}) must be longer than "
+            f"task_time_limit_s and task_retry_backoff_max_s ({longest:g}): Redis would deliver a task "
+            "still running, or still waiting for its retry, a second time"
+        )
+
+
 def check_cluster(settings: Settings) -> None:
     """Refuse to start a worker, beat or producer that could not do its job, saying which part failed."""
     database = require_database_url(settings)
     broker = require_broker_url(settings)
+    check_limits(settings)
     try:
         store = open_store(database)
     except SyndicError as exc:

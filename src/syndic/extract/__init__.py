@@ -7,7 +7,8 @@ sanitized (`clean.sanitize`), its text has paragraphs separated by one blank
 line, and `to_markdown` turns the HTML into Markdown. `extra` may carry
 `next_page_url` (a later page of the same article, for `merge_pages`) and
 `single_page_url` (a site rule's link to the whole article on one page:
-fetch it and extract again instead).
+fetch it and extract again instead), and the page's Open Graph and Twitter
+card values under their own names (`og:title`, `twitter:card`, …).
 
 Modules: `decode` (bytes → text), `guard` (size and depth limits),
 `metadata`, `jsonld` and `language` (fields), `patterns` (the heuristics as data),
@@ -106,7 +107,7 @@ def _article(url: str, meta: Metadata, *, html: str, text: str, error: str | Non
         site_name=meta.site_name,
         description=meta.description,
         error=error,
-        extra=extra or {},
+        extra=meta.social | (extra or {}),
     )
 
 

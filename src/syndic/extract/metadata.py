@@ -99,6 +99,15 @@ class Metadata:
     canonical_url: str | None = None
     site_name: str | None = None
     description: str | None = None
+    social: dict[str, str] = field(default_factory=dict)
+    """The page's Open Graph and Twitter card values (`og:title`, `twitter:card`, …), as
+    written: the Full-Text-RSS endpoints return them to scripts."""
+
+
+SOCIAL_META = (
+    "og:url", "og:title", "og:description", "og:image", "og:type", "twitter:card", "twitter:site",
+    "twitter:creator", "twitter:image", "twitter:title", "twitter:description",
+)
 
 
 def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
@@ -373,4 +382,5 @@ def extract_metadata(tree: LexborHTMLParser, url: str, page: str | None = None) 
         or ld.url,
     )
     meta.description = _first(metas, "og:description", "description", "twitter:description") or ld.description
+    meta.social = {key: metas[key] for key in SOCIAL_META if key in metas}
     return meta

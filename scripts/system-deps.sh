@@ -4,6 +4,7 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v newsboat >/dev/null 2>&1 || need+=(newsboat)  # a real feed reader for the Full-Text RSS tests
 if ((${#need[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "system-deps: please install: ${need[*]} (sudo apt-get install ${need[*]})" >&2

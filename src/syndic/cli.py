@@ -662,5 +662,62 @@ def site_config_update(ctx: click.Context, source: str) -> None:
     click.echo(f"{count} rule files in {target}")
 
 
+@main.group()
+def ftr() -> None:
+    """The Full-Text RSS endpoints (makefulltextfeed.php, extract.php): their access keys."""
+
+
+@ftr.group("key")
+def ftr_key() -> None:
+    """Access keys for the Full-Text RSS endpoints (FTR's api_keys, with their indexes)."""
+
+
+@ftr_key.command("add")
+@click.argument("name")
+@click.option("--index", type=int, default=None,
+              help="The key's index, to keep a Full-Text RSS key's own (its key=N&hash= URLs keep working).")
+@click.option("--key", "secret", default=None,
+              help="The key itself, to keep a Full-Text RSS key's own (default: a new random key).")
+@click.pass_context
+def ftr_key_add(ctx: click.Context, name: str, index: int | None, secret: str | None) -> None:
+    """Create a key called NAME and print its index and the key (the key is shown only once)."""
+    from syndic.store.ftr_keys import add_key
+
+    store = _store(_settings(ctx))
+    try:
+        index, secret = add_key(store, name, index=index, secret=secret)
+    except SyndicError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"key {index} ({name}): {secret}")
+    click.echo(f"use it as makefulltextfeed.php?url=FEED&key={secret}")
+
+
+@ftr_key.command("list")
+@click.pass_context
+def ftr_key_list(ctx: click.Context) -> None:
+    """List the keys: index, name, created and last used (never the keys themselves)."""
+    from syndic.store.ftr_keys import list_keys
+
+    keys = list_keys(_store(_settings(ctx)))
+    if not keys:
+        click.echo("no Full-Text RSS keys (add one with: syndic ftr key add NAME)")
+    for key in keys:
+        used = key.last_used_at.isoformat(timespec="seconds") if key.last_used_at else "never"
+        click.echo(f"{key.index}\t{key.name}\tcreated {key.created_at.isoformat(timespec='seconds')}\tlast used {used}")
+
+
+@ftr_key.command("revoke")
+@click.argument("index", type=int)
+@click.pass_context
+def ftr_key_revoke(ctx: click.Context, index: int) -> None:
+    """Delete the key with this INDEX; URLs carrying it stop working at once."""
+    from syndic.store.ftr_keys import revoke_key
+
+    if not revoke_key(_store(_settings(ctx)), index):
+        _fail(f"there is no key {index}")
+    click.echo(f"revoked key {index}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -71,6 +71,17 @@ class Settings:
     schedule_interval_s: float = 30.0  # how often `syndic beat` enqueues due feeds, campaigns and retries
     claim_stale_after_s: int = 1800  # an enqueued piece of work not done after this is enqueued again
     worker_shutdown_timeout_s: float = 60.0  # on SIGTERM running tasks get this long, then go back to the queue
+    # Full-Text RSS endpoints (makefulltextfeed.php, extract.php), as FTR's config.php has them
+    ftr_access: str = "keys"  # keys: a key, token or login is needed; public: anyone
+    ftr_allowed_urls: tuple[str, ...] = ()  # parts of URLs served; when set, nothing else is
+    ftr_blocked_urls: tuple[str, ...] = ()  # parts of URLs refused (ignored when ftr_allowed_urls is set)
+    ftr_default_items: int = 5  # items processed without a key when the request gives no max
+    ftr_max_items: int = 10  # the cap on max without a key
+    ftr_default_items_with_key: int = 5
+    ftr_max_items_with_key: int = 10
+    ftr_cache_minutes: int = 10  # how long answers and pages are served from the cache
+    ftr_error_message: str = "[unable to retrieve full-text content]"  # an item whose page failed
+    ftr_cors: bool = False  # send Access-Control-Allow-Origin: * (browser scripts on other sites)
 
     def websub_enabled(self) -> bool:
         return bool(self.public_url)
@@ -92,6 +103,9 @@ def _coerce(name: str, raw: Any, current: Any) -> Any:
         if isinstance(raw, list):
             raw = ",".join(str(x) for x in raw)
         return parse_networks(str(raw))
+    if isinstance(current, tuple):
+        items = raw if isinstance(raw, list) else str(raw).split(",")
+        return tuple(str(x).strip() for x in items if str(x).strip())
     if name in ("data_dir", "site_config_dir"):
         return Path(str(raw)).expanduser() if raw not in ("", None) else None
     if isinstance(current, bool):
@@ -136,6 +150,7 @@ def load_settings(env: dict[str, str] | None = None, config_file: Path | None = 
     coerced = {k: v for k, v in coerced.items() if not (v is None and k == "data_dir")}
     result = replace(settings, **coerced)
     _check_public_url(result.public_url)
+    _check_ftr(result)
     return result
 
 
@@ -146,3 +161,13 @@ def _check_public_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ConfigError(f"setting public_url: {url!r} is not an absolute http(s) URL without query or fragment")
+
+
+def _check_ftr(settings: Settings) -> None:
+    """The Full-Text RSS options must make sense together (see `syndic.publish.ftr.access`)."""
+    from syndic.publish.ftr.access import FtrOptions
+
+    try:
+        FtrOptions.from_settings(settings)
+    except ValueError as exc:
+        raise ConfigError(f"setting {exc}") from None

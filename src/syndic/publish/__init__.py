@@ -8,11 +8,12 @@ The functions other stages call:
 - `feed_document / campaign_document / search_document` + `write_feed(doc, fmt)`
 - `FullTextService` (makefulltextfeed.php / extract.php semantics)
 
-`syndic.publish.web_routes.router` is the FastAPI router the web app mounts.
+`syndic.publish.web_routes.router` is the FastAPI router the web app mounts
+(the Full-Text RSS routes are `syndic.web.ftr`).
 """
 
 from .campaigns import CampaignConfig, load_campaign, parse_config, save_campaign
-from .ftr import ExtractRequest, FeedRequest, FtrCache, FullTextService
+from .ftr import FtrCache, FtrOptions, FtrRequest, FullTextService
 from .outbox import DeliveryEvent, deliver_pending, retry_post, retry_rejected
 from .outputs import campaign_document, feed_document, search_document
 from .runner import CampaignRunReport, due_campaigns, run_campaign
@@ -22,11 +23,11 @@ __all__ = [
     "CampaignConfig",
     "CampaignRunReport",
     "DeliveryEvent",
-    "ExtractRequest",
     "FeedDocument",
     "FeedItem",
-    "FeedRequest",
     "FtrCache",
+    "FtrOptions",
+    "FtrRequest",
     "FullTextService",
     "campaign_document",
     "deliver_pending",

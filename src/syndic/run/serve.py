@@ -16,6 +16,7 @@ from typing import Any
 import uvicorn
 
 from syndic.config import Settings
+from syndic.publish.ftr import FtrOptions
 from syndic.run import subscriptions
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import discover_and_add, extract_pending, net_settings, poll, poll_feed
@@ -98,6 +99,7 @@ async def serve_async(
     app = create_app(active, web_settings, make_actions(settings, active, wake))
     app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
     app.state.site_config_dir = settings.resolved_site_config_dir()  # ... and extract with the site rules
+    app.state.ftr_options = FtrOptions.from_settings(settings)  # ... for whom and which URLs, as chosen
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
     poller = asyncio.create_task(poll_forever(settings, active, wake=wake)) if background_poll else None

@@ -11,7 +11,7 @@ Tables, by stage:
 - fetch_log                      every fetch, for health and debugging
 - users, sessions, api_tokens    the web reader and the API
 - campaigns, campaign_feeds, posts   publish (posts is the outbox)
-- ftr_cache                      Full-Text-RSS-compatible endpoint results
+- ftr_cache, ftr_keys            Full-Text-RSS-compatible endpoint results and access keys
 """
 
 from __future__ import annotations
@@ -375,4 +375,18 @@ robots_cache = Table(
     Column("url", Text, primary_key=True),
     Column("body", LargeBinary),
     Column("expires", Float, nullable=False),
+)
+
+# Full-Text RSS access keys. `id` is the key's index (FTR's `key=1&hash=…` URLs name it);
+# the secret is kept as given because FTR's URL hash is SHA-1(secret + URL), which only
+# the secret itself can check. `secret_hash` (SHA-256) is the lookup for `key=SECRET`.
+ftr_keys = Table(
+    "ftr_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", Text, nullable=False),
+    Column("secret", Text, nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TZ, nullable=False),
+    Column("last_used_at", TZ),
 )

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from syndic.web import api, reader, websub
+from syndic.web import api, ftr, reader, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
 from syndic.web.deps import ReaderStore
@@ -109,6 +109,7 @@ def create_app(
     publish = _publish_router()
     if publish is not None:
         app.include_router(publish)  # type: ignore[arg-type]
+    app.include_router(ftr.router)
     app.include_router(websub.router)
     app.include_router(reader.router)
     return app

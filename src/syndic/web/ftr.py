@@ -1,0 +1,210 @@
+"""The Full-Text RSS routes: /makefulltextfeed.php and /extract.php (and under /full-text-rss/).
+
+Users of FiveFilters Full-Text RSS point their readers and scripts here by
+changing a host name. These routes read the request the way FTR does (GET
+for makefulltextfeed.php; GET or POST, with `inputhtml`, for extract.php),
+check who is asking and answer with `syndic.publish.ftr`'s service.
+
+Who may ask (the admin's `ftr_access`): with "keys" (the default) an FTR key,
+a syndic API token or a signed-in user; with "public" anyone, a key raising
+the item cap. FTR's key forms all work: `key=SECRET` (makefulltextfeed.php
+redirects it to `key=INDEX&hash=…`, as FTR does, unless `key_redirect=0`),
+`key=INDEX&hash=SHA1(SECRET+URL)`, and a syndic token as `key=`, `token=` or a
+bearer header. A token never appears in a feed's self link; an FTR key only
+in its hashed form.
+
+Errors are FTR's own words as plain text, with a status that says what
+happened (FTR answers 200 to everything): 400 for a request FTR refuses, 401
+for a missing or wrong key, 403 for a blocked URL or an address the guard
+refuses, 413 for an oversized POST, 502 when `accept=feed` finds no feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse
+
+from syndic.publish.ftr import (
+    BadRequest,
+    FtrCache,
+    FtrOptions,
+    FtrRequest,
+    FullTextService,
+    Refused,
+    network_fetch,
+)
+from syndic.publish.ftr.access import key_hash
+from syndic.publish.web_routes import conditional
+from syndic.store import ftr_keys
+from syndic.web.auth import Viewer, require_user_or_public
+from syndic.web.deps import get_store
+from syndic.web.tokens import TOKEN_PREFIX, check_token
+
+router = APIRouter(tags=["Full-Text RSS"])
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The parameters FTR carries into a feed's self link, in its order (bare ones have no value).
+SELF_PARAMS = ("html", "accept", "max", "links", "images", "exc", "format", "callback", "l", "lang")
+SELF_SWITCHES = ("xss", "use_extracted_title", "use_effective_url")
+SELF_TAIL = ("content", "summary")
+
+_signed_in_or_token = require_user_or_public("none")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is asking: an FTR key (its index), a syndic user or token, or nobody (public mode)."""
+
+    valid_key: bool
+    key_index: int | None = None
+    viewer: Viewer | None = None
+    secret: str | None = field(default=None, repr=False)  # the FTR key's, for the self link's hash
+
+
+def ftr_options(request: Request) -> FtrOptions:
+    options: FtrOptions | None = getattr(request.app.state, "ftr_options", None)
+    return options or FtrOptions()
+
+
+def fulltext_service(request: Request) -> FullTextService:
+    """The app's service: `app.state.fulltext_service` if given, else one over syndic's
+    guarded client (`app.state.net_settings`), the store's cache and the site rules."""
+    state = request.app.state
+    service: FullTextService | None = getattr(state, "fulltext_service", None)
+    if service is None:
+        rules_dir = getattr(state, "site_config_dir", None)
+        service = FullTextService(
+            network_fetch(getattr(state, "net_settings", None)),
+            FtrCache(get_store(request)),  # type: ignore[arg-type]
+            options=ftr_options(request),
+            rules_dir=str(rules_dir) if rules_dir else None,
+        )
+        state.fulltext_service = service
+    return service
+
+
+async def _syndic_viewer(request: Request, key: str | None) -> Viewer | None:
+    """A syndic user or token: `key=` holding a token, a session, a bearer header or `token=`."""
+    if key and key.startswith(TOKEN_PREFIX):
+        token_id = await asyncio.to_thread(check_token, get_store(request), key)
+        if token_id is not None:
+            return Viewer(token_id=token_id)
+    try:
+        return await _signed_in_or_token(request)
+    except HTTPException as exc:
+        if exc.status_code == 401:
+            return None
+        raise
+
+
+async def resolve_access(
+    request: Request, params: dict[str, str], url: str, *, simple: bool, options: FtrOptions
+) -> Access | Response:
+    """Check the caller as FTR does; a plain key on makefulltextfeed.php is answered with
+    FTR's redirect to the hidden-key URL."""
+    store: Any = get_store(request)
+    key = params.get("key") or None
+    if key is not None and not key.startswith(TOKEN_PREFIX):
+        given_hash = params.get("hash")
+        if given_hash is not None and key.isdigit():
+            secret = await asyncio.to_thread(ftr_keys.secret_of, store, int(key))
+            if secret is not None and hmac.compare_digest(key_hash(secret, url), given_hash.strip().lower()):
+                await asyncio.to_thread(ftr_keys.touch_key, store, int(key))
+                return Access(valid_key=True, key_index=int(key), secret=secret)
+        index = await asyncio.to_thread(ftr_keys.index_of_secret, store, key)
+        if index is not None:
+            if not simple and params.get("key_redirect") != "0":
+                return RedirectResponse(self_url(request, params, url, (index, key)), status_code=302)
+            await asyncio.to_thread(ftr_keys.touch_key, store, index)
+            return Access(valid_key=True, key_index=index, secret=key)
+    viewer = await _syndic_viewer(request, key)
+    if viewer is not None:
+        return Access(valid_key=True, viewer=viewer)
+    if options.keys_required:
+        raise Refused("A valid key must be supplied", 401)
+    if key is not None:
+        raise Refused("The entered key is invalid", 401)
+    return Access(valid_key=False)
+
+
+def self_url(request: Request, params: dict[str, str], url: str, key: tuple[int, str] | None) -> str:
+    """This feed's own URL as FTR writes it: the URL without "http://", an FTR key only as
+    `key=INDEX&hash=…`, the parameters that shape the output, and never a syndic token."""
+    shown = url[len("http://"):] if url.lower().startswith("http://") else url
+    parts = [f"url={quote_plus(shown, safe='')}"]
+    if key is not None:
+        parts += [f"key={key[0]}", f"hash={key_hash(key[1], url)}"]
+    for name in SELF_PARAMS:
+        if name in params:
+            parts.append(f"{name}={quote_plus(params[name], safe='')}")
+    parts += [name for name in SELF_SWITCHES if name in params]
+    parts += [f"{name}={quote_plus(params[name], safe='')}" for name in SELF_TAIL if name in params]
+    return str(request.url.replace(query="&".join(parts)))
+
+
+async def _form(request: Request, cap: int) -> dict[str, str]:
+    """extract.php's POST fields (FTR's simple mode merges them over the query)."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if request.method != "POST" or content_type not in FORM_TYPES:
+        return {}
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > cap:
+        raise Refused(f"the request body is larger than {cap} bytes", 413)
+    if content_type == "multipart/form-data":
+        form = await request.form(max_part_size=cap)
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > cap:
+            raise Refused(f"the request body is larger than {cap} bytes", 413)
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+def _refusal(exc: Refused | BadRequest, status: int) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    return PlainTextResponse(str(exc), status_code=status, headers=headers)
+
+
+async def _serve(request: Request, *, simple: bool) -> Response:
+    options = ftr_options(request)
+    try:
+        params = dict(request.query_params)
+        if simple:
+            params |= await _form(request, options.max_input_bytes)
+        ftr_request = FtrRequest.from_params(params, simple=simple)
+        access = await resolve_access(request, params, ftr_request.url, simple=simple, options=options)
+        if isinstance(access, Response):
+            return access
+        key = (access.key_index, access.secret) if access.key_index is not None and access.secret else None
+        own = None if simple else self_url(request, params, ftr_request.url, key)
+        answer = await fulltext_service(request).answer(ftr_request, valid_key=access.valid_key, self_url=own)
+    except BadRequest as exc:
+        return _refusal(exc, 400)
+    except Refused as exc:
+        return _refusal(exc, exc.status)
+    response = conditional(request, answer.body, answer.media_type, cache_seconds=options.cache_minutes * 60)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    if options.cors:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@router.api_route("/makefulltextfeed.php", methods=["GET", "POST"],
+                  summary="Full-Text RSS compatible: a feed (or a page) made full text")
+@router.api_route("/full-text-rss/makefulltextfeed.php", methods=["GET", "POST"], include_in_schema=False)
+async def make_full_text_feed(request: Request) -> Response:
+    return await _serve(request, simple=False)
+
+
+@router.api_route("/extract.php", methods=["GET", "POST"],
+                  summary="Full-Text RSS compatible: one article as JSON")
+@router.api_route("/full-text-rss/extract.php", methods=["GET", "POST"], include_in_schema=False)
+async def extract_php(request: Request) -> Response:
+    return await _serve(request, simple=True)

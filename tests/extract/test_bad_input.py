@@ -65,7 +65,7 @@ def test_deeply_nested_divs_are_refused_quickly() -> None:
 
 
 def test_moderately_large_nesting_is_refused_by_depth() -> None:
-    page = "<html><body>" + "<div>" * 50_000 + "text" + "</div>" * 50_000 + "</body></html>"
+    page = "<html><body>" + "<div>" * 30_000 + "text" + "</div>" * 30_000 + "</body></html>"
     start = time.perf_counter()
     article = extract_article(page, URL)
     assert time.perf_counter() - start < 5
@@ -116,3 +116,43 @@ def test_legacy_bytes_declared_as_utf8_are_detected() -> None:
     article = extract_article(page.encode("cp1251"), URL, content_type="text/html; charset=utf-8")
     assert article.error is None
     assert "Городской совет" in article.text
+
+
+def test_a_frameset_names_the_pages_that_hold_the_text() -> None:
+    page = ('<html><head><title>Archive</title></head><frameset cols="20%,80%">'
+            '<frame src="menu.html"><frame src="/stories/1998/flood.html">'
+            "<noframes><body><p>Your browser does not support frames.</p></body></noframes></frameset></html>")
+    article = extract_article(page.encode("latin-1"), URL)
+    assert article.error == (
+        "no article found: the page is a frameset, its text is in other pages: "
+        "https://news.example.com/2024/01/menu.html, https://news.example.com/stories/1998/flood.html"
+    )
+    assert article.extra["frame_urls"].split() == [
+        "https://news.example.com/2024/01/menu.html", "https://news.example.com/stories/1998/flood.html"]
+    assert article.text == "" and article.title == "Archive"
+
+
+def test_a_ten_megabyte_page_of_inline_data_is_read() -> None:
+    """The fetcher keeps bodies up to 10 MB; a page that size because of an
+    inline script is one text node to the parser, and its article is read."""
+    page = news_page(head="<script>var state = '" + "A" * 9_900_000 + "';</script>")
+    start = time.perf_counter()
+    article = extract_article(page.encode(), URL)
+    assert time.perf_counter() - start < 10
+    assert article.error is None and article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_page_of_too_many_elements_is_refused_quickly() -> None:
+    links = "".join(f'<li><a href="/x{i}">Link number {i}</a></li>' for i in range(200_000))
+    page = news_page(extra_body=f"<ul>{links}</ul>")  # about 10 MB
+    start = time.perf_counter()
+    article = extract_article(page.encode(), URL)
+    assert time.perf_counter() - start < 5
+    assert article.error == "page has too many elements (400,038, limit 40,000)"
+
+
+def test_an_absurdly_long_article_is_refused_with_its_length() -> None:
+    page = news_page(paragraphs=["word " * 200_000])
+    article = extract_article(page.encode(), URL)
+    assert article.error == "article text too long (999,999 characters, limit 400,000)"
+    assert article.text == ""

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -33,7 +34,8 @@ from syndic.clean.sanitize import sanitize_html
 from syndic.extract import patterns as pt
 from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune, read_noscript
 from syndic.extract.decode import decode_page, looks_binary
-from syndic.extract.guard import refusal
+from syndic.extract.guard import MAX_ARTICLE_CHARS, refusal
+from syndic.extract.jsonld import ARTICLE_TYPES
 from syndic.extract.language import guess_language
 from syndic.extract.markdown import to_markdown
 from syndic.extract.media import mark_captions, resolve_images
@@ -142,18 +144,32 @@ def _ruled_body(
     return Body(nodes, paragraphs_of(nodes)), ruled.next_page_url
 
 
+_ARTICLE_TYPE_RE = re.compile(
+    r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:' + "|".join(sorted(ARTICLE_TYPES)) + r')"', re.IGNORECASE
+)
+
+
+def says_article(tree: LexborHTMLParser) -> bool:
+    """Whether the page declares itself an article: JSON-LD of an article
+    type, og:type=article, an articleBody element, or one <article>."""
+    if tree.css_first(pt.ARTICLE_EVIDENCE_SELECTOR) is not None or len(tree.css("article")) == 1:
+        return True
+    return any(_ARTICLE_TYPE_RE.search(n.text()) for n in tree.css('script[type="application/ld+json"]'))
+
+
 def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
     """The generic extractor's body; when the first pass keeps little or
     nothing (the body sits in a container named like furniture), a second
     pass on a fresh parse that ignores class names, if it finds clearly more."""
     captions = "aption" in text
-    found = extract_body(tree, captions=captions)
+    least = pt.MIN_ARTICLE_CHARS if says_article(tree) else pt.MIN_BODY_CHARS
+    found = extract_body(tree, captions=captions, min_chars=least)
     if found == LISTING:
         return found
     length = 0 if isinstance(found, str) else len(found.text)
     if length >= pt.RETRY_BELOW_CHARS:
         return found
-    second = extract_body(LexborHTMLParser(text), relaxed=True, captions=captions)
+    second = extract_body(LexborHTMLParser(text), relaxed=True, captions=captions, min_chars=least)
     if isinstance(second, str) or len(second.text) <= max(length * pt.RETRY_GAIN, length + pt.MIN_BODY_CHARS):
         return found
     return second
@@ -185,6 +201,13 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         next_page = ruled_next or next_page
         if body is None and not rules.autodetect_on_failure:
             return _failed(url, f"site rule for {rules.host} found no body", meta, extra)
+    if body is None and tree.body is None and tree.css_first("frameset") is not None:
+        frames = [urljoin(url, src) for node in tree.css("frame[src], iframe[src]")
+                  if (src := (node.attributes.get("src") or "").strip())]
+        if frames:
+            extra["frame_urls"] = " ".join(frames)
+        named = f": {', '.join(frames[:3])}" if frames else ""
+        return _failed(url, f"no article found: the page is a frameset, its text is in other pages{named}", meta, extra)
     if body is None:
         found = _generic_body(tree, text)
         if isinstance(found, str):
@@ -192,6 +215,9 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         body = found
     if not body.paragraphs:
         return _failed(url, "no article found: the site rule's body holds no text", meta, extra)
+    if len(body.text) > MAX_ARTICLE_CHARS:
+        return _failed(url, f"article text too long ({len(body.text):,} characters, limit {MAX_ARTICLE_CHARS:,})",
+                       meta, extra)
     first_image = resolve_images(body.nodes, url)
     guessed = guess_language(body.text)
     if guessed:  # the text's own words beat a template's declaration

@@ -73,6 +73,15 @@ def is_furniture(raw: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def is_strong_furniture(raw: str) -> bool:
+    """Whether class/id words say furniture whatever the node holds (a
+    cookie banner is one even when it is the longest text of a short page),
+    and nothing in them says article ("s-article-text js-advertorial")."""
+    words = _layout_words(raw)
+    return bool(pt.STRONG_UNLIKELY_RE.search(words)) and not pt.MAYBE_RE.search(words)
+
+
 def _clean_text(text: str) -> str:
     return " ".join(text.split())
 
@@ -128,7 +137,8 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     for node in root.css("[class], [id]"):
         if node.tag in pt.NEVER_DROP_TAGS or node.tag in pt.NOT_FURNITURE_BY_CLASS or node.parent is None:
             continue
-        if is_furniture(_raw_words(node)) and len(node.text()) < limit:
+        raw = _raw_words(node)
+        if is_furniture(raw) and (is_strong_furniture(raw) or len(node.text()) < limit):
             if node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS):
                 continue
             if node.css_first(pt.EMBED_SELECTOR) is not None:
@@ -520,13 +530,16 @@ def looks_like_listing(nodes: list[LexborNode]) -> bool:
 LISTING = "the page is a list of links to articles"
 
 
-def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False, captions: bool = True) -> Body | str:
+def extract_body(
+    tree: LexborHTMLParser, *, relaxed: bool = False, captions: bool = True, min_chars: int = pt.MIN_BODY_CHARS
+) -> Body | str:
     """The article body of `tree` (which it mutates), or why there is none.
 
     `relaxed` keeps nodes whatever their class names say (the second pass,
     for pages whose body sits in a container named like furniture);
     `captions=False` says the page's source names no caption (a cheap test
-    on the text saves looking for them)."""
+    on the text saves looking for them); `min_chars` is the least text that
+    is an article (less for a page that says it is one)."""
     root = tree.body
     if root is None:
         return "the page has no body"
@@ -556,6 +569,6 @@ def extract_body(tree: LexborHTMLParser, *, relaxed: bool = False, captions: boo
     if cut is not None:
         _cut_html_from(nodes, paragraphs[cut])
         paragraphs = paragraphs[:cut]
-    if sum(len(p) for p in paragraphs) < pt.MIN_BODY_CHARS:
+    if sum(len(p) for p in paragraphs) < min_chars:
         return "no block of text long enough to be one"
     return Body(nodes, paragraphs)

@@ -1,9 +1,11 @@
 """Limits that keep one hostile page from stalling a worker.
 
 The HTML parser's time grows with the square of nesting depth (200,000
-nested `<div>`s take over a minute), so a page is measured before it is
-parsed: too large, or nested too deep, and extraction refuses it with a
-reason instead of trying. The depth scan is only run on pages with many
+nested `<div>`s take over a minute), and extraction's with the number of
+elements, so a page is measured before it is parsed: too large, too many
+elements, or nested too deep, and extraction refuses it with a reason
+instead of trying. A page made large by inline data (a 9 MB script) is read:
+it is one text node to the parser. The depth scan is only run on pages with many
 tags, so ordinary pages pay one `str.count`.
 """
 
@@ -11,10 +13,13 @@ from __future__ import annotations
 
 import re
 
-MAX_PAGE_CHARS = 8_000_000
+MAX_PAGE_CHARS = 12_000_000  # above the fetcher's 10 MB body cap: a page it keeps is read
+MAX_ELEMENTS = 40_000  # twice the tags of the largest page of the labelled sets
+MAX_ARTICLE_CHARS = 400_000  # an article's text; the longest long read is a third of this
 MAX_DEPTH = 2_000
 _SCAN_ABOVE_TAGS = 8_000  # fewer tags than this cannot nest dangerously deep
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_OPEN_TAG_RE = re.compile(r"<[a-zA-Z]")
 _VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
      "track", "wbr", "param", "keygen"}
@@ -41,6 +46,10 @@ def refusal(text: str) -> str | None:
     """Why `text` must not be parsed, or None when it is safe to."""
     if len(text) > MAX_PAGE_CHARS:
         return f"page too large ({len(text):,} characters, limit {MAX_PAGE_CHARS:,})"
+    if text.count("<") > MAX_ELEMENTS:
+        elements = len(_OPEN_TAG_RE.findall(text))
+        if elements > MAX_ELEMENTS:
+            return f"page has too many elements ({elements:,}, limit {MAX_ELEMENTS:,})"
     if nesting_depth_exceeds(text):
         return f"page nests elements deeper than {MAX_DEPTH} levels"
     return None

@@ -199,8 +199,12 @@ LISTING_MIN_HEADINGS = 6
 LISTING_LINKED_SHARE = 0.8
 LISTING_MAX_CHARS_PER_HEADING = 250
 
-# Less text than this is not an article.
+# Less text than this is not an article, unless the page says it is one
+# (JSON-LD Article/NewsArticle/BlogPosting…, og:type=article, one <article>
+# or articleBody element): then one paragraph of MIN_ARTICLE_CHARS will do.
 MIN_BODY_CHARS = 100
+MIN_ARTICLE_CHARS = 25
+ARTICLE_EVIDENCE_SELECTOR = '[itemprop="articleBody"], meta[property="og:type"][content="article" i]'
 
 # Shorter blocks are not scored as paragraphs.
 MIN_PARAGRAPH_CHARS = 25

@@ -105,3 +105,39 @@ def test_a_paragraph_with_a_hidden_popover_of_links_is_kept() -> None:
     page = _page(f'<div class="article-body">{first}{_paragraphs()}</div>')
     text = extract_article(page, URL, clean=False).text
     assert text.startswith("A New York man pleaded guilty to threatening Rep. Omar this week.")
+
+
+def test_a_header_wrapping_the_whole_page_is_its_layout() -> None:
+    """A template that opens <header> and closes it after the footer: the
+    page's text is inside it, so it is not the page's header."""
+    page = ('<html><head><title>Emden</title></head><body><div id="page"><header id="branding">'
+            '<nav><a href="/">Home</a> <a href="/europa">Europa</a></nav>'
+            f'<div id="content"><article class="page2">{_paragraphs()}</article></div>'
+            "</header></div></body></html>")
+    article = extract_article(page, URL, clean=False)
+    assert article.error is None
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_picture_credits_and_captions_in_other_languages_stay_with_the_picture() -> None:
+    figure = ('<figure><img src="/bus.jpg" alt=""><span class="bildunterschrift">Der neue Nachtbus.</span>'
+              '<span class="copyright">Foto: AFP / Marco Bertorello</span></figure>')
+    page = _page(f'<div class="article-body">{_paragraphs(PARAGRAPHS[:2])}{figure}{_paragraphs(PARAGRAPHS[2:])}</div>')
+    article = extract_article(page, URL, clean=False)
+    assert article.text.split("\n\n") == PARAGRAPHS
+    assert "<figcaption>Der neue Nachtbus.</figcaption>" in article.html
+    assert "AFP / Marco Bertorello" in article.html  # shown with the picture, not in the text
+
+
+def test_an_inline_read_also_label_does_not_end_the_article() -> None:
+    box = '<p><strong>Leggi anche</strong></p><p><a href="/altro">Un altro articolo sul tema</a></p>'
+    page = _page(f'<div class="article-body">{_paragraphs(PARAGRAPHS[:3])}{box}<p>{PARAGRAPHS[3]}</p></div>')
+    text = extract_article(page, URL, clean=False).text
+    assert text.split("\n\n") == PARAGRAPHS
+
+
+def test_hidden_and_date_stamps_named_in_other_ways_are_not_text() -> None:
+    body = (f'<div class="article-body"><span class="hideCompletely">Weitere Informationen</span>{_paragraphs()}'
+            '<div class="date published">Ultima modifica 18 febbraio 2022</div></div>')
+    text = extract_article(_page(body), URL, clean=False).text
+    assert text.split("\n\n") == PARAGRAPHS

@@ -161,15 +161,14 @@ def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
     """The generic extractor's body; when the first pass keeps little or
     nothing (the body sits in a container named like furniture), a second
     pass on a fresh parse that ignores class names, if it finds clearly more."""
-    captions = "aption" in text
     least = pt.MIN_ARTICLE_CHARS if says_article(tree) else pt.MIN_BODY_CHARS
-    found = extract_body(tree, captions=captions, min_chars=least)
+    found = extract_body(tree, min_chars=least)
     if found == LISTING:
         return found
     length = 0 if isinstance(found, str) else len(found.text)
     if length >= pt.RETRY_BELOW_CHARS:
         return found
-    second = extract_body(LexborHTMLParser(text), relaxed=True, captions=captions, min_chars=least)
+    second = extract_body(LexborHTMLParser(text), relaxed=True, min_chars=least)
     if isinstance(second, str) or len(second.text) <= max(length * pt.RETRY_GAIN, length + pt.MIN_BODY_CHARS):
         return found
     return second

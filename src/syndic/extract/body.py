@@ -50,7 +50,7 @@ def _raw_words(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # class strings repeat across a site's pages
 def _layout_words(raw: str) -> str:
     """Class/id words without CMS taxonomy ("category-advertising" says
     nothing of layout)."""
@@ -63,7 +63,7 @@ def _attr_words(node: LexborNode) -> str:
     return _layout_words(_raw_words(node))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # class strings repeat across a site's pages
 def is_furniture(raw: str) -> bool:
     """Whether class/id words mark page furniture."""
     words = _layout_words(raw)
@@ -73,7 +73,7 @@ def is_furniture(raw: str) -> bool:
     )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # class strings repeat across a site's pages
 def is_strong_furniture(raw: str) -> bool:
     """Whether class/id words say furniture whatever the node holds (a
     cookie banner is one even when it is the longest text of a short page),
@@ -121,9 +121,17 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     holds markup.
     """
     for node in root.css(pt.JUNK_SELECTOR):
-        if node.parent is not None and not (node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS)):
+        if node.parent is not None:
             node.decompose()
     read_noscript(root)
+    whole = len(root.text()) * pt.LAYOUT_WRAPPER_SHARE
+    for node in root.css(pt.LAYOUT_SELECTOR):
+        if (
+            node.parent is not None
+            and not (node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS))
+            and len(node.text()) < whole  # a <header> around the whole page is its layout
+        ):
+            node.decompose()
     limit = len(root.text()) * pt.WRAPPER_TEXT_SHARE
     for node in root.css(pt.DROP_SELECTOR):
         if (
@@ -134,16 +142,21 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
             node.decompose()
     if not by_class:
         return
+    kept_tags = pt.NEVER_DROP_TAGS | pt.NOT_FURNITURE_BY_CLASS
     for node in root.css("[class], [id]"):
-        if node.tag in pt.NEVER_DROP_TAGS or node.tag in pt.NOT_FURNITURE_BY_CLASS or node.parent is None:
+        tag = node.tag
+        if tag in kept_tags:
             continue
         raw = _raw_words(node)
-        if is_furniture(raw) and (is_strong_furniture(raw) or len(node.text()) < limit):
-            if node.tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS):
-                continue
-            if node.css_first(pt.EMBED_SELECTOR) is not None:
-                continue
-            node.decompose()
+        if not is_furniture(raw) or node.parent is None:  # the cheap tests first: most nodes stop here
+            continue
+        if not is_strong_furniture(raw) and len(node.text()) >= limit:
+            continue
+        if tag in pt.HEADER_TAGS and _inside(node, pt.ARTICLE_TAGS):
+            continue
+        if node.css_first(pt.EMBED_SELECTOR) is not None:
+            continue
+        node.decompose()
 
 
 def class_weight(node: LexborNode) -> float:
@@ -189,8 +202,9 @@ class Measure:
 
 
 def measure(root: LexborNode) -> Measure:
-    """Measure `root`'s tree in one walk (an explicit stack, not recursion:
-    pages nest thousands of levels deep)."""
+    """Measure `root`'s tree in one walk: lexbor's pre-order traversal, an
+    element closing when the next node's parent is not inside it (an
+    explicit stack, not recursion: pages nest thousands of levels deep)."""
     chars: dict[int, int] = {}
     links: dict[int, int] = {}
     prose: dict[int, int] = {}
@@ -198,48 +212,58 @@ def measure(root: LexborNode) -> Measure:
     block_tags = pt.BLOCK_TAGS
     paragraph_tags = pt.PARAGRAPH_TAGS
     min_chars = pt.MIN_PARAGRAPH_CHARS
-    # frame: children, node, own text pieces and link characters [pieces, n], in a link, is a block
-    root_acc: list[object] = [[], 0]
-    chars[root.mem_id] = links[root.mem_id] = prose[root.mem_id] = 0
-    stack: list[tuple[Iterator[LexborNode], LexborNode, list[object], bool, bool]] = [
-        (root.iter(include_text=True), root, root_acc, False, True)
-    ]
-    while stack:
-        children, node, acc, in_link, is_block = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            key = node.mem_id
-            if is_block:
-                pieces: list[str] = acc[0]  # type: ignore[assignment]
-                text = " ".join("".join(pieces).split())
-                if text:
-                    length = len(text)
-                    linked = min(length, acc[1])  # type: ignore[call-overload]
-                    blocks.append((node, text, linked))
-                    chars[key] += length
-                    links[key] += linked
-                    if node.tag in paragraph_tags and length >= min_chars and linked * 2 < length:
-                        prose[key] += length
-            if stack:
-                parent = stack[-1][1].mem_id
-                chars[parent] += chars[key]
-                links[parent] += links[key]
-                prose[parent] += prose[key]
-            continue
-        tag = child.tag
+
+    def close(key: int, node: LexborNode, acc: list[object], is_block: bool) -> None:
+        if not is_block:
+            return
+        pieces: list[str] = acc[0]  # type: ignore[assignment]
+        text = " ".join("".join(pieces).split())
+        if text:
+            length = len(text)
+            linked = min(length, acc[1])  # type: ignore[call-overload]
+            blocks.append((node, text, linked))
+            chars[key] += length
+            links[key] += linked
+            if node.tag in paragraph_tags and length >= min_chars and linked * 2 < length:
+                prose[key] += length
+
+    def pop() -> None:
+        key, node, acc, _, is_block = stack.pop()
+        close(key, node, acc, is_block)
+        parent = stack[-1][0]
+        chars[parent] += chars[key]
+        links[parent] += links[key]
+        prose[parent] += prose[key]
+
+    root_key = root.mem_id
+    chars[root_key] = links[root_key] = prose[root_key] = 0
+    # open elements: key, node, own text pieces and link characters [pieces, n], in a link, is a block
+    stack: list[tuple[int, LexborNode, list[object], bool, bool]] = [(root_key, root, [[], 0], False, True)]
+    nodes = root.traverse(include_text=True)
+    next(nodes)  # root itself
+    for node in nodes:
+        parent = node.parent
+        parent_key = parent.mem_id if parent is not None else root_key
+        while len(stack) > 1 and stack[-1][0] != parent_key:
+            pop()
+        _, _, acc, in_link, _ = stack[-1]
+        tag = node.tag
         if tag == "-text":
-            piece = child.text_content or ""
+            piece = node.text_content or ""
             acc[0].append(piece)  # type: ignore[attr-defined]
             if in_link:
                 acc[1] += len(piece.strip())  # type: ignore[operator]
         elif tag != "-comment":
-            key = child.mem_id
+            key = node.mem_id
             chars[key] = links[key] = prose[key] = 0
             if tag in block_tags:
-                stack.append((child.iter(include_text=True), child, [[], 0], in_link, True))
+                stack.append((key, node, [[], 0], in_link, True))
             else:
-                stack.append((child.iter(include_text=True), child, acc, in_link or tag == "a", False))
+                stack.append((key, node, acc, in_link or tag == "a", False))
+    while len(stack) > 1:
+        pop()
+    key, node, acc, _, is_block = stack[0]
+    close(key, node, acc, is_block)
     blocks.reverse()  # closed innermost first; document order is what callers expect
     return Measure(chars, links, prose, blocks)
 
@@ -531,20 +555,17 @@ LISTING = "the page is a list of links to articles"
 
 
 def extract_body(
-    tree: LexborHTMLParser, *, relaxed: bool = False, captions: bool = True, min_chars: int = pt.MIN_BODY_CHARS
+    tree: LexborHTMLParser, *, relaxed: bool = False, min_chars: int = pt.MIN_BODY_CHARS
 ) -> Body | str:
     """The article body of `tree` (which it mutates), or why there is none.
 
     `relaxed` keeps nodes whatever their class names say (the second pass,
     for pages whose body sits in a container named like furniture);
-    `captions=False` says the page's source names no caption (a cheap test
-    on the text saves looking for them); `min_chars` is the least text that
-    is an article (less for a page that says it is one)."""
+    `min_chars` is the least text that is an article (less for a page that
+    says it is one)."""
     root = tree.body
     if root is None:
         return "the page has no body"
-    if captions:
-        mark_captions(tree, root)
     remove_furniture(root, by_class=not relaxed)
     page = measure(root)
     top, top_score, scores = _top_candidate(root, page)
@@ -562,6 +583,8 @@ def extract_body(
             i for i, n in enumerate(nodes) if n.mem_id == top.mem_id
         )
         nodes.insert(at, picture)
+    for node in nodes:  # on the body only: a caption elsewhere on the page is not shown
+        mark_captions(tree, node)
     for node in nodes:
         prune(node, page)
     paragraphs = paragraphs_of(nodes)

@@ -13,12 +13,19 @@ import re
 # Removed with their content before anything is scored.
 JUNK_TAGS: tuple[str, ...] = (
     "script", "style", "iframe", "svg", "canvas", "button",
-    "select", "textarea", "input", "template", "object", "embed", "nav", "aside",
-    "footer", "header", "menu", "dialog", "link", "meta", "map", "video", "audio",
+    "select", "textarea", "input", "template", "object", "embed",
+    "dialog", "link", "meta", "map", "video", "audio",
     "rt", "rp",  # ruby annotations (readings above the characters), not the text's flow
 )
 
 JUNK_SELECTOR = ", ".join(JUNK_TAGS)
+
+# The page's layout regions, removed with their content too, unless one
+# holds LAYOUT_WRAPPER_SHARE of the page's text (a <header> wrapping the page;
+# a sidebar can hold half a blog's text).
+LAYOUT_TAGS: tuple[str, ...] = ("nav", "aside", "footer", "header", "menu")
+LAYOUT_SELECTOR = ", ".join(LAYOUT_TAGS)
+LAYOUT_WRAPPER_SHARE = 0.8
 
 # Page furniture by tag only outside these: an article's own <header> holds
 # its standfirst (the page's header is outside the article).
@@ -49,7 +56,8 @@ UNLIKELY_RE = re.compile(
     r"social\w*|sponsor\w*|subscri\w*|taboola|tags?|toolbar|tools|"
     r"signup|recommend\w*|read-?more|more-?stories|most-?popular|trending|"
     r"author-?(?:bio|info|box)|bio|credits?|print|"
-    r"login|skip|visually-?hidden|sr-only|screen-?reader\w*|hide|"
+    r"login|skip|visually-?hidden|sr-only|screen-?reader\w*|hide\w*|hidden\w*|"
+    r"date|dates|(?:entry|post|publish(?:ed)?)-?date|"
     r"inline-?(?:related|promo|ad)|dateline|timestamp|meta|headline|kicker|label|"
     r"slug|rating|feedback|overlay|alert|flyout|lightbox|signin|offscreen)(?:$|[-_\s])",
     re.IGNORECASE,
@@ -67,7 +75,12 @@ STRONG_UNLIKELY_RE = re.compile(
 # is the picture's wrapper): each becomes the <figcaption> of its picture (a <figure>, or a
 # small ancestor within CAPTION_LEVELS holding a picture and at most
 # CAPTION_SLACK_CHARS of other text); a caption with no picture is dropped.
-CAPTION_SELECTOR = 'figcaption, [class*="caption" i], [id*="caption" i], [itemprop="caption"]'
+CAPTION_SELECTOR = (
+    'figcaption, [class*="caption" i], [id*="caption" i], [itemprop="caption"], '
+    '[class*="imagedescription" i], [class*="image-description" i], [class*="bildunterschrift" i], '
+    '[class*="bildtext" i], [class*="legende" i], [class*="leyenda" i], [class*="didascalia" i], '
+    '[class*="credit" i], [class*="copyright" i], [class*="fotograf" i], [class*="photographer" i]'
+)
 CAPTION_LEVELS = 3
 CAPTION_SLACK_CHARS = 80
 
@@ -218,7 +231,8 @@ BOILERPLATE_LINE_RE = re.compile(
     r"sponsored(?: links?)?|text size|see also|read more|read next|more from .{0,40}|"
     r"click here to .{0,60}|print|email|you may also like|recommended(?: for you)?|"
     r"caption|close|expand|enlarge|toggle caption|hide caption|photo|image|video|"
-    r"スポンサードリンク|関連記事|広告|publicidade|anuncio|werbung|anzeige)[.:!]?$",
+    r"スポンサードリンク|関連記事|広告|publicidade|anuncio|werbung|anzeige|"
+    r"leggi anche|lee también|czytaj (?:także|też)|zobacz (?:także|też)|przeczytaj (?:również|też))[.:!]?$",
     re.IGNORECASE,
 )
 
@@ -232,7 +246,9 @@ TRAILER_START_RE = re.compile(
     r"more stories|more from|recommended for you|read (?:more|next)|leave a (?:comment|reply)|"
     r"most (?:popular|read|viewed|shared)(?: (?:articles|stories|posts|news))?|top stories|trending(?: now)?|"
     r"tell us what you think|você (?:pode|também pode) gostar|veja também|leia também|"
-    r"te puede interesar|lire aussi|à lire aussi|das könnte sie auch interessieren|"
-    r"mehr zum thema|関連記事|おすすめ記事|похожие статьи|читайте также)\b.{0,40}$",
+    r"te puede interesar|lire aussi|à lire aussi|das könnte (?:sie|dich) auch interessieren|"
+    r"mehr zum thema|auch interessant|weitere (?:artikel|beiträge|nachrichten)|ähnliche (?:artikel|beiträge)|"
+    r"también te puede interesar|notas relacionadas|articles similaires|vous aimerez aussi|potrebbe interessarti|"
+    r"関連記事|おすすめ記事|похожие статьи|читайте также)\b.{0,40}$",
     re.IGNORECASE,
 )

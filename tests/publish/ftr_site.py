@@ -44,6 +44,15 @@ def story_page(base: str, n: int) -> bytes:
 <footer>Copyright The Harbour News</footer></body></html>""".encode()
 
 
+def big_page() -> bytes:
+    """A long page (about 1 MB): its extraction keeps a core busy for a second or more."""
+    rows = "".join(
+        f"<p>{WORDS} Row {i} <a href='/x{i}'>link</a></p><div class='c{i % 7}'><span>aside {i}</span></div>"
+        for i in range(5000)
+    )
+    return f"<html><head><title>Big</title></head><body><article><h1>Big</h1>{rows}</article></body></html>".encode()
+
+
 def feed(base: str) -> bytes:
     items = []
     for n in range(1, ITEMS + 1):
@@ -101,6 +110,8 @@ def _answer(site: Site, path: str) -> tuple[int, str, bytes, dict[str, str]]:
         return 200, "text/html; charset=utf-8", story_page(site.base, int(bare.rsplit("/", 1)[1])), {}
     if bare.startswith("/redirect/"):
         return 302, "text/plain", b"", {"Location": "/story/" + bare.rsplit("/", 1)[1]}
+    if bare == "/big":
+        return 200, "text/html", big_page(), {}
     if bare == "/manual.pdf":
         return 200, "application/pdf", b"%PDF-1.4 a small manual", {}
     return 404, "text/plain", b"not found", {}

@@ -10,6 +10,7 @@ its own config, URL list and cache, whose SQLite cache is then read back.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -23,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import feedparser
+import httpx
 import pytest
 import uvicorn
 
@@ -96,6 +98,33 @@ def test_feedparser_reads_the_full_text_feed(served: Served) -> None:
     summary = feedparser.parse(served.feed_url(summary="1", max="1"), sanitize_html=False)
     (entry,) = summary.entries
     assert entry.summary.startswith("The council met") and "Paragraph 5 of story 1." in entry.content[0].value
+
+
+def test_the_server_keeps_answering_while_a_page_is_extracted(served: Served) -> None:
+    """Extraction runs off the event loop: /healthz keeps answering while a long page is
+    extracted for extract.php (a blocked loop leaves one long silence)."""
+    url = f"{served.base}/extract.php?" + urlencode({"url": served.site.url("/big"), "key": SECRET})
+    span: list[float] = []
+
+    def extract() -> None:
+        with httpx.Client(timeout=120) as client:
+            span.append(time.monotonic())
+            assert client.get(url).status_code == 200
+            span.append(time.monotonic())
+
+    worker = threading.Thread(target=extract)
+    answered: list[float] = []
+    with httpx.Client(timeout=30) as client:
+        worker.start()
+        while worker.is_alive():
+            assert client.get(f"{served.base}/healthz").status_code == 200
+            answered.append(time.monotonic())
+            time.sleep(0.05)
+    worker.join()
+    took = span[1] - span[0]
+    gaps = [b - a for a, b in itertools.pairwise(answered) if a < span[1]]
+    # extracting inline on the loop leaves one gap of most of the request's time
+    assert took > 0.5 and max(gaps) < took / 2, (round(took, 2), [round(g, 2) for g in gaps])
 
 
 NEWSBOAT = shutil.which("newsboat")

@@ -194,7 +194,7 @@ def build_item(
         extracted_title = page.linked
     elif page is not None and page.extracted and article is not None:
         html = article.html if request.images else without_images(article.html)
-        html = apply_links(html, request.links)
+        html = apply_links(html, request.links).strip()
         extracted_title = article.title or ""
     else:
         if request.exc and not request.simple:

@@ -140,24 +140,24 @@ def test_key_hash_is_ftrs() -> None:
     assert key_hash("secret-key-1", url) == hashlib.sha1(b"secret-key-1http://example.org/feed").hexdigest()
 
 
-def test_keys_keep_their_index_and_secret(sqlite_store: Store) -> None:
-    index, secret = add_key(sqlite_store, "alice")
+def test_keys_keep_their_index_and_secret(any_store: Store) -> None:
+    index, secret = add_key(any_store, "alice")
     assert index == 1 and len(secret) >= 24
-    assert add_key(sqlite_store, "old ftr key", index=7, secret="secret-key-1") == (7, "secret-key-1")
-    assert add_key(sqlite_store, "next")[0] == 8
+    assert add_key(any_store, "old ftr key", index=7, secret="secret-key-1") == (7, "secret-key-1")
+    assert add_key(any_store, "next")[0] == 8
     with pytest.raises(ConfigError):
-        add_key(sqlite_store, "again", index=7)
+        add_key(any_store, "again", index=7)
     with pytest.raises(ConfigError):
-        add_key(sqlite_store, "same secret", secret="secret-key-1")
+        add_key(any_store, "same secret", secret="secret-key-1")
     with pytest.raises(ConfigError):
-        add_key(sqlite_store, "spaces", secret=" padded ")
-    assert index_of_secret(sqlite_store, "secret-key-1") == 7 and index_of_secret(sqlite_store, "nope") is None
-    assert secret_of(sqlite_store, 7) == "secret-key-1" and secret_of(sqlite_store, 99) is None
-    touch_key(sqlite_store, 7)
-    listed = {k.index: k for k in list_keys(sqlite_store)}
+        add_key(any_store, "spaces", secret=" padded ")
+    assert index_of_secret(any_store, "secret-key-1") == 7 and index_of_secret(any_store, "nope") is None
+    assert secret_of(any_store, 7) == "secret-key-1" and secret_of(any_store, 99) is None
+    touch_key(any_store, 7)
+    listed = {k.index: k for k in list_keys(any_store)}
     assert set(listed) == {1, 7, 8} and listed[7].last_used_at is not None and listed[1].last_used_at is None
-    assert revoke_key(sqlite_store, 7) and not revoke_key(sqlite_store, 7)
-    assert index_of_secret(sqlite_store, "secret-key-1") is None
+    assert revoke_key(any_store, 7) and not revoke_key(any_store, 7)
+    assert index_of_secret(any_store, "secret-key-1") is None
 
 
 def test_ftr_key_commands(tmp_path: object) -> None:

@@ -110,6 +110,8 @@ def _answer(site: Site, path: str) -> tuple[int, str, bytes, dict[str, str]]:
         return 200, "text/html; charset=utf-8", story_page(site.base, int(bare.rsplit("/", 1)[1])), {}
     if bare.startswith("/redirect/"):
         return 302, "text/plain", b"", {"Location": "/story/" + bare.rsplit("/", 1)[1]}
+    if bare == "/empty":  # answers, but holds no article
+        return 200, "text/html", b"<html><head><title>Menu</title></head><body><nav>Home</nav></body></html>", {}
     if bare == "/big":
         return 200, "text/html", big_page(), {}
     if bare == "/manual.pdf":

@@ -400,6 +400,17 @@ def _simple_failed(r: httpx.Response, w: World) -> None:
     assert data["effective_url"] == w.site.url("/missing") and data["og_title"] is None
 
 
+def _simple_no_article(r: httpx.Response, w: World) -> None:
+    data = r.json()  # the page answered: its title is "" (not null), as FTR gives it
+    assert data["title"] == "" and data["content"] == "" and data["url"] == w.site.url("/empty")
+
+
+def _no_article_item(r: httpx.Response, w: World) -> None:
+    channel = rss(r)
+    (item,) = items(r)
+    assert channel.findtext("title") == "" and one(item, "title") == "" and one(item, "description") == ERROR
+
+
 def _simple_no_content(r: httpx.Response, w: World) -> None:
     data = r.json()  # FTR's writer: without content:encoded, content is the excerpt
     assert data["content"].startswith("The council met") and data["excerpt"] is None
@@ -537,6 +548,8 @@ CASES = [
     # extract.php
     Case("extract-defaults", {"url": "{base}/redirect/2"}, path="/extract.php", check=_simple),
     Case("extract-failed-page", {"url": "{base}/missing"}, path="/extract.php", check=_simple_failed),
+    Case("extract-no-article", {"url": "{base}/empty"}, path="/extract.php", check=_simple_no_article),
+    Case("page-url-no-article", {"url": "{base}/empty"}, check=_no_article_item),
     Case("extract-content-0", {"url": "{base}/story/2", "content": "0"}, path="/extract.php",
          check=_simple_no_content),
     Case("extract-use-effective-url", {"url": "{base}/redirect/2", "use_effective_url": ""},

@@ -204,8 +204,8 @@ def build_item(
     fetched = page is not None and page.effective_url is not None
 
     title = plain(entry.title)
-    if single:
-        title = extracted_title if fetched else title
+    if single:  # FTR: the page's title once the page answered ("" when nothing was extracted)
+        title = (extracted_title or "") if fetched else title
     elif request.use_extracted_title and extracted_title:
         title = extracted_title
     link = entry.link or ""

@@ -109,8 +109,9 @@ def test_the_server_keeps_answering_while_a_page_is_extracted(served: Served) ->
     def extract() -> None:
         with httpx.Client(timeout=120) as client:
             span.append(time.monotonic())
-            assert client.get(url).status_code == 200
+            answer = client.get(url)
             span.append(time.monotonic())
+        assert answer.status_code == 200 and "Row 1999" in answer.json()["content"]
 
     worker = threading.Thread(target=extract)
     answered: list[float] = []
@@ -124,7 +125,7 @@ def test_the_server_keeps_answering_while_a_page_is_extracted(served: Served) ->
     took = span[1] - span[0]
     gaps = [b - a for a, b in itertools.pairwise(answered) if a < span[1]]
     # extracting inline on the loop leaves one gap of most of the request's time
-    assert took > 0.5 and max(gaps) < took / 2, (round(took, 2), [round(g, 2) for g in gaps])
+    assert took > 0.25 and max(gaps) < took / 2, (round(took, 2), [round(g, 2) for g in gaps])
 
 
 NEWSBOAT = shutil.which("newsboat")

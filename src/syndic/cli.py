@@ -561,6 +561,36 @@ def user_add(ctx: click.Context, username: str, password: str, admin: bool) -> N
     click.echo(f"created user {username}")
 
 
+@user.command("api-password")
+@click.argument("username")
+@click.option("--password", default=None, help="The API password (at least 12 characters); "
+              "without it one is generated and printed.")
+@click.option("--remove", is_flag=True, help="Remove the API password: the user's apps are refused from then on.")
+@click.pass_context
+def user_api_password(ctx: click.Context, username: str, password: str | None, remove: bool) -> None:
+    """Set the password USERNAME's reading apps use (Google Reader and Fever APIs).
+
+    It is separate from the login password: an app never holds the login, and
+    setting a new one signs every app out. Fever apps log in with the same
+    user name and this password. The APIs themselves are turned on with the
+    settings greader_api and fever_api.
+    """
+    from syndic.web.readerapi.credentials import clear_api_password, generate_password, set_api_password
+
+    store = _store(_settings(ctx))
+    if remove:
+        if not clear_api_password(store, username):
+            _fail(f"{username} has no API password")
+        click.echo(f"removed the API password of {username}")
+        return
+    chosen = password if password is not None else generate_password()
+    try:
+        set_api_password(store, username, chosen)
+    except (LookupError, ValueError) as exc:
+        _fail(str(exc.args[0]))
+    click.echo(f"API password of {username} set" + ("" if password is not None else f": {chosen}"))
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens for the JSON API."""

@@ -82,6 +82,9 @@ class Settings:
     ftr_cache_minutes: int = 10  # how long answers and pages are served from the cache
     ftr_error_message: str = "[unable to retrieve full-text content]"  # an item whose page failed
     ftr_cors: bool = False  # send Access-Control-Allow-Origin: * (browser scripts on other sites)
+    # the reading apps' APIs (web/readerapi): off until the operator turns them on
+    greader_api: bool = False  # Google Reader API at /api/greader, /api/greader.php and /reader/api/0
+    fever_api: bool = False  # Fever API at /fever/?api
 
     def websub_enabled(self) -> bool:
         return bool(self.public_url)

@@ -95,7 +95,12 @@ async def serve_async(
 
     active = store or open_store(settings.resolved_database_url())
     wake = asyncio.Event()
-    web_settings = WebSettings(secure_cookies=secure_cookies, max_push_bytes=settings.max_body_bytes)
+    web_settings = WebSettings(
+        secure_cookies=secure_cookies,
+        max_push_bytes=settings.max_body_bytes,
+        greader_api=settings.greader_api,
+        fever_api=settings.fever_api,
+    )
     app = create_app(active, web_settings, make_actions(settings, active, wake))
     app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
     app.state.site_config_dir = settings.resolved_site_config_dir()  # ... and extract with the site rules

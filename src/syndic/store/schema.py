@@ -12,6 +12,7 @@ Tables, by stage:
 - users, sessions, api_tokens    the web reader and the API
 - campaigns, campaign_feeds, posts   publish (posts is the outbox)
 - ftr_cache, ftr_keys            Full-Text-RSS-compatible endpoint results and access keys
+- reader_api_passwords, reader_item_labels   the Google Reader and Fever APIs (web/readerapi)
 """
 
 from __future__ import annotations
@@ -390,3 +391,28 @@ ftr_keys = Table(
     Column("created_at", TZ, nullable=False),
     Column("last_used_at", TZ),
 )
+
+
+# The reading apps' APIs (web/readerapi). A user's API password is kept apart from the
+# login password so an app never holds the login: its Argon2id hash answers Google
+# Reader's ClientLogin (user name + password). Fever sends only api_key = MD5("user:password")
+# and names no user, so the lookup is by `fever_key_hash`, the SHA-256 of that MD5 hex;
+# the MD5 key itself (a password equivalent) is never stored.
+reader_api_passwords = Table(
+    "reader_api_passwords",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("fever_key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TZ, nullable=False),
+)
+
+# A user's own labels on items (Google Reader's user/-/label/NAME set through edit-tag).
+reader_item_labels = Table(
+    "reader_item_labels",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_id", ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
+    Column("label", String(200), primary_key=True),
+)
+Index("ix_reader_item_labels_entry_id", reader_item_labels.c.entry_id)

@@ -25,6 +25,8 @@ class WebSettings:
     page_size: entries per page in the reader.
     api_max_limit: the largest `limit` an API client may ask for.
     max_push_bytes: the largest WebSub content distribution accepted.
+    greader_api / fever_api: serve the Google Reader / Fever API to users
+        who have set an API password (off: those URLs answer 404).
     """
 
     secure_cookies: bool = False
@@ -36,3 +38,5 @@ class WebSettings:
     api_max_limit: int = 200
     site_title: str = "syndic"
     max_push_bytes: int = 10 * 1024 * 1024
+    greader_api: bool = False
+    fever_api: bool = False

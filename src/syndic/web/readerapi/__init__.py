@@ -1,0 +1,12 @@
+"""The reading apps' APIs: Google Reader (as FreshRSS, Miniflux and FeedHQ serve it) and Fever.
+
+Phone and desktop apps (NetNewsWire, Reeder, ReadKit, FeedMe, Fluent Reader,
+newsboat …) talk to self-hosted readers through one of these two protocols.
+Both are off until the operator turns them on (settings `greader_api`,
+`fever_api`) and a user sets an API password (`syndic user api-password`),
+which is kept apart from the login password so an app never holds the login.
+
+- `credentials` — API passwords, Google Reader auth and action tokens, Fever keys.
+- `items` — the reads and writes both APIs share (subscriptions, items, state).
+- `greader` / `fever` — the routers, speaking each protocol's own errors.
+"""

@@ -1,0 +1,90 @@
+"""API passwords for the reading apps: separate from the login, hashed, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from syndic.cli import main
+from syndic.store import Store, schema
+from syndic.web.readerapi import credentials as cred
+from syndic.web.users import create_user
+
+LOGIN = "correct horse battery staple"
+API = "app-password-0123"
+
+
+@pytest.fixture
+def ann(store: Store) -> int:
+    return create_user(store, "ann", LOGIN)
+
+
+def test_the_api_password_is_not_the_login_password(store: Store, ann: int) -> None:
+    assert cred.client_login(store, "ann", LOGIN) is None  # no API password yet
+    cred.set_api_password(store, "ann", API)
+    user = cred.client_login(store, "ann", API)
+    assert user is not None and user.user_id == ann and user.username == "ann"
+    assert cred.client_login(store, "ann", LOGIN) is None
+    assert cred.client_login(store, "ann", API + "x") is None
+    assert cred.client_login(store, "bob", API) is None
+
+
+def test_stored_hashed_and_fever_key_only_as_its_digest(store: Store, ann: int) -> None:
+    cred.set_api_password(store, "ann", API)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.reader_api_passwords)).one()
+    md5 = hashlib.md5(f"ann:{API}".encode()).hexdigest()
+    assert row.password_hash.startswith("$argon2id$") and API not in row.password_hash
+    assert row.fever_key_hash == hashlib.sha256(md5.encode()).hexdigest()
+    assert md5 not in repr(tuple(row))
+    user = cred.fever_user(store, md5.upper())
+    assert user is not None and user.user_id == ann
+    assert cred.fever_user(store, hashlib.md5(f"ann:{LOGIN}".encode()).hexdigest()) is None
+    assert cred.fever_user(store, "not-hex") is None
+
+
+def test_tokens_name_their_user_and_die_with_the_password(store: Store, ann: int) -> None:
+    create_user(store, "bob", LOGIN)
+    cred.set_api_password(store, "ann", API)
+    cred.set_api_password(store, "bob", API)
+    ann_user = cred.client_login(store, "ann", API)
+    bob_user = cred.client_login(store, "bob", API)
+    assert ann_user and bob_user
+    token = cred.auth_token(ann_user)
+    assert cred.check_auth_token(store, token) == ann_user
+    assert cred.auth_token(bob_user) != token and cred.action_token(bob_user) != cred.action_token(ann_user)
+    assert not cred.check_action_token(ann_user, cred.action_token(bob_user))
+    forged = f"{bob_user.user_id}/{token.split('/')[1]}"
+    assert cred.check_auth_token(store, forged) is None
+    for bad in ["", "x", "1/", "/" + "a" * 64, "99/" + "a" * 64, token + "0"]:
+        assert cred.check_auth_token(store, bad) is None
+    cred.set_api_password(store, "ann", "a-new-password-42")
+    assert cred.check_auth_token(store, token) is None
+    assert cred.clear_api_password(store, "ann")
+    assert cred.client_login(store, "ann", "a-new-password-42") is None
+
+
+def test_short_passwords_and_unknown_users_are_refused(store: Store, ann: int) -> None:
+    with pytest.raises(ValueError, match="at least 12"):
+        cred.set_api_password(store, "ann", "short")
+    with pytest.raises(LookupError):
+        cred.set_api_password(store, "nobody", API)
+
+
+def test_cli_sets_generates_and_removes(store: Store, ann: int, tmp_path: object) -> None:
+    url = str(store.engine.url)
+    runner = CliRunner()
+    generated = runner.invoke(main, ["--database", url, "user", "api-password", "ann"])
+    assert generated.exit_code == 0, generated.output
+    password = generated.output.strip().rsplit(": ", 1)[1]
+    assert len(password) == 24 and cred.client_login(store, "ann", password) is not None
+    chosen = runner.invoke(main, ["--database", url, "user", "api-password", "ann", "--password", API])
+    assert chosen.exit_code == 0 and API not in chosen.output
+    assert cred.client_login(store, "ann", API) is not None
+    short = runner.invoke(main, ["--database", url, "user", "api-password", "ann", "--password", "short"])
+    assert short.exit_code != 0 and "at least 12" in short.output
+    removed = runner.invoke(main, ["--database", url, "user", "api-password", "ann", "--remove"])
+    assert removed.exit_code == 0 and cred.client_login(store, "ann", API) is None

@@ -323,13 +323,14 @@ def test_term_mapping_fixed_and_from_feed():  # type: ignore[no-untyped-def]
 
 
 def test_campaign_without_destination_posts_nothing(store, three_feeds_one_story):  # type: ignore[no-untyped-def]
-    from syndic.publish import due_campaigns
+    from syndic.publish import due_campaigns, run_scheduled
 
     cid = save_campaign(
         store, "feed only", {"schedule": {"every_minutes": 30}}, three_feeds_one_story["feeds"], now=T0
     )
     assert due_campaigns(store, T0) == [cid]
-    report = run_campaign(store, cid, now=T0)
+    report = run_scheduled(store, cid, now=T0)
+    assert report is not None
     assert due_campaigns(store, T0 + timedelta(minutes=29)) == []
     assert due_campaigns(store, T0 + timedelta(minutes=30)) == [cid]
     assert report.created == [] and report.deliveries == []

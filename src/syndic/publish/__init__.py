@@ -2,7 +2,8 @@
 
 The functions other stages call:
 
-- `run_campaign(store, campaign_id, *, now=None) -> CampaignRunReport`
+- `run_campaign(store, campaign_id, *, now=None) -> CampaignRunReport` (by hand), `run_due(store)`
+  (every due campaign once, on its schedule; publish/schedule.py)
 - `save_campaign(store, name, config, feed_ids) -> int` (refuses an invalid config)
 - `deliver_pending(store, now=None) -> list[DeliveryEvent]` (the outbox)
 - `feed_document / campaign_document / search_document` + `write_feed(doc, fmt)`
@@ -16,10 +17,12 @@ from .campaigns import CampaignConfig, load_campaign, parse_config, save_campaig
 from .ftr import FtrCache, FtrOptions, FtrRequest, FullTextService
 from .outbox import DeliveryEvent, deliver_pending, retry_post, retry_rejected
 from .outputs import campaign_document, feed_document, search_document
-from .runner import CampaignRunReport, due_campaigns, run_campaign
+from .runner import CampaignRunReport, run_campaign, run_due, run_scheduled
+from .schedule import CampaignBusy, due_campaigns
 from .writers import FeedDocument, FeedItem, write_feed
 
 __all__ = [
+    "CampaignBusy",
     "CampaignConfig",
     "CampaignRunReport",
     "DeliveryEvent",
@@ -38,6 +41,8 @@ __all__ = [
     "retry_post",
     "retry_rejected",
     "run_campaign",
+    "run_due",
+    "run_scheduled",
     "save_campaign",
     "search_document",
     "write_feed",

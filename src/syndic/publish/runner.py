@@ -15,6 +15,7 @@ no story yet (dedupe has not run) wait for the next run.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from syndic.clean.sanitize import sanitize_html
 from syndic.store import schema
@@ -30,9 +31,19 @@ from syndic.store.database import Store
 
 from .campaigns import CampaignConfig, load_campaign
 from .filters import rejection
-from .outbox import DeliveryEvent, SenderFactory, default_sender_factory, deliver_pending, enqueue
+from .outbox import (
+    DeliveryEvent,
+    SenderFactory,
+    default_sender_factory,
+    deliver_pending,
+    enqueue,
+    log_event,
+)
 from .outputs import excerpt
+from .schedule import acquire, claim_slot, due_campaigns, release
 from .template import TemplateValues, render
+
+log = logging.getLogger("syndic.publish.runner")
 
 WINDOW = 500
 
@@ -183,17 +194,16 @@ def choose_per_story(rows: list[Mapping[Any, Any]]) -> tuple[list[Mapping[Any, A
     return list(chosen.values()), waiting
 
 
-def run_campaign(
+def _run(
     store: Store,
     campaign_id: int,
-    *,
-    now: datetime | None = None,
-    sender_factory: SenderFactory = default_sender_factory,
-    deliver: bool = True,
+    config: CampaignConfig,
+    feed_ids: list[int],
+    now: datetime,
+    sender_factory: SenderFactory,
+    deliver: bool,
+    trigger: str,
 ) -> CampaignRunReport:
-    """Run one campaign now; returns what was selected, left out, enqueued and delivered."""
-    now = now or datetime.now(UTC)
-    _name, config, feed_ids = load_campaign(store, campaign_id)
     report = CampaignRunReport(campaign_id)
     rows, report.waiting_for_dedupe = choose_per_story(
         _candidates(store, campaign_id, feed_ids) if feed_ids else []
@@ -230,23 +240,71 @@ def run_campaign(
             store, now, campaign_id=campaign_id, sender_factory=sender_factory
         )
     with store.engine.begin() as conn:
-        conn.execute(
-            update(schema.campaigns)
-            .where(schema.campaigns.c.id == campaign_id)
-            .values(last_run_at=now, next_run_at=now + timedelta(minutes=config.every_minutes))
-        )
+        log_event(conn, 0, campaign_id, "run", f"{trigger}: {report.summary}", now)
+    log.info("%s (%s)", report.summary, trigger, extra={"campaign_id": campaign_id})
     return report
 
 
-def due_campaigns(store: Store, now: datetime | None = None) -> list[int]:
-    """Enabled campaigns whose schedule says run now."""
+def run_campaign(
+    store: Store,
+    campaign_id: int,
+    *,
+    now: datetime | None = None,
+    sender_factory: SenderFactory = default_sender_factory,
+    deliver: bool = True,
+) -> CampaignRunReport:
+    """Run one campaign now, outside its schedule; CampaignBusy while another run of it is going on."""
     now = now or datetime.now(UTC)
-    c = schema.campaigns
-    with store.engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(c.c.id).where(
-                    c.c.enabled.is_(True), (c.c.next_run_at.is_(None)) | (c.c.next_run_at <= now)
-                )
-            ).scalars()
-        )
+    _name, config, feed_ids = load_campaign(store, campaign_id)
+    lease = acquire(store, campaign_id, now)
+    try:
+        return _run(store, campaign_id, config, feed_ids, now, sender_factory, deliver, "run by hand")
+    finally:
+        release(store, lease, now)
+
+
+def run_scheduled(
+    store: Store,
+    campaign_id: int,
+    *,
+    now: datetime | None = None,
+    expected_due: str | None = None,
+    sender_factory: SenderFactory = default_sender_factory,
+    deliver: bool = True,
+) -> CampaignRunReport | None:
+    """Run a due campaign for its current slot; None when it is not due or another process has it.
+
+    `expected_due` is the claim key the cluster scheduler queued the task
+    with (see run/schedule.py): a task for a slot that has passed is dropped.
+    """
+    now = now or datetime.now(UTC)
+    _name, config, feed_ids = load_campaign(store, campaign_id)
+    lease = claim_slot(
+        store, campaign_id, now, timedelta(minutes=config.every_minutes), expected_due=expected_due
+    )
+    if lease is None:
+        return None
+    slot = lease.scheduled_for.isoformat(timespec="minutes") if lease.scheduled_for else "now"
+    try:
+        return _run(store, campaign_id, config, feed_ids, now, sender_factory, deliver, f"scheduled for {slot}")
+    finally:
+        release(store, lease, now)
+
+
+def run_due(
+    store: Store, now: datetime | None = None, *, sender_factory: SenderFactory = default_sender_factory
+) -> list[CampaignRunReport]:
+    """Run every due campaign once (what `syndic serve` does every minute); one failure never stops the rest."""
+    now = now or datetime.now(UTC)
+    reports: list[CampaignRunReport] = []
+    for campaign_id in due_campaigns(store, now):
+        try:
+            report = run_scheduled(store, campaign_id, now=now, sender_factory=sender_factory)
+        except Exception as exc:  # a broken campaign is recorded on it; the others still run
+            log.exception("campaign %s failed", campaign_id, extra={"campaign_id": campaign_id})
+            with store.engine.begin() as conn:
+                log_event(conn, 0, campaign_id, "run-failed", f"{type(exc).__name__}: {exc}", now)
+            continue
+        if report is not None:
+            reports.append(report)
+    return reports

@@ -341,22 +341,15 @@ def extract_entry_task(self: Task, entry_id: int, attempt: str | None = None) ->
 
 
 def _campaign(campaign_id: int, due: str | None) -> None:
-    from syndic.publish.runner import run_campaign
-    from syndic.store.schema import campaigns
+    from syndic.publish.runner import run_scheduled
 
     settings = task_settings()
-    store = shared_store(settings)
-    with store.engine.connect() as connection:
-        row = connection.execute(
-            campaigns.select().with_only_columns(campaigns.c.next_run_at, campaigns.c.enabled)
-            .where(campaigns.c.id == campaign_id)
-        ).first()
-    if row is None or not row.enabled:
-        return
-    if due is not None and due_key(row.next_run_at) != due:
-        return  # already run for this due time
-    report = run_campaign(store, campaign_id)
-    log.info("%s", report.summary, extra={"campaign_id": campaign_id})
+    # the slot is claimed in the store (schedule moved, run lease taken) before anything runs:
+    # a task for a slot already run, or a campaign running elsewhere, does nothing
+    report = run_scheduled(shared_store(settings), campaign_id, expected_due=due)
+    if report is None:
+        log.info("campaign %s not run: not due for %s, or running elsewhere", campaign_id, due,
+                 extra={"campaign_id": campaign_id})
 
 
 @app.task(name=CAMPAIGN_TASK, bind=True)  # type: ignore[untyped-decorator]

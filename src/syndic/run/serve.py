@@ -3,7 +3,8 @@
 The app only knows the `WebActions` it is given; here they are wired to the
 pipeline (discovery + subscribe, OPML) and to the publish stage (campaigns).
 A background task polls due feeds every minute so a reader left running
-stays current without cron.
+stays current without cron, and another runs due campaigns on their
+schedules (never twice for one slot, even beside `syndic beat`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from syndic.web.actions import WebActions
 log = logging.getLogger("syndic.serve")
 
 POLL_EVERY_SECONDS = 60.0
+CAMPAIGNS_EVERY_SECONDS = 30.0
 
 
 def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | None = None) -> WebActions:
@@ -85,8 +87,26 @@ async def poll_forever(
         await asyncio.sleep(every)
 
 
+async def campaigns_forever(store: Store, every: float = CAMPAIGNS_EVERY_SECONDS) -> None:
+    """Run due campaigns on their schedules, forever (publish/schedule.py keeps each slot to one run).
+
+    Delivery is synchronous (WordPress answers slowly), so each round runs in
+    a thread off the event loop; a failing round is logged and the next one
+    comes anyway.
+    """
+    from syndic.publish import run_due
+
+    while True:
+        try:
+            await asyncio.to_thread(run_due, store)
+        except Exception:  # the scheduler must never take the server down
+            log.exception("campaign round failed")
+        await asyncio.sleep(every)
+
+
 async def serve_async(
     settings: Settings, *, host: str, port: int, secure_cookies: bool = False, background_poll: bool = True,
+    background_campaigns: bool | None = None,
     store: Store | None = None, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None,
 ) -> None:
     """Serve until interrupted, or until `stop` is set (tests and embedders stop it that way)."""
@@ -94,6 +114,8 @@ async def serve_async(
     from syndic.web.settings import WebSettings
 
     active = store or open_store(settings.resolved_database_url())
+    if background_campaigns is None:
+        background_campaigns = background_poll  # a server that polls also posts, each on its schedule
     wake = asyncio.Event()
     web_settings = WebSettings(
         secure_cookies=secure_cookies,
@@ -108,6 +130,7 @@ async def serve_async(
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
     poller = asyncio.create_task(poll_forever(settings, active, wake=wake)) if background_poll else None
+    scheduler = asyncio.create_task(campaigns_forever(active)) if background_campaigns else None
     try:
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
@@ -121,10 +144,11 @@ async def serve_async(
             stopping.cancel()
         await serving
     finally:
-        if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+        for task in (poller, scheduler):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, secure_cookies: bool = False) -> None:

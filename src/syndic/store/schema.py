@@ -283,6 +283,9 @@ campaigns = Table(
     Column("last_run_at", TZ),
     Column("next_run_at", TZ),
     Column("created_at", TZ, nullable=False),
+    # who runs it now and until when (publish/schedule.py): one run at a time, a dead runner's lease expires
+    Column("run_lease_until", TZ),
+    Column("run_lease_holder", String(64)),
 )
 
 campaign_feeds = Table(

@@ -389,7 +389,8 @@ def _extract_warc(settings: Settings, path: Path, fmt: str, clean_pages: bool) -
                     click.echo(f"{article.url}: {article.error}", err=True)
                     continue
                 done += 1
-                article = replace(article, canonical_url=result.canonical_url)
+                # the page's declared canonical as a link, never the dedupe key (result.canonical_url)
+                article = replace(article, canonical_url=article.canonical_url or article.url)
                 if fmt == "json":
                     click.echo(_render(article, fmt))  # JSON Lines: one object per line
                 else:

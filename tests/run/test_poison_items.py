@@ -69,9 +69,9 @@ def test_a_short_repetitive_article_is_stored_and_the_rest_goes_on(
 def test_an_empty_article_text_is_stored_alone(any_store: Store) -> None:
     """No text at all: no band keys, its own story, no crash."""
     article = Article(url="https://x.example/empty", title="Empty", html="", text="")
-    first = store_articles.record_article(any_store, None, article, canonical_url=article.url)
+    first = store_articles.record_article(any_store, None, article, url_key=article.url)
     other = Article(url="https://x.example/empty2", title="Empty", html="", text="")
-    second = store_articles.record_article(any_store, None, other, canonical_url=other.url)
+    second = store_articles.record_article(any_store, None, other, url_key=other.url)
     assert first.story_id != second.story_id
 
 
@@ -123,5 +123,5 @@ def test_a_store_that_refuses_a_write_raises_a_syndic_error(sqlite_store: Store)
         ))
     article = Article(url="https://x.example/a", title="A", html="<p>words</p>", text="words " * 40)
     with pytest.raises(StoreError, match="disk says no") as info:
-        store_articles.record_article(sqlite_store, None, article, canonical_url=article.url)
+        store_articles.record_article(sqlite_store, None, article, url_key=article.url)
     assert "INSERT" not in str(info.value)  # the reason, not the statement and its values

@@ -65,7 +65,7 @@ def test_updated_entry_goes_back_to_extraction(any_store: Store) -> None:
     t0 = datetime(2026, 1, 2, tzinfo=UTC)
     store_entries.upsert_entries(any_store, feed_id, [ParsedEntry(guid="a", link="https://e.com/a", title="v1", updated=t0)])
     entry_id = store_entries.pending_entries(any_store)[0].id
-    store_articles.record_article(any_store, entry_id, article("https://e.com/a", STORY), canonical_url="https://e.com/a")
+    store_articles.record_article(any_store, entry_id, article("https://e.com/a", STORY), url_key="https://e.com/a")
     assert store_entries.pending_entries(any_store) == []
     store_entries.upsert_entries(
         any_store, feed_id, [ParsedEntry(guid="a", link="https://e.com/a", title="v2", updated=t0 + timedelta(hours=1))]
@@ -85,11 +85,11 @@ def test_entry_html_is_sanitized_on_the_way_in(any_store: Store) -> None:
 
 
 def test_changed_text_becomes_a_new_revision_and_old_is_kept(any_store: Store) -> None:
-    first = store_articles.record_article(any_store, None, article("https://e.com/a", STORY), canonical_url="https://e.com/a")
-    same = store_articles.record_article(any_store, None, article("https://e.com/a", STORY), canonical_url="https://e.com/a")
+    first = store_articles.record_article(any_store, None, article("https://e.com/a", STORY), url_key="https://e.com/a")
+    same = store_articles.record_article(any_store, None, article("https://e.com/a", STORY), url_key="https://e.com/a")
     assert (first.revision, same.revision, same.is_new_revision) == (1, 1, False)
     corrected = STORY.replace("three days", "four days")
-    second = store_articles.record_article(any_store, None, article("https://e.com/a", corrected), canonical_url="https://e.com/a")
+    second = store_articles.record_article(any_store, None, article("https://e.com/a", corrected), url_key="https://e.com/a")
     assert second.revision == 2 and second.article_id == first.article_id
     revisions = store_articles.article_revisions_of(any_store, first.article_id)
     assert [r.revision for r in revisions] == [1, 2]
@@ -100,16 +100,16 @@ def test_changed_text_becomes_a_new_revision_and_old_is_kept(any_store: Store) -
 def test_copies_join_one_story_and_distinct_articles_do_not(any_store: Store) -> None:
     t = datetime(2026, 3, 1, 8, tzinfo=UTC)
     original = store_articles.record_article(
-        any_store, None, article("https://wire.example/flood", STORY, published=t), canonical_url="https://wire.example/flood"
+        any_store, None, article("https://wire.example/flood", STORY, published=t), url_key="https://wire.example/flood"
     )
     copy_text = "By and Jane Roe,\n\n" + STORY + "\n\nRead More\n\nPowered by SomePlugin"
     copy = store_articles.record_article(
         any_store, None, article("https://autoblog.example/flood", copy_text, title="FLOODGATES OPENED!!",
                                  published=t + timedelta(hours=3)),
-        canonical_url="https://autoblog.example/flood",
+        url_key="https://autoblog.example/flood",
     )
     distinct = store_articles.record_article(
-        any_store, None, article("https://club.example/chess", OTHER, title="Chess"), canonical_url="https://club.example/chess"
+        any_store, None, article("https://club.example/chess", OTHER, title="Chess"), url_key="https://club.example/chess"
     )
     assert copy.story_id == original.story_id
     assert distinct.story_id != original.story_id
@@ -122,9 +122,9 @@ def test_copies_join_one_story_and_distinct_articles_do_not(any_store: Store) ->
 
 
 def test_search_highlights_and_survives_query_syntax(any_store: Store) -> None:
-    store_articles.record_article(any_store, None, article("https://e.com/a", STORY), canonical_url="https://e.com/a")
+    store_articles.record_article(any_store, None, article("https://e.com/a", STORY), url_key="https://e.com/a")
     store_articles.record_article(any_store, None, article("https://e.com/b", OTHER, title="Chess <club>"),
-                                  canonical_url="https://e.com/b")
+                                  url_key="https://e.com/b")
     hits = search(any_store, "floodgates")
     assert [h.url for h in hits] == ["https://e.com/a"]
     assert "<mark>" in hits[0].snippet_html
@@ -138,7 +138,7 @@ def test_search_highlights_and_survives_query_syntax(any_store: Store) -> None:
 def test_naive_datetimes_are_refused(any_store: Store) -> None:
     with pytest.raises(Exception, match="naive"):
         store_articles.record_article(
-            any_store, None, article("https://e.com/n", STORY, published=datetime(2026, 1, 1)), canonical_url="https://e.com/n"
+            any_store, None, article("https://e.com/n", STORY, published=datetime(2026, 1, 1)), url_key="https://e.com/n"
         )
     # and nothing half-written was left behind
     assert store_articles.article_count(any_store) == 0
@@ -148,7 +148,7 @@ def test_naive_datetimes_are_refused(any_store: Store) -> None:
 
 def test_times_come_back_timezone_aware(any_store: Store) -> None:
     t = datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
-    rec = store_articles.record_article(any_store, None, article("https://e.com/t", STORY, published=t), canonical_url="https://e.com/t")
+    rec = store_articles.record_article(any_store, None, article("https://e.com/t", STORY, published=t), url_key="https://e.com/t")
     row = store_articles.get_article(any_store, rec.article_id)
     assert row is not None and row.published == t and row.published.tzinfo is not None
 

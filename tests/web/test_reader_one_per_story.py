@@ -23,7 +23,7 @@ def _add(store: Store, feed_url: str, link: str, text: str, when: datetime) -> N
     store_entries.upsert_entries(store, feed_id, [ParsedEntry(guid=link, link=link, title=link, published=when)])
     entry = store_entries.pending_entries(store, feed_id=feed_id)[0]
     store_articles.record_article(store, entry.id, Article(url=link, title=link, text=text, html=f"<p>{text}</p>"),
-                                  canonical_url=link)
+                                  url_key=link)
 
 
 def test_copies_from_other_feeds_are_listed_once(any_store: Store) -> None:

@@ -17,6 +17,7 @@ it is not fetched as is.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -90,7 +91,10 @@ def _fold_path(path: str) -> str:
     return folded or "/"
 
 
+@lru_cache(maxsize=65536)
 def _fold(url: str) -> str | None:
+    # Cached: electing a story's original folds every copy's address and canonical
+    # each time a copy joins (w3lib's canonicalize_url is ~50 µs a call).
     try:
         return _fold_or_raise(url)
     except ValueError:  # malformed authority, port or IPv6 literal
@@ -154,3 +158,30 @@ def host_of(url: str) -> str:
     if folded is None:
         return ""
     return urlsplit(folded).netloc
+
+
+def real_address(fetched_url: str, declared: str | None = None) -> str:
+    """The address a reader can follow to this article: as fetched, or as the page declares it.
+
+    Unlike `canonical_url` nothing is folded: the scheme, host, port and
+    trailing slash stay as the site serves them, so an http-only site's link
+    still works. The page's own `rel=canonical` wins only when it is an
+    http(s) URL for the same page (it folds to the same key: the fetched URL
+    with tracking parameters, an AMP or mobile variant); a canonical naming
+    another page — a partner's copy pointing at the wire, even on the same
+    host — names the original's address, not this copy's.
+    """
+    fetched = fetched_url.strip()
+    if not declared or not declared.strip():
+        return fetched
+    try:
+        absolute = urljoin(fetched, declared.strip())
+        parts = urlsplit(absolute)
+    except ValueError:
+        return fetched
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return fetched
+    own = _fold(fetched)
+    if own is None or _fold(absolute) != own:
+        return fetched
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))

@@ -2,8 +2,11 @@
 
 The publisher tells us, when it can: a syndication partner's page points
 its `rel=canonical` at the publisher's article, so the original is the copy
-that lives on the host most copies' canonical URLs point to. When no copy
-points anywhere but to itself, the original is the earliest complete copy
+at the address most copies' canonical URLs name, else the copy that lives
+on the host they point to. When no copy
+points anywhere but to itself, when the copies point at each other equally
+(a canonical loop) or at a site none of them lives on (an unrelated or
+deleted page), the original is the earliest complete copy
 (published date, else when we fetched it); an excerpt is elected only when
 every copy is an excerpt.
 
@@ -53,7 +56,12 @@ def _pointed_host(copies: Sequence[Copy]) -> str | None:
             votes[target] += 1
     if not votes:
         return None
-    return votes.most_common(1)[0][0]
+    ranked = votes.most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        # Copies that point at each other (a canonical loop) or at rival hosts
+        # name no publisher: the earliest complete copy decides instead.
+        return None
+    return ranked[0][0]
 
 
 def _same_site(host: str, other: str) -> bool:
@@ -61,10 +69,33 @@ def _same_site(host: str, other: str) -> bool:
     return bool(host and other) and (host == other or host.endswith("." + other) or other.endswith("." + host))
 
 
+def _pointed_copy(copies: Sequence[Copy]) -> Copy | None:
+    """The copy whose own address most other copies name as their canonical.
+
+    Checked before hosts because outlets may share one (a group's sites on one
+    domain, the demo's on one loopback port): a page pointing at the wire's
+    article names that article, whatever host both live on.
+    """
+    votes: Counter[str] = Counter()
+    for copy in copies:
+        if copy.canonical_url:
+            target = canonical_url(copy.canonical_url)
+            if target != canonical_url(copy.url):
+                votes[target] += 1
+    ranked = votes.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    at_target = [c for c in copies if canonical_url(c.url) == ranked[0][0]]
+    return min(at_target, key=_earliest_key) if at_target else None
+
+
 def elect_original(copies: Sequence[Copy]) -> Copy:
     """The original of a story among its copies (see the module docstring)."""
     if not copies:
         raise ValueError("a story has at least one copy")
+    named = _pointed_copy(copies)
+    if named is not None:
+        return named
     pointed = _pointed_host(copies)
     if pointed:
         at_home = [c for c in copies if _same_site(host_of(c.url), pointed)]

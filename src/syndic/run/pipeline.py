@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from syndic import clean, feeds
+from syndic import clean, dedupe, feeds
 from syndic.config import Settings
 from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
 from syndic.net import Fetcher, FetchResult, Limits, NetSettings
@@ -356,7 +356,7 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
                     page = PageResult(replace(page.article, published=entry.published), page.canonical_url, None)
                 recorded = store_articles.record_article(
                     rt.store, outcome.entry_id, page.article,
-                    canonical_url=page.canonical_url, fetched_url=entry.link,
+                    url_key=page.canonical_url, fetched_url=entry.link,
                 )
                 outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
                 return outcome
@@ -369,8 +369,10 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
             final = True
             fallback = _article_from_feed(entry)
     if fallback is not None:
+        # Keyed as the page would be, so the page's text replaces it later (not a revision).
         recorded = store_articles.record_article(
-            rt.store, outcome.entry_id, fallback, canonical_url=fallback.url, fetched_url=None
+            rt.store, outcome.entry_id, fallback, url_key=dedupe.canonical_url(fallback.url),
+            fetched_url=entry.link, from_feed=True,
         )
         outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
         return outcome

@@ -63,11 +63,11 @@ def page_to_article(job: PageJob) -> PageResult:
         return PageResult(article, dedupe.canonical_url(job.url), None)
     if not article.authors and job.feed_authors:
         extracted = replace(extracted, article=replace(article, authors=job.feed_authors))
-    canonical = dedupe.canonical_url(job.url, rel_canonical=article.canonical_url)
-    if dedupe.host_of(canonical) != dedupe.host_of(job.url):
-        # A partner's copy pointing at the publisher: it stays a copy under its own
-        # address (dedupe groups it with the original), never a revision of the original.
-        canonical = dedupe.canonical_url(job.url)
+    # The dedupe key is the page's own address, folded: a page whose rel=canonical
+    # points elsewhere (a partner's copy of the wire, even on the same host) stays a
+    # copy under its own address, grouped with the original by its text, and never
+    # becomes a revision of the page it points to.
+    canonical = dedupe.canonical_url(job.url)
     next_page = article.extra.get("next_page_url") if job.follow_pages else None
     # a page with a later one is cleaned once joined (join_pages)
     return PageResult(extract.finish(extracted, clean=job.clean and not next_page), canonical, next_page)

@@ -1,9 +1,15 @@
 """Articles, their revisions, and the story each belongs to — written in one transaction.
 
 `record_article` is the single write that follows extraction: it stores the
-article under its canonical URL (a changed text becomes a new revision, the
-old one is kept), finds near-duplicates through the LSH band table, joins or
-starts a story, re-elects the story's original, and marks the entry done.
+article under its dedupe key (`url_key`) with its real address (`url`), finds
+near-duplicates through the LSH band table, joins or starts a story,
+re-elects the story's original, and marks the entry done.
+
+A *revision* is a change of the text at the same address after its first
+full extraction; the step from the feed's own text to the page's full text
+replaces the first version instead. A *copy* (another outlet's or another
+address's version) is never a revision, whatever its canonical link says:
+its key is its own address, and it joins the story as one more article.
 Doing all of it in one transaction is what keeps the store consistent when a
 process dies half-way: either the entry is done and its story is right, or
 the entry is still pending and will be done again.
@@ -43,8 +49,13 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(((article.title or "") + "\n" + article.text).encode("utf-8")).hexdigest()
 
 
-def _article_values(article: Article, fetched_url: str | None, is_excerpt: bool) -> dict[str, Any]:
+def _article_values(
+    article: Article, url: str, fetched_url: str | None, is_excerpt: bool, from_feed: bool
+) -> dict[str, Any]:
     return {
+        "url": url,
+        "canonical_url": article.canonical_url,
+        "from_feed": from_feed,
         "fetched_url": fetched_url,
         "title": article.title,
         "html": article.html,
@@ -90,12 +101,17 @@ def _find_story(
     connection: Connection, article_id: int, sig: dedupe.Signature, keys: list[int]
 ) -> tuple[int, bool] | None:
     """The story of the most similar earlier article that this one copies, and whether it is an excerpt."""
+    # The articles sharing the most bands first: with many near matches (a
+    # site's template, a story with hundreds of copies) the closest ones are
+    # the ones verified, not whichever the engine happens to return.
+    shared = func.count().label("shared")
     candidate_ids = [
         int(r[0])
         for r in connection.execute(
-            select(article_bands.c.article_id)
+            select(article_bands.c.article_id, shared)
             .where(article_bands.c.band_key.in_(keys), article_bands.c.article_id != article_id)
-            .distinct()
+            .group_by(article_bands.c.article_id)
+            .order_by(shared.desc(), article_bands.c.article_id)
             .limit(MAX_CANDIDATES)
         )
     ]
@@ -119,7 +135,7 @@ def _find_story(
 def _elect(connection: Connection, story_id: int) -> None:
     rows = connection.execute(
         select(
-            articles.c.id, articles.c.url, articles.c.published, articles.c.created_at,
+            articles.c.id, articles.c.url, articles.c.canonical_url, articles.c.published, articles.c.created_at,
             articles.c.word_count, articles.c.is_excerpt, articles.c.title,
         ).where(articles.c.story_id == story_id)
     ).all()
@@ -129,7 +145,7 @@ def _elect(connection: Connection, story_id: int) -> None:
         dedupe.Copy(
             article_id=int(r.id),
             url=r.url,
-            canonical_url=r.url,
+            canonical_url=r.canonical_url,
             published=r.published,
             fetched_at=r.created_at,
             word_count=int(r.word_count),
@@ -152,39 +168,71 @@ def record_article(
     entry_id: int | None,
     article: Article,
     *,
-    canonical_url: str,
+    url_key: str,
+    url: str | None = None,
     fetched_url: str | None = None,
     is_excerpt: bool = False,
+    from_feed: bool = False,
 ) -> RecordedArticle:
-    """Store an extracted, cleaned article and everything that follows from it."""
+    """Store an extracted, cleaned article and everything that follows from it.
+
+    `url_key` identifies the article (`dedupe.canonical_url` of its own
+    address); `url` is the address shown and published, by default the
+    page's own (`dedupe.real_address`). `from_feed` marks the feed's text kept
+    when the page could not be had: the page's text replaces it later
+    without counting as a revision, and it never replaces a page's text.
+    """
     now = utcnow()
+    address = url or dedupe.real_address(article.url, article.canonical_url)
     sig = dedupe.signature(article.text)
     digest = content_hash(article)
     with store.engine.begin() as connection:
-        existing = connection.execute(
-            select(articles.c.id, articles.c.content_hash, articles.c.revision, articles.c.story_id).where(
-                articles.c.url == canonical_url
-            )
-        ).first()
-        values = _article_values(article, fetched_url, is_excerpt)
-        is_new_revision = False
+        columns = (
+            articles.c.id, articles.c.content_hash, articles.c.revision, articles.c.story_id, articles.c.from_feed,
+        )
+        existing = connection.execute(select(*columns).where(articles.c.url_key == url_key)).first()
+        if existing is None and entry_id is not None and not from_feed:
+            # The entry's link redirected: its feed text was kept under the link's key.
+            existing = connection.execute(
+                select(*columns)
+                .select_from(articles.join(entries, entries.c.article_id == articles.c.id))
+                .where(entries.c.id == entry_id, articles.c.from_feed == True)  # noqa: E712
+            ).first()
+        values = _article_values(article, address, fetched_url, is_excerpt, from_feed)
+        is_new_revision = False  # a new version at this address, kept in article_revisions
+        text_changed = False  # the story must be found again
         if existing is None:
             article_id = int(
                 connection.execute(
                     insert(articles).values(
-                        url=canonical_url, revision=1, signature=sig.to_bytes(), created_at=now, updated_at=now,
+                        url_key=url_key, revision=1, signature=sig.to_bytes(), created_at=now, updated_at=now,
                         **values,
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
             revision = 1
-            is_new_revision = True
+            is_new_revision = text_changed = True
         else:
             article_id = int(existing.id)
             revision = int(existing.revision)
-            if existing.content_hash != digest and article.text.strip():
+            changed = existing.content_hash != digest and bool(article.text.strip())
+            if existing.from_feed and not from_feed and article.text.strip():
+                # The page's full text arrives for an article we had only from the feed:
+                # it is the first full extraction, not a revision.
+                text_changed = True
+                connection.execute(
+                    update(articles)
+                    .where(articles.c.id == article_id)
+                    .values(url_key=url_key, signature=sig.to_bytes(), updated_at=now, **values)
+                )
+                connection.execute(
+                    update(article_revisions)
+                    .where(article_revisions.c.article_id == article_id, article_revisions.c.revision == revision)
+                    .values(title=article.title, html=article.html, text=article.text, content_hash=digest)
+                )
+            elif changed and (from_feed == bool(existing.from_feed)):
                 revision += 1
-                is_new_revision = True
+                is_new_revision = text_changed = True
                 connection.execute(
                     update(articles)
                     .where(articles.c.id == article_id)
@@ -201,7 +249,7 @@ def record_article(
             )
         story_id = existing.story_id if existing is not None else None
         joined = False
-        if story_id is None or is_new_revision:
+        if story_id is None or text_changed:
             keys = sorted(set(dedupe.band_keys(sig))) if article.text.strip() else []
             if keys:
                 found = _find_story(connection, article_id, sig, keys)

@@ -80,6 +80,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return moment.astimezone(UTC)
 
 
+def _url_key_default(context: Any) -> str:
+    """An article inserted without its dedupe key (a test's or a tool's row) is keyed by its address."""
+    return str(context.get_current_parameters()["url"])
+
+
 TZ = UTCDateTime()
 # SQLite's INTEGER PRIMARY KEY is its rowid; BigInteger alone would not autoincrement there.
 ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -137,8 +142,13 @@ articles = Table(
     "articles",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("url", Text, nullable=False, unique=True),  # canonical URL
-    Column("fetched_url", Text),
+    # The address a reader follows (as fetched, or as the page declares it on its own
+    # site) and the dedupe identity key (dedupe.canonical_url, never shown): migration 0008.
+    Column("url", Text, nullable=False),
+    Column("url_key", Text, nullable=False, unique=True, default=_url_key_default),
+    Column("canonical_url", Text),  # the page's rel=canonical as declared (elects the original)
+    Column("from_feed", Boolean, nullable=False, default=False),  # the feed's text, until the page is had
+    Column("fetched_url", Text),  # the entry's link we asked for
     Column("title", Text),
     Column("html", Text, nullable=False, default=""),  # sanitized, cleaned
     Column("text", Text, nullable=False, default=""),

@@ -231,7 +231,9 @@ def _paragraph_changes(old: str, new: str, limit: int = 40) -> list[tuple[str, s
 
 
 def _article_context(conn: Any, article: Any) -> dict[str, Any]:
-    revs = queries.revisions(conn, int(article.id))
+    # The store keeps every version, the current one included; a revision is an
+    # earlier version the current text replaced (a fresh article has none).
+    revs = [r for r in queries.revisions(conn, int(article.id)) if r.revision < article.revision]
     history = []
     texts = [r.text for r in revs] + [article.text]
     for index, rev in enumerate(revs):

@@ -143,7 +143,7 @@ articles = Table(
     metadata,
     Column("id", ID, primary_key=True),
     # The address a reader follows (as fetched, or as the page declares it on its own
-    # site) and the dedupe identity key (dedupe.canonical_url, never shown): migration 0008.
+    # site) and the dedupe identity key (dedupe.canonical_url, never shown): migration 0010.
     Column("url", Text, nullable=False),
     Column("url_key", Text, nullable=False, unique=True, default=_url_key_default),
     Column("canonical_url", Text),  # the page's rel=canonical as declared (elects the original)

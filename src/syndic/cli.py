@@ -216,25 +216,62 @@ def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None
 @click.option("--feed", "feed_id", type=int, help="Only this feed's entries.")
 @click.option("--unread", is_flag=True, help="Only unread entries.")
 @click.option("--starred", is_flag=True, help="Only starred entries.")
-@click.option("-n", "--limit", default=50, show_default=True, help="How many entries.")
+@click.option("--failed", is_flag=True,
+              help="Only entries whose extraction failed: failed (to be tried again) and given_up.")
+@click.option("--state", "states", multiple=True, type=click.Choice(["pending", "done", "failed", "given_up"]),
+              help="Only entries in this extraction state (repeat for several).")
+@click.option("-n", "--limit", default=50, show_default=True, type=click.IntRange(min=0), help="How many entries.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
-def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, limit: int, as_json: bool) -> None:
-    """List entries, newest first: feed, title, date and extraction state."""
+def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, failed: bool,
+          states: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """List entries, newest first: feed, title, date and extraction state.
+
+    The state is pending (not tried yet), done, failed (tried; tried again
+    after a backoff, shown as its next try) or given_up (attempts spent, or
+    an error trying again cannot fix), with the last reason. `syndic retry`
+    puts failed and given-up entries back in the queue.
+    """
     from syndic.store.entries import list_entries
 
     store = _store(_settings(ctx))
-    rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit)
+    wanted = list(states) + (["failed", "given_up"] if failed else [])
+    rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit,
+                        states=wanted or None)
     for r in rows:
         date = (r.published or r.first_seen_at).strftime("%Y-%m-%d %H:%M")
+        next_try = r.extract_next_at.isoformat(timespec="seconds") if r.extract_next_at else None
         if as_json:
             click.echo(json.dumps({
                 "id": r.id, "feed": r.feed_title or r.feed_url, "title": r.title, "date": date,
-                "state": r.extract_state, "error": r.extract_error, "link": r.link, "story_id": r.story_id,
+                "state": r.extract_state, "error": r.extract_error, "attempts": r.extract_attempts,
+                "next_try": next_try if r.extract_state == "failed" else None,
+                "link": r.link, "story_id": r.story_id,
             }))
         else:
-            state = r.extract_state if not r.extract_error else f"{r.extract_state}: {r.extract_error[:80]}"
+            state = r.extract_state
+            if r.extract_state == "failed" and next_try:
+                state += f" (attempt {r.extract_attempts}, next try {next_try})"
+            if r.extract_error and r.extract_state != "done":
+                state += f": {r.extract_error[:80]}"
             click.echo(f"{r.id:>6}  {date}  {(r.feed_title or r.feed_url)[:24]:<24}  {(r.title or '')[:60]:<60}  {state}")
+
+
+@main.command("retry")
+@click.argument("entry_ids", nargs=-1, type=int)
+@click.option("--feed", "feed_id", type=int, help="Only this feed's entries.")
+@click.pass_context
+def retry_(ctx: click.Context, entry_ids: tuple[int, ...], feed_id: int | None) -> None:
+    """Put failed and given-up entries back in the queue (all, these ENTRY_IDS, or one feed's).
+
+    Their attempts start again from zero; the next `syndic poll` (or the
+    workers) tries them. Use it once the cause is fixed: a site back up, a
+    site rule added.
+    """
+    from syndic.store.entries import requeue
+
+    count = requeue(_store(_settings(ctx)), entry_ids=list(entry_ids) or None, feed_id=feed_id)
+    click.echo(f"{count} entries queued again")
 
 
 @main.command()
@@ -242,15 +279,21 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
 @click.pass_context
 def feeds(ctx: click.Context, health: bool) -> None:
     """List subscriptions; with --health, why each one is or is not updating."""
+    from syndic.store.entries import failures_by_feed
     from syndic.store.feeds import list_feeds
 
     store = _store(_settings(ctx))
+    failures = failures_by_feed(store) if health else {}
     for f in list_feeds(store):
         if health:
             next_check = f.next_check_at.strftime("%Y-%m-%d %H:%M") if f.next_check_at else "-"
             click.echo(f"{f.id:>5}  {f.state:<6} errors={f.error_count:<3} next={next_check}  {f.url}")
             if f.last_error:
                 click.echo(f"       last error: {f.last_error}")
+            failed = failures.get(int(f.id), {})
+            if failed:
+                click.echo(f"       entries: {failed.get('failed', 0)} failed (will retry), "
+                           f"{failed.get('given_up', 0)} given up (syndic list --failed --feed {f.id})")
             if f.hub_url:
                 click.echo(f"       push: {_push_state(f, _settings(ctx).websub_enabled())}")
         else:

@@ -51,7 +51,9 @@ class Settings:
     min_poll_interval_s: int = 5 * 60
     max_poll_interval_s: int = 24 * 3600
     extract_workers: int = 0  # 0: one process per core
-    max_extract_attempts: int = 3
+    max_extract_attempts: int = 3  # tries of one entry's page before it is given up (syndic/retry.py)
+    extract_retry_backoff_s: float = 300.0  # a failed entry is tried again after about this; doubles each time
+    extract_retry_backoff_max_s: float = 6 * 3600.0  # … up to this
     log_level: str = "WARNING"  # DEBUG, INFO, WARNING, ERROR
     log_format: str = "text"  # text, or json: one JSON object per line with the record's fields
     max_crawl_delay_s: float = 30.0  # a robots.txt Crawl-delay is obeyed up to this

@@ -178,7 +178,7 @@ def test_a_task_stopped_by_its_time_limit_counts_as_an_attempt_of_its_entry(pg_w
     for _ in range(3):
         assert distributed._run(FakeTask(retries=0), "extract", entry_id, hang) is None  # type: ignore[arg-type]
     (row,) = [r for r in store_entries.list_entries(store) if r.id == entry_id]
-    assert row.extract_state == "error"  # the third attempt was the last
+    assert row.extract_state == "given_up"  # the third attempt was the last
     assert row.extract_error == "stopped after 7 s (task time limit)"
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import update
 
 from syndic.config import Settings
 from syndic.publish.campaigns import save_campaign
+from syndic.retry import Decision
 from syndic.run.schedule import enqueue_due, enqueue_extractions, enqueue_polls
 from syndic.store import Store
 from syndic.store import entries as store_entries
@@ -95,7 +96,10 @@ def test_campaigns_and_owed_extractions_are_enqueued_with_the_feeds(any_store: S
     assert broker.ids("syndic.run_campaign") == [wanted]
     assert broker.ids("syndic.extract_entry") == [new[0]]
     assert enqueue_due(any_store, settings, broker, now=NOW).total == 0
-    # the extraction failed once and may be tried again: a new attempt, enqueued once
-    store_entries.record_extract_error(any_store, new[0], "HTTP 503", final=False)
-    assert enqueue_extractions(any_store, settings, broker, now=NOW) == 1
+    # the extraction failed once and may be tried again once its backoff ran out: a new attempt, enqueued once
+    store_entries.record_extract_failure(any_store, new[0], "HTTP 503",
+                                         Decision("failed", 1, NOW + timedelta(minutes=5)))
     assert enqueue_extractions(any_store, settings, broker, now=NOW) == 0
+    later = NOW + timedelta(minutes=6)
+    assert enqueue_extractions(any_store, settings, broker, now=later) == 1
+    assert enqueue_extractions(any_store, settings, broker, now=later) == 0

@@ -45,11 +45,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.engine import make_url
 
 from syndic import feeds as feed_schedule
+from syndic import retry
 from syndic.config import Settings, load_settings
 from syndic.errors import ConfigError, SyndicError
 from syndic.net import Fetcher
 from syndic.run.cluster_gate import StoreHostGate, StoreRobots
-from syndic.run.pipeline import Runtime, extract_entry, net_settings, poll_feed
+from syndic.run.pipeline import Runtime, backoff_of, extract_entry, net_settings, poll_feed
 from syndic.run.schedule import (
     CAMPAIGN_TASK,
     EXTRACT_TASK,
@@ -273,9 +274,10 @@ async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Run
 
 
 def retry_countdown(settings: Settings, retries: int, rng: random.Random | None = None) -> float:
-    """Exponential backoff with jitter: about base·2^retries, capped, between half and all of it."""
-    ceiling = min(settings.task_retry_backoff_max_s, settings.task_retry_backoff_s * (2 ** retries))
-    return float(ceiling * (rng or random).uniform(0.5, 1.0))
+    """Exponential backoff with jitter (syndic/retry.py): about base·2^retries, capped, half to all of it."""
+    backoff = retry.Backoff(base=timedelta(seconds=settings.task_retry_backoff_s),
+                            cap=timedelta(seconds=settings.task_retry_backoff_max_s))
+    return backoff.delay(retries + 1, rng).total_seconds()
 
 
 def _run(task: Task, kind: str, target: int, work: Callable[[], T]) -> T | None:
@@ -366,10 +368,13 @@ def _give_up(kind: str, target: int, reason: str, *, final: bool) -> None:
     settings = task_settings()
     store = shared_store(settings)
     if kind == "extract":
-        rows = store_entries.pending_entries(store, max_attempts=settings.max_extract_attempts, entry_id=target)
-        if rows:
-            last = final or int(rows[0].extract_attempts) + 1 >= settings.max_extract_attempts
-            store_entries.record_extract_error(store, target, reason, final=last)
+        progress = store_entries.extract_progress(store, target)
+        if progress is not None and progress[0] in retry.WAITING:  # not done, nor given up meanwhile
+            decision = retry.after_failure(
+                progress[1], max_attempts=settings.max_extract_attempts, retryable=not final,
+                now=datetime.now(UTC), backoff=backoff_of(settings),
+            )
+            store_entries.record_extract_failure(store, target, reason, decision)
     elif kind == "poll":
         feed = store_feeds.get_feed(store, target)
         if feed is not None:

@@ -36,11 +36,13 @@ async def open_runtime(
     active_store = store or open_store(settings.resolved_database_url())
     executor = make_executor(settings, inline=inline)
     fetcher = Fetcher(net_settings(settings))
+    rt = Runtime(settings=settings, store=active_store, fetcher=fetcher, executor=executor,
+                 make_executor=lambda: make_executor(settings, inline=inline))
     try:
-        yield Runtime(settings=settings, store=active_store, fetcher=fetcher, executor=executor)
+        yield rt
     finally:
         await fetcher.aclose()
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        if rt.executor is not None:  # the pool in use now (a broken one was replaced)
+            rt.executor.shutdown(wait=True, cancel_futures=True)
         if own_store:
             active_store.close()

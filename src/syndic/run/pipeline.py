@@ -9,7 +9,12 @@ share it, see group_writer.py), an article in one of its own. That is what
 SQLite wants and what keeps a crash from leaving half an update behind.
 
 A failure belongs to the feed or entry it happened to: it is recorded there
-with its reason and the rest of the batch goes on.
+with its reason and the rest of the batch goes on. Each item has one
+boundary that catches everything (`poll_feed`, `extract_entry`, and
+`_bounded` around both, for when even recording the failure fails): the
+traceback goes to the log, the reason onto the item, and syndic/retry.py
+decides when a failed entry is tried again or given up. Only cancellation
+(shutdown) passes through.
 """
 
 from __future__ import annotations
@@ -17,17 +22,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 
-from syndic import clean, dedupe, feeds
+from syndic import clean, dedupe, feeds, retry
 from syndic.config import Settings
-from syndic.errors import FeedError, FetchError, HTTPStatusError, SyndicError
+from syndic.errors import FeedError, FetchError, HTTPStatusError, StoreError, SyndicError
 from syndic.net import Fetcher, FetchResult, Limits, NetSettings
 from syndic.run import websub
 from syndic.run.article import article_from_url
@@ -81,6 +86,8 @@ class Runtime:
     fetcher: Fetcher
     executor: Executor | None = None
     rng: random.Random = field(default_factory=random.Random)
+    make_executor: Callable[[], Executor | None] | None = None
+    """Builds a fresh executor when a pool process died (killed, out of memory, a crash in C)."""
     writer: GroupWriter = field(init=False)
     """Shares transactions between feeds polled together (see group_writer.py)."""
 
@@ -89,10 +96,19 @@ class Runtime:
 
     async def run_cpu(self, fn: Callable[[_In], _Out], arg: _In, /) -> _Out:
         """`fn(arg)` on the executor (inline when there is none)."""
-        if self.executor is None:
+        executor = self.executor
+        if executor is None:
             return fn(arg)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, fn, arg)
+        try:
+            return await loop.run_in_executor(executor, fn, arg)
+        except BrokenExecutor:
+            # one dead worker breaks the whole pool: replace it so the next item gets a working one
+            if self.executor is executor and self.make_executor is not None:
+                log.error("a worker process died; starting a new pool")
+                executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = self.make_executor()
+            raise
 
     async def fetch_page(self, url: str) -> FetchResult:
         """An article page through the one client (robots.txt as configured)."""
@@ -229,8 +245,13 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                   "not modified" if outcome.not_modified else f"{outcome.new_entries} new entries",
                   extra={"feed_id": outcome.feed_id, "url": feed.url, "status": result.status,
                          "new_entries": outcome.new_entries})
-    except (FetchError, FeedError) as exc:
-        outcome.error = str(exc) or exc.__class__.__name__
+    except Exception as exc:  # the feed's boundary: whatever went wrong is this feed's state, not the batch's
+        if isinstance(exc, FetchError | FeedError):
+            outcome.error = str(exc) or exc.__class__.__name__
+        else:
+            outcome.error = reason_of(exc)
+            log.error("feed %s: %s", feed.url, outcome.error, exc_info=True,
+                      extra={"feed_id": outcome.feed_id, "url": feed.url, "error": outcome.error})
         retry_after = exc.retry_after if isinstance(exc, HTTPStatusError) else None
         status = exc.status if isinstance(exc, HTTPStatusError) else (result.status if result else None)
         store_feeds.record_feed_error(
@@ -250,6 +271,12 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
         log.info("feed %s failed: %s", feed.url, outcome.error,
                  extra={"feed_id": outcome.feed_id, "url": feed.url, "status": status, "error": outcome.error})
     return outcome
+
+
+def reason_of(exc: BaseException) -> str:
+    """One line for an unexpected exception: its class and message (the traceback goes to the log)."""
+    message = str(exc).splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {message}"[:2000] if message else type(exc).__name__
 
 
 def _hub_and_topic(feed: Any, parsed: ParsedFeed | None, result: FetchResult) -> tuple[str | None, str]:
@@ -275,21 +302,33 @@ async def _ask_hub_if_due(rt: Runtime, feed: Any, hub: str | None, topic: str) -
     return hub is not None and hub == feed.hub_url and websub.is_pushed(feed, now)
 
 
-async def _bounded(items: Sequence[Any], work: Callable[[Any], Any], workers: int) -> list[Any]:
+async def _bounded(
+    items: Sequence[_In],
+    work: Callable[[_In], Awaitable[_Out]],
+    workers: int,
+    failed: Callable[[_In, Exception], _Out],
+) -> list[_Out]:
     """Run `work` over items with a fixed number of workers, results in input order.
 
     Unlike gathering one coroutine per item, memory stays flat in the number
-    of items: only `workers` are in flight at once.
+    of items: only `workers` are in flight at once. An item whose work
+    raises (even past its own boundary: the store down while recording a
+    failure) gets `failed(item, exc)` as its result and the workers go on;
+    one item can never end the batch. Cancellation still passes through.
     """
-    results: list[Any] = [None] * len(items)
+    results: list[_Out | None] = [None] * len(items)
     iterator = iter(enumerate(items))
 
     async def worker() -> None:
         for index, item in iterator:
-            results[index] = await work(item)
+            try:
+                results[index] = await work(item)
+            except Exception as exc:
+                log.error("item failed past its own boundary: %s", reason_of(exc), exc_info=True)
+                results[index] = failed(item, exc)
 
     await asyncio.gather(*(worker() for _ in range(max(1, min(workers, len(items))))))
-    return results
+    return results  # type: ignore[return-value]
 
 
 async def poll_feeds(
@@ -304,7 +343,10 @@ async def poll_feeds(
             if progress:
                 progress(1)
 
-    return await _bounded(feed_rows, one, 2 * rt.settings.max_connections)
+    def failed(feed: Any, exc: Exception) -> FeedOutcome:
+        return FeedOutcome(feed_id=int(feed.id), url=feed.url, error=reason_of(exc))
+
+    return await _bounded(feed_rows, one, 2 * rt.settings.max_connections, failed)
 
 
 async def _fetch_article(rt: Runtime, url: str, feed_authors: tuple[str, ...]) -> PageResult:
@@ -337,50 +379,87 @@ def _article_from_feed(entry: Any) -> Article | None:
     )
 
 
+def backoff_of(settings: Settings) -> retry.Backoff:
+    return retry.Backoff(base=timedelta(seconds=settings.extract_retry_backoff_s),
+                         cap=timedelta(seconds=settings.extract_retry_backoff_max_s))
+
+
 async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
-    """Fetch an entry's page, extract and clean it, and record the article and its story."""
+    """Fetch an entry's page, extract and clean it, and record the article and its story.
+
+    The entry's boundary: whatever fails (the fetch, a stage that raises, the
+    store) is recorded on this entry — failed with its next try, or given up
+    (syndic/retry.py decides) — and the caller's batch goes on. A given-up
+    entry keeps the feed's own full text when the feed had one.
+    """
     outcome = ExtractOutcome(entry_id=int(entry.id), url=entry.link)
-    final = int(entry.extract_attempts) + 1 >= rt.settings.max_extract_attempts
+    try:
+        failure = await _try_extract(rt, entry, outcome)
+    except Exception as exc:  # a bug, or the unexpected: retried with backoff, then given up
+        failure = (reason_of(exc), True)
+        log.error("entry %s (%s): %s", outcome.entry_id, entry.link, failure[0], exc_info=True,
+                  extra={"entry_id": outcome.entry_id, "url": entry.link, "error": failure[0]})
+    if failure is None:
+        return outcome
+    error, retryable = failure
+    decision = retry.after_failure(
+        int(entry.extract_attempts), max_attempts=rt.settings.max_extract_attempts, retryable=retryable,
+        now=_now(), backoff=backoff_of(rt.settings), rng=rt.rng,
+    )
+    if decision.state == retry.GIVEN_UP and _record_fallback(rt, entry, outcome):
+        return outcome
+    store_entries.record_extract_failure(rt.store, outcome.entry_id, error, decision)
+    log.info("entry %s %s: %s", outcome.entry_id,
+             "given up" if decision.state == retry.GIVEN_UP else "failed (will retry)", error,
+             extra={"entry_id": outcome.entry_id, "url": entry.link, "error": error, "state": decision.state,
+                    "attempts": decision.attempts})
+    outcome.error = error
+    return outcome
+
+
+async def _try_extract(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> tuple[str, bool] | None:
+    """One try; None when the article is stored, else (reason, whether trying again may help)."""
     if not entry.link:
-        fallback = None
-        error = "entry has no link to fetch"
-    else:
-        try:
-            page = await _fetch_article(rt, entry.link, tuple(entry.authors or ()))
-            if page.article.error:
-                fallback = _article_from_feed(entry)
-                error = f"{entry.link}: {page.article.error}"
-                final = True
-            else:
-                if page.article.published is None and entry.published is not None:
-                    page = PageResult(replace(page.article, published=entry.published), page.canonical_url, None)
-                recorded = store_articles.record_article(
-                    rt.store, outcome.entry_id, page.article,
-                    url_key=page.canonical_url, fetched_url=entry.link,
-                )
-                outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
-                return outcome
-        except FetchError as exc:
-            error = str(exc) or exc.__class__.__name__
-            final = final or not exc.retryable
-            fallback = _article_from_feed(entry) if final else None
-        except SyndicError as exc:
-            error = f"{entry.link}: {exc}"
-            final = True
-            fallback = _article_from_feed(entry)
-    if fallback is not None:
-        # Keyed as the page would be, so the page's text replaces it later (not a revision).
+        return "entry has no link to fetch", False
+    try:
+        page = await _fetch_article(rt, entry.link, tuple(entry.authors or ()))
+    except FetchError as exc:
+        return str(exc) or exc.__class__.__name__, exc.retryable
+    except StoreError as exc:  # the shared robots/politeness state: the database, not the page
+        return f"{entry.link}: {exc}", True
+    except SyndicError as exc:
+        return f"{entry.link}: {exc}", False
+    if page.article.error:
+        return f"{entry.link}: {page.article.error}", False
+    if page.article.published is None and entry.published is not None:
+        page = PageResult(replace(page.article, published=entry.published), page.canonical_url, None)
+    try:
+        recorded = store_articles.record_article(
+            rt.store, outcome.entry_id, page.article,
+            url_key=page.canonical_url, fetched_url=entry.link,
+        )
+    except StoreError as exc:
+        return f"{entry.link}: {exc}", True
+    outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
+    return None
+
+
+def _record_fallback(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> bool:
+    """Store the feed's own full text for an entry whose page is given up; False when there is none."""
+    try:
+        fallback = _article_from_feed(entry)
+        if fallback is None:
+            return False
         recorded = store_articles.record_article(
             rt.store, outcome.entry_id, fallback, url_key=dedupe.canonical_url(fallback.url),
             fetched_url=entry.link, from_feed=True,
         )
-        outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
-        return outcome
-    store_entries.record_extract_error(rt.store, outcome.entry_id, error, final=final)
-    log.info("entry %s not extracted%s: %s", outcome.entry_id, "" if final else " (will retry)", error,
-             extra={"entry_id": outcome.entry_id, "url": entry.link, "error": error, "final": final})
-    outcome.error = error
-    return outcome
+    except Exception as exc:
+        log.error("entry %s: the feed's own text could not be stored: %s", outcome.entry_id, reason_of(exc),
+                  exc_info=True, extra={"entry_id": outcome.entry_id})
+        return False
+    outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
+    return True
 
 
 async def extract_pending(
@@ -398,7 +477,10 @@ async def extract_pending(
             if progress:
                 progress(1)
 
-    return await _bounded(pending, one, 2 * rt.settings.max_connections)
+    def failed(entry: Any, exc: Exception) -> ExtractOutcome:
+        return ExtractOutcome(entry_id=int(entry.id), url=entry.link, error=reason_of(exc))
+
+    return await _bounded(pending, one, 2 * rt.settings.max_connections, failed)
 
 
 async def poll(

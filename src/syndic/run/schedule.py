@@ -29,6 +29,7 @@ from sqlalchemy import or_, select
 
 from syndic.config import Settings
 from syndic.store import Store
+from syndic.store import entries as store_entries
 from syndic.store.claims import claim, due_key
 from syndic.store.schema import campaigns, entries, feeds
 
@@ -123,10 +124,13 @@ def enqueue_extractions(
     store: Store, settings: Settings, publish: Publish, *, feed_id: int | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Enqueue an extraction for each pending entry (of one feed) not already queued for this attempt."""
+    """Enqueue an extraction for each entry owed one (of one feed) not already queued for this attempt.
+
+    Owed: pending, or failed with its next try come (the states of syndic/retry.py, as in one process).
+    """
     now = now or _now()
     query = select(entries.c.id, entries.c.extract_attempts).where(
-        entries.c.extract_state == "pending", entries.c.extract_attempts < settings.max_extract_attempts
+        store_entries.due_clause(now), entries.c.extract_attempts < settings.max_extract_attempts
     )
     if feed_id is not None:
         query = query.where(entries.c.feed_id == feed_id)

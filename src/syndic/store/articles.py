@@ -286,7 +286,7 @@ def record_article(
             connection.execute(
                 update(entries)
                 .where(entries.c.id == entry_id)
-                .values(extract_state="done", extract_error=None, article_id=article_id,
+                .values(extract_state="done", extract_error=None, extract_next_at=None, article_id=article_id,
                         extract_attempts=entries.c.extract_attempts + 1)
             )
     return RecordedArticle(

@@ -13,10 +13,11 @@ from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, select, update
+from sqlalchemy import Row, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from syndic import retry
 from syndic.clean.sanitize import sanitize_html
 from syndic.store.database import Store, store_errors
 from syndic.store.feeds import utcnow
@@ -133,7 +134,7 @@ def insert_or_refresh(
         str(k): u for k, u in connection.execute(_KNOWN_KEYS, {"feed_id": feed_id, "keys": list(batch)})
     }
     fresh = [
-        {**values, "first_seen_at": now, "extract_state": "pending", "extract_attempts": 0,
+        {**values, "first_seen_at": now, "extract_state": retry.PENDING, "extract_attempts": 0,
          "read": False, "starred": False}
         for key, (_, values) in batch.items()
         if key not in known
@@ -153,7 +154,7 @@ def insert_or_refresh(
             connection.execute(
                 update(entries)
                 .where(entries.c.feed_id == feed_id, entries.c.key == key)
-                .values(**values, extract_state="pending", extract_attempts=0)
+                .values(**values, extract_state=retry.PENDING, extract_attempts=0, extract_next_at=None)
             )
     return new_ids
 
@@ -161,14 +162,19 @@ def insert_or_refresh(
 @store_errors
 def pending_entries(
     store: Store, *, limit: int = 500, max_attempts: int = 3, feed_id: int | None = None,
-    entry_id: int | None = None,
+    entry_id: int | None = None, now: datetime | None = None,
 ) -> Sequence[Row[Any]]:
-    """Entries still waiting for their page to be extracted (of one feed, or one entry)."""
+    """Entries owed an extraction now: pending ones, and failed ones whose next try is due.
+
+    Of one feed, or one entry. An entry whose backoff has not run out is not
+    here, so a poison page costs one try per backoff, never every poll.
+    """
+    now = now or utcnow()
     query = (
         select(entries.c.id, entries.c.feed_id, entries.c.link, entries.c.title, entries.c.authors,
                entries.c.published, entries.c.updated, entries.c.content, entries.c.summary,
-               entries.c.extract_attempts)
-        .where(entries.c.extract_state == "pending", entries.c.extract_attempts < max_attempts)
+               entries.c.extract_attempts, entries.c.extract_state)
+        .where(due_clause(now), entries.c.extract_attempts < max_attempts)
         .order_by(entries.c.id)
         .limit(limit)
     )
@@ -180,19 +186,76 @@ def pending_entries(
         return connection.execute(query).all()  # type: ignore[return-value]
 
 
+def due_clause(now: datetime) -> Any:
+    """The SQL of retry.is_due: pending, or failed with its next try come."""
+    return or_(
+        entries.c.extract_state == retry.PENDING,
+        and_(entries.c.extract_state == retry.FAILED,
+             or_(entries.c.extract_next_at.is_(None), entries.c.extract_next_at <= now)),
+    )
+
+
 @store_errors
-def record_extract_error(store: Store, entry_id: int, error: str, *, final: bool) -> None:
-    """Say why extraction failed; after the last attempt the entry stays in 'error'."""
+def extract_progress(store: Store, entry_id: int) -> tuple[str, int] | None:
+    """An entry's extraction state and attempts so far (None when it is gone)."""
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            select(entries.c.extract_state, entries.c.extract_attempts).where(entries.c.id == entry_id)
+        ).first()
+    return (str(row[0]), int(row[1])) if row is not None else None
+
+
+@store_errors
+def record_extract_failure(store: Store, entry_id: int, reason: str, decision: retry.Decision) -> None:
+    """Say why extraction failed, and what happens next (retry.after_failure decided it)."""
     with store.engine.begin() as connection:
         connection.execute(
             update(entries)
-            .where(entries.c.id == entry_id)
+            .where(entries.c.id == entry_id, entries.c.extract_state != retry.DONE)
             .values(
-                extract_state="error" if final else "pending",
-                extract_error=error[:2000],
-                extract_attempts=entries.c.extract_attempts + 1,
+                extract_state=decision.state,
+                extract_error=reason[:2000],
+                extract_attempts=decision.attempts,
+                extract_next_at=decision.next_at,
             )
         )
+
+
+@store_errors
+def requeue(
+    store: Store, *, entry_ids: Sequence[int] | None = None, feed_id: int | None = None,
+    states: Sequence[str] = (retry.FAILED, retry.GIVEN_UP),
+) -> int:
+    """Put failed and given-up entries back to pending with their attempts reset; how many.
+
+    What `syndic retry` does after the cause was fixed (a site back up, a
+    rule added). The last reason stays until the next try replaces it.
+    """
+    statement = update(entries).where(entries.c.extract_state.in_(list(states)))
+    if entry_ids is not None:
+        statement = statement.where(entries.c.id.in_(list(entry_ids)))
+    if feed_id is not None:
+        statement = statement.where(entries.c.feed_id == feed_id)
+    with store.engine.begin() as connection:
+        result = connection.execute(
+            statement.values(extract_state=retry.PENDING, extract_attempts=0, extract_next_at=None)
+        )
+    return int(result.rowcount or 0)
+
+
+@store_errors
+def failures_by_feed(store: Store) -> dict[int, dict[str, int]]:
+    """Per feed, how many of its entries are failed (waiting to retry) and given up."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(entries.c.feed_id, entries.c.extract_state, func.count())
+            .where(entries.c.extract_state.in_([retry.FAILED, retry.GIVEN_UP]))
+            .group_by(entries.c.feed_id, entries.c.extract_state)
+        ).all()
+    result: dict[int, dict[str, int]] = {}
+    for feed_id, state, count in rows:
+        result.setdefault(int(feed_id), {})[str(state)] = int(count)
+    return result
 
 
 @store_errors
@@ -202,6 +265,7 @@ def list_entries(
     feed_id: int | None = None,
     unread: bool = False,
     starred: bool = False,
+    states: Sequence[str] | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Sequence[Row[Any]]:
@@ -215,6 +279,8 @@ def list_entries(
             entries.c.first_seen_at,
             entries.c.extract_state,
             entries.c.extract_error,
+            entries.c.extract_attempts,
+            entries.c.extract_next_at,
             entries.c.read,
             entries.c.starred,
             entries.c.article_id,
@@ -236,6 +302,8 @@ def list_entries(
         conditions.append(entries.c.read.is_(False))
     if starred:
         conditions.append(entries.c.starred.is_(True))
+    if states is not None:
+        conditions.append(entries.c.extract_state.in_(list(states)))
     if conditions:
         query = query.where(and_(*conditions))
     with store.engine.connect() as connection:

@@ -218,9 +218,10 @@ entries = Table(
     Column("details", JSON),  # entry_details(): title_html, media, podcast, source, where
     Column("first_seen_at", TZ, nullable=False),
     # extraction
-    Column("extract_state", String(16), nullable=False, default="pending"),  # pending | done | error | skipped
-    Column("extract_error", Text),
+    Column("extract_state", String(16), nullable=False, default="pending"),  # see syndic/retry.py
+    Column("extract_error", Text),  # the last failure's reason
     Column("extract_attempts", Integer, nullable=False, default=0),
+    Column("extract_next_at", TZ),  # when a failed entry is tried again (migration 0008)
     Column("article_id", ForeignKey("articles.id", ondelete="SET NULL")),
     # reader state (single-tenant reader: state lives on the entry)
     Column("read", Boolean, nullable=False, default=False),
@@ -228,6 +229,7 @@ entries = Table(
     UniqueConstraint("feed_id", "key", name="uq_entries_feed_key"),
 )
 Index("ix_entries_extract_state", entries.c.extract_state)
+Index("ix_entries_state_next_at", entries.c.extract_state, entries.c.extract_next_at)
 Index("ix_entries_article_id", entries.c.article_id)
 Index("ix_entries_published", entries.c.published)
 # the reader's views: unread / starred / one feed, newest first

@@ -67,7 +67,7 @@ def test_a_task_failing_on_a_down_database_is_retried_and_completes_when_it_is_b
     assert metrics[f'syndic_queue_messages{{queue="{queue_name}"}}'] == 0
 
     # a task that hangs (a page that never finishes, within the fetch's own timeouts) is stopped by the
-    # task's time limit, and the entry says so; it stays pending for its next attempt
+    # task's time limit, and the entry says so; it is failed, waiting for its next attempt
     hung = threading.Event()
     local_site.serve("/hangs", article_page(9))
     answer = local_site.routes["/hangs"]
@@ -79,13 +79,14 @@ def test_a_task_failing_on_a_down_database_is_retried_and_completes_when_it_is_b
     local_site.routes["/hangs"] = never_finishes
     local_site.serve("/feed.xml", rss(local_site, [*pages, "/hangs"]), content_type="application/rss+xml")
     assert enqueue_poll(cluster_store, settings=settings) == 1
-    wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 3, "pending": 1}
+    wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 3, "failed": 1}
                and any(e.extract_error for e in store_entries.list_entries(cluster_store)), 40,
                f"the hung task was not stopped:\n{worker.output()}")
     hung.set()
     (stopped,) = [e for e in store_entries.list_entries(cluster_store) if e.extract_error]
     assert stopped.link.endswith("/hangs")
     assert stopped.extract_error == "stopped after 5 s (task time limit)"
+    assert stopped.extract_attempts == 1 and stopped.extract_next_at is not None
     assert worker.popen.poll() is None  # the worker lives on
     assert stop_all([worker]) == [0]
 

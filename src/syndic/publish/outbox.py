@@ -46,6 +46,28 @@ BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=6)
 MAX_ATTEMPTS = 12
 REMOTE_KEY = "_remote"  # sender-owned state kept in the payload, outside the hash
+EDITS_KEY = "_edits"  # a reviewer's changes (title, categories), kept across re-renders, outside the hash
+# pending → sending → sent | failed | rejected, plus:
+#   review     waits for a reviewer (publish/review.py); approved → pending, rejected → dismissed
+#   duplicate  the destination already had this story (found by its source URL or title): never sent
+#   gone       the destination deleted (or trashed) the post we made: not posted again unless retried
+STATES = ("pending", "sending", "sent", "failed", "rejected", "review", "dismissed", "duplicate", "gone")
+
+
+class AlreadyOnDestination(PublishError):
+    """The destination has a post of this story that syndic did not make (or made for another campaign)."""
+
+    def __init__(self, message: str, remote_id: str, remote_url: str | None = None) -> None:
+        super().__init__(message, retryable=False)
+        self.remote_id = remote_id
+        self.remote_url = remote_url
+
+
+class GoneFromDestination(PublishError):
+    """The post syndic made was deleted or trashed on the destination: an editor's decision, kept."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, retryable=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,7 @@ class Delivery:
     remote_url: str | None = None
     remote_state: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    images_uploaded: int = 0
 
 
 class Sender(Protocol):
@@ -80,8 +103,9 @@ class Sender(Protocol):
 class DeliveryEvent:
     post_id: int
     story_id: int
-    event: str  # created | updated | retry | failed | rejected
+    event: str  # created | updated | retry | failed | rejected | duplicate | gone
     detail: str = ""
+    images: int = 0  # images uploaded to the destination's media library
 
 
 SenderFactory = Callable[[int, Mapping[str, Any]], Sender]
@@ -100,7 +124,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def payload_hash(payload: Mapping[str, Any]) -> str:
-    content = {k: v for k, v in payload.items() if k != REMOTE_KEY}
+    content = {k: v for k, v in payload.items() if not k.startswith("_")}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -134,8 +158,12 @@ def enqueue(
     payload: Mapping[str, Any],
     *,
     now: datetime | None = None,
+    state: str = "pending",
+    detail: str = "",
 ) -> str:
     """Put the post for (campaign, story) in the outbox: 'created', 'changed' or 'unchanged'.
+
+    A new post starts `pending`, or `review` when the campaign wants approval.
 
     A changed payload sends a `sent`, `failed` or `rejected` post again (as an
     update when it has a remote id); a post being sent keeps its state and the
@@ -159,7 +187,7 @@ def enqueue(
                                 campaign_id=campaign_id,
                                 story_id=story_id,
                                 article_id=article_id,
-                                state="pending",
+                                state=state,
                                 payload=dict(payload),
                                 payload_hash=digest,
                                 idempotency_key=uuid.uuid4().hex,
@@ -170,12 +198,13 @@ def enqueue(
                         ).inserted_primary_key
                 except IntegrityError:
                     continue  # another run inserted it first: go round and treat it as existing
-                log_event(conn, int(inserted[0]) if inserted else 0, campaign_id, "enqueued", "", now)
+                event = "awaiting review" if state == "review" else "enqueued"
+                log_event(conn, int(inserted[0]) if inserted else 0, campaign_id, event, detail, now)
                 return "created"
             if row.payload_hash == digest:
                 return "unchanged"
-            remote = (row.payload or {}).get(REMOTE_KEY)
-            new_payload = dict(payload) | ({REMOTE_KEY: remote} if remote else {})
+            kept = {k: v for k, v in (row.payload or {}).items() if k in (REMOTE_KEY, EDITS_KEY) and v}
+            new_payload = dict(payload) | kept
             values: dict[str, Any] = {
                 "payload": new_payload,
                 "payload_hash": digest,
@@ -185,7 +214,7 @@ def enqueue(
             if row.state in ("sent", "failed", "rejected"):
                 values |= {"state": "pending", "attempts": 0, "next_attempt_at": None, "last_error": None}
             conn.execute(update(p).where(p.c.id == row.id).values(**values))
-            log_event(conn, row.id, campaign_id, "changed", f"was {row.state}", now)
+            log_event(conn, row.id, campaign_id, "changed", f"was {row.state}" + (f"; {detail}" if detail else ""), now)
             return "changed"
     raise PublishError(f"could not enqueue story {story_id} for campaign {campaign_id}")
 
@@ -252,7 +281,21 @@ def _record_failure(store: Store, post: OutgoingPost, error: Exception, now: dat
     p = schema.posts
     retryable = getattr(error, "retryable", True)
     reason = str(error) or type(error).__name__
-    if not retryable:
+    if isinstance(error, AlreadyOnDestination):
+        with store.engine.begin() as conn:
+            conn.execute(
+                update(p)
+                .where(p.c.id == post.post_id)
+                .values(state="duplicate", remote_id=error.remote_id, remote_url=error.remote_url,
+                        last_error=reason[:2000], next_attempt_at=None, updated_at=now)
+            )
+            log_event(conn, post.post_id, post.campaign_id, "duplicate", reason, now)
+        return DeliveryEvent(post.post_id, post.story_id, "duplicate", reason)
+    gone: dict[str, Any] = {}
+    if isinstance(error, GoneFromDestination):
+        state, event, next_at = "gone", "gone", None
+        gone = {"remote_id": None, "remote_url": None}  # a retry posts the story anew
+    elif not retryable:
         state, event, next_at = "rejected", "rejected", None
     elif post.attempt >= MAX_ATTEMPTS:
         state, event, next_at = "failed", "failed", None
@@ -263,7 +306,7 @@ def _record_failure(store: Store, post: OutgoingPost, error: Exception, now: dat
         conn.execute(
             update(p)
             .where(p.c.id == post.post_id)
-            .values(state=state, last_error=reason[:2000], next_attempt_at=next_at, updated_at=now)
+            .values(state=state, last_error=reason[:2000], next_attempt_at=next_at, updated_at=now, **gone)
         )
         log_event(conn, post.post_id, post.campaign_id, event, reason, now)
     return DeliveryEvent(post.post_id, post.story_id, event, reason)
@@ -283,6 +326,8 @@ def _load(store: Store, post_id: int) -> tuple[OutgoingPost, str, Mapping[str, A
         )
     payload = dict(row["payload"] or {})
     remote = payload.pop(REMOTE_KEY, None) or {}
+    edits = payload.pop(EDITS_KEY, None) or {}
+    payload |= {k: v for k, v in edits.items() if k in ("title", "categories")}  # the reviewer's word wins
     post = OutgoingPost(
         post_id=row["id"],
         campaign_id=row["campaign_id"],
@@ -339,7 +384,10 @@ def deliver_pending(
             events.append(_record_failure(store, post, PublishError(f"{type(exc).__name__}: {exc}"), now))
             continue
         event = _record_success(store, post, sent_hash, delivery, now)
-        events.append(DeliveryEvent(post.post_id, post.story_id, event, f"remote id {delivery.remote_id}"))
+        events.append(
+            DeliveryEvent(post.post_id, post.story_id, event, f"remote id {delivery.remote_id}",
+                          delivery.images_uploaded)
+        )
     for sender in senders.values():
         close = getattr(sender, "close", None)
         if callable(close):
@@ -348,12 +396,12 @@ def deliver_pending(
 
 
 def retry_post(store: Store, post_id: int, *, now: datetime | None = None) -> None:
-    """Send a failed or rejected post again at the next delivery."""
+    """Send a failed, rejected or deleted-on-the-site post again at the next delivery."""
     p = schema.posts
     with store.engine.begin() as conn:
         conn.execute(
             update(p)
-            .where(p.c.id == post_id, p.c.state.in_(("failed", "rejected")))
+            .where(p.c.id == post_id, p.c.state.in_(("failed", "rejected", "gone")))
             .values(state="pending", attempts=0, next_attempt_at=None, updated_at=_now(now))
         )
 

@@ -16,10 +16,10 @@ no story yet (dedupe has not run) wait for the next run.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +40,7 @@ from .outbox import (
     log_event,
 )
 from .outputs import excerpt
+from .rules import apply_rules
 from .schedule import acquire, claim_slot, due_campaigns, release
 from .template import TemplateValues, render
 
@@ -57,7 +58,10 @@ class CampaignRunReport:
     unchanged: int = 0
     filtered: list[tuple[int, str]] = field(default_factory=list)  # (story id, why)
     over_limit: int = 0
+    over_feed_limit: int = 0
+    older: int = 0  # stories older than the campaign, beyond its back-fill
     waiting_for_dedupe: int = 0
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (story id, a rule not applied and why)
     deliveries: list[DeliveryEvent] = field(default_factory=list)
 
     @property
@@ -65,25 +69,40 @@ class CampaignRunReport:
         """One line for logs, the CLI and the web reader."""
         sent = sum(1 for d in self.deliveries if d.event in ("created", "updated"))
         retry = sum(1 for d in self.deliveries if d.event == "retry")
-        refused = sum(1 for d in self.deliveries if d.event in ("rejected", "failed"))
+        refused = sum(1 for d in self.deliveries if d.event in ("rejected", "failed", "gone"))
+        duplicates = sum(1 for d in self.deliveries if d.event == "duplicate")
+        images = sum(d.images for d in self.deliveries)
         return (
             f"campaign {self.campaign_id}: {self.considered} stories considered, {len(self.created)} new, "
-            f"{len(self.changed)} updated, {len(self.filtered)} filtered out, {self.over_limit} over the limit; "
-            f"delivered {sent}, {retry} to retry, {refused} refused"
+            f"{len(self.changed)} updated, {len(self.filtered)} filtered out, {self.over_limit} over the limit, "
+            f"{self.over_feed_limit} over a feed's limit, {self.older} older than the campaign; "
+            f"delivered {sent} ({images} images uploaded), {duplicates} already on the site, "
+            f"{retry} to retry, {refused} refused"
         )
 
 
-def attribution(original_url: str, original_source: str | None) -> str:
-    """The line every post ends with; no option removes it."""
-    name = original_source or urlsplit(original_url).hostname or original_url
-    return (
-        f'<p class="syndic-attribution">Originally published by '
-        f'<a href="{escape(original_url, quote=True)}">{escape(name)}</a>.</p>'
-    )
+@dataclass(frozen=True)
+class CampaignInfo:
+    """What a run knows of its campaign besides the config."""
+
+    id: int
+    name: str
+    created_at: datetime
+
+
+def real_address(url: str, fetched_url: str | None) -> str:
+    """The address the article was read at (the dedupe key `url` may be rewritten: https, no tracking)."""
+    if fetched_url and urlsplit(fetched_url).scheme in ("http", "https"):
+        return fetched_url
+    return url
 
 
 def _iso_date(value: datetime | None) -> str:
-    return value.date().isoformat() if value else ""
+    return value.astimezone(UTC).date().isoformat() if value else ""
+
+
+def _time(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%H:%M") if value else ""
 
 
 def _gmt(value: datetime | None) -> str | None:
@@ -94,39 +113,90 @@ def _gmt(value: datetime | None) -> str | None:
     return value.replace(tzinfo=None, microsecond=0).isoformat()
 
 
-def build_payload(config: CampaignConfig, row: Mapping[Any, Any]) -> dict[str, Any]:
-    """The destination-neutral post for one candidate row."""
-    original_url = row["original_url"] or row["url"]
-    title = row["title"] or row["entry_title"] or original_url
-    values = TemplateValues(
-        title=title,
-        content_html=sanitize_html(row["html"] or ""),
-        excerpt=row["description"] or excerpt(row["text"] or ""),
-        permalink=row["url"],
-        source=row["site_name"] or row["feed_title"] or urlsplit(row["url"]).hostname or "",
-        source_url=row["feed_site_url"] or f"{urlsplit(row['url']).scheme}://{urlsplit(row['url']).netloc}/",
-        authors=tuple(row["authors"] or ()),
-        date=_iso_date(row["published"]),
-        image_url=row["image"],
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def build_post(
+    config: CampaignConfig, row: Mapping[Any, Any], campaign: CampaignInfo | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The destination-neutral post for one candidate row, and notes on rules not applied to it."""
+    permalink = real_address(row["url"], row.get("fetched_url"))
+    original_url = real_address(row["original_url"], row.get("original_fetched_url")) if row["original_url"] else permalink
+    applied = apply_rules(
+        config.rules, row["title"] or row["entry_title"] or permalink, sanitize_html(row["html"] or "")
     )
-    body = render(config.template, values) + attribution(original_url, row["original_site_name"])
+    published = _aware(row["published"])
+    common: dict[str, Any] = {
+        "content_html": applied.html,
+        "excerpt": row["description"] or excerpt(row["text"] or ""),
+        "authors": tuple(row["authors"] or ()),
+        "date": _iso_date(published),
+        "time": _time(published),
+        "image_url": row["image"],
+        "item_html": sanitize_html(row.get("entry_content") or row.get("entry_summary") or ""),
+        "feed_title": row["feed_title"] or "",
+        "feed_url": row.get("feed_url") or "",
+        "feed_description": row.get("feed_description") or "",
+        "feed_logo_url": row.get("feed_image"),
+        "campaign_title": campaign.name if campaign else "",
+        "campaign_id": campaign.id if campaign else 0,
+    }
+    values = TemplateValues(
+        title=applied.title,
+        permalink=permalink,
+        source=row["site_name"] or row["feed_title"] or urlsplit(permalink).hostname or "",
+        source_url=row["feed_site_url"] or f"{urlsplit(permalink).scheme}://{urlsplit(permalink).netloc}/",
+        **common,
+    )
+    credit = TemplateValues(
+        title=applied.title,
+        permalink=original_url,
+        source=row["original_site_name"] or urlsplit(original_url).hostname or original_url,
+        source_url=f"{urlsplit(original_url).scheme}://{urlsplit(original_url).netloc}/",
+        **common,
+    )
+    body = render(config.template, values)
+    credit_line = render(config.attribution, credit)
+    body = credit_line + body if config.attribution_before else body + credit_line
     feed_categories = list(row["categories"] or [])
-    return {
-        "title": title,
+    categories = config.categories.terms(feed_categories)
+    categories += [c for c in applied.categories if c not in categories]
+    payload = {
+        "title": applied.title,
         "content_html": sanitize_html(body),
         "excerpt": values.excerpt,
         "status": config.status,
         "author": config.author,
-        "categories": config.categories.terms(feed_categories),
+        "categories": categories,
         "tags": config.tags.terms(feed_categories),
         "featured_image": config.featured_image,
+        "upload_images": config.upload_images,
+        "post_type": config.post_type,
+        "post_format": config.post_format,
+        "duplicates": {"by_url": config.duplicates_by_url, "by_title": config.duplicates_by_title},
         "image_url": row["image"],
-        "date_gmt": _gmt(row["published"]),
-        "permalink": row["url"],
+        "date_gmt": _gmt(published),
+        "permalink": permalink,
         "original_url": original_url,
         "authors": list(values.authors),
         "source": values.source,
     }
+    return payload, applied.notes
+
+
+def build_payload(config: CampaignConfig, row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The destination-neutral post for one candidate row."""
+    return build_post(config, row)[0]
+
+
+def _info(store: Store, campaign_id: int) -> CampaignInfo:
+    c = schema.campaigns
+    with store.engine.connect() as conn:
+        row = conn.execute(select(c.c.name, c.c.created_at).where(c.c.id == campaign_id)).one()
+    return CampaignInfo(campaign_id, str(row.name), _aware(row.created_at) or datetime.now(UTC))
 
 
 def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Mapping[Any, Any]]:
@@ -137,8 +207,16 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             e.c.id.label("entry_id"),
             e.c.title.label("entry_title"),
             e.c.categories,
+            e.c.feed_id,
+            e.c.first_seen_at,
+            e.c.summary.label("entry_summary"),
+            e.c.content.label("entry_content"),
             f.c.title.label("feed_title"),
             f.c.site_url.label("feed_site_url"),
+            f.c.url.label("feed_url"),
+            f.c.description.label("feed_description"),
+            f.c.image.label("feed_image"),
+            a.c.fetched_url,
             a.c.id.label("article_id"),
             a.c.url,
             a.c.title,
@@ -153,6 +231,7 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             a.c.story_id,
             s.c.original_article_id,
             original.c.url.label("original_url"),
+            original.c.fetched_url.label("original_fetched_url"),
             original.c.site_name.label("original_site_name"),
             p.c.article_id.label("posted_article_id"),
         )
@@ -209,12 +288,21 @@ def _run(
         _candidates(store, campaign_id, feed_ids) if feed_ids else []
     )
     report.considered = len(rows)
+    info = _info(store, campaign_id)
     new_budget = config.max_posts_per_run
+    per_feed: Counter[int] = Counter()
+    older_seen = 0
     if config.destination.type == "none":
         rows = []  # a campaign without a destination is only a merged feed: nothing to post
     for row in rows:
         story_id = int(row["story_id"])
         already_posted = row["posted_article_id"] is not None
+        first_seen = _aware(row["first_seen_at"])
+        if first_seen is not None and first_seen < info.created_at:
+            older_seen += 1  # counted posted or not, so the back-filled set never grows run by run
+            if not already_posted and older_seen > config.backfill:
+                report.older += 1
+                continue
         if not already_posted:
             why = rejection(
                 config.filters, title=row["title"] or "", text=row["text"] or "", language=row["language"]
@@ -222,14 +310,21 @@ def _run(
             if why is not None:
                 report.filtered.append((story_id, why))
                 continue
+            if config.max_per_feed is not None and per_feed[int(row["feed_id"])] >= config.max_per_feed:
+                report.over_feed_limit += 1
+                continue
             if new_budget <= 0:
                 report.over_limit += 1
                 continue
+        payload, notes = build_post(config, row, info)
         outcome = enqueue(
-            store, campaign_id, story_id, int(row["article_id"]), build_payload(config, row), now=now
+            store, campaign_id, story_id, int(row["article_id"]), payload, now=now,
+            state="review" if config.review else "pending", detail="; ".join(notes),
         )
+        report.notes.extend((story_id, note) for note in notes)
         if outcome == "created":
             new_budget -= 1
+            per_feed[int(row["feed_id"])] += 1
             report.created.append(story_id)
         elif outcome == "changed":
             report.changed.append(story_id)

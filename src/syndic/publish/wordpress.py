@@ -1,9 +1,23 @@
 """The WordPress destination: the REST API (`/wp-json/wp/v2`) with an application password.
 
-Creates or updates one post per story, uploads the lead image to the site's
-media library (never hot-links it) and sets it as the featured image, and
-finds or creates the categories and tags by name. Content is sanitized
-again before it leaves.
+Creates or updates one post per story (or page, or custom post type, with
+its status and post format), uploads the lead image to the site's media
+library and sets it as the featured image (and then drops it from the
+content, so it does not show twice), uploads every other content image too
+and points `src` at the library's copy (a foreign `srcset` is dropped: the
+`wp-image-N` class lets WordPress build its own from the sizes it made), and
+finds or creates the categories and tags by name. Content is sanitized again
+before it leaves.
+
+Before creating a post, the sender asks the site whether the story is
+already there: a post whose content links the source URL (syndic's
+attribution, WPeMatico's "Read more") or, when asked, one with the same
+title. Such a story is recorded as `duplicate` with the post found, never
+posted again. (WordPress's REST API does not expose WPeMatico's
+`wpe_sourcepermalink` post meta, so the search is by content and title.)
+
+An editor who deletes or trashes a post syndic made has decided: the post
+becomes `gone` with that reason and is not created again unless retried.
 
 No duplicates, even after a crash: each post carries the slug
 `syndic-<idempotency key>`. Before creating, the sender looks that slug up
@@ -25,6 +39,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+from lxml import html as lxml_html
 
 from syndic.clean.sanitize import sanitize_html
 from syndic.errors import PublishError
@@ -32,13 +47,40 @@ from syndic.net import NetSettings, fetch_sync
 
 from .campaigns import Destination
 from .http_errors import DestinationError, check_response, transport_error
-from .outbox import Delivery, OutgoingPost
+from .outbox import AlreadyOnDestination, Delivery, GoneFromDestination, OutgoingPost
 
 USER_AGENT = "syndic-publish/1"
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 # What WordPress accepts in its media library by default (no SVG: it carries script).
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
 ImageFetcher = Callable[[str], tuple[bytes, str]]
+
+
+MAX_CONTENT_IMAGES = 50
+
+
+def collection(post_type: str | None) -> str:
+    """The REST collection of a post type: post → posts, page → pages, a custom type by its REST base."""
+    return {"post": "posts", "page": "pages", None: "posts", "": "posts"}.get(post_type, str(post_type))
+
+
+def srcset_best(srcset: str | None) -> str | None:
+    """The widest candidate of a srcset (its largest `w`, else its largest `x`)."""
+    best: tuple[float, str] | None = None
+    for candidate in (srcset or "").split(","):
+        bits = candidate.split()
+        if not bits:
+            continue
+        size = 1.0
+        if len(bits) > 1 and bits[1][:-1].replace(".", "", 1).isdigit():
+            size = float(bits[1][:-1]) * (1 if bits[1].endswith("w") else 1000)
+        if best is None or size > best[0]:
+            best = (size, bits[0])
+    return best[1] if best else None
+
+
+def _http(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("http://", "https://"))
 
 
 def post_slug(idempotency_key: str) -> str:
@@ -78,6 +120,7 @@ class WordPressSender:
         )
         self._term_ids: dict[tuple[str, str], int] = {}
         self._signed_in = False
+        self.images_uploaded = 0
 
     # --- HTTP -----------------------------------------------------------------------------------
 
@@ -147,17 +190,27 @@ class WordPressSender:
     def featured_media(self, post: OutgoingPost, image_url: str, notes: list[str]) -> int | None:
         if post.remote_state.get("media_source") == image_url and post.remote_state.get("media_id"):
             return int(post.remote_state["media_id"])
+        uploaded = self.upload_image(post, image_url, notes, "lead image")
+        if uploaded is None:
+            notes.append("posted without a featured image")
+            return None
+        return uploaded[0]
+
+    def upload_image(
+        self, post: OutgoingPost, image_url: str, notes: list[str], what: str
+    ) -> tuple[int, str] | None:
+        """The media library's (id, address) for an image, uploaded unless it is there already."""
         slug = image_slug(post.idempotency_key, image_url)
         existing = self._find_one("media", slug)
         if existing is not None:
-            return int(existing["id"])
+            return int(existing["id"]), str(existing.get("source_url") or "")
         try:
             data, content_type = self.fetch_image(image_url)
         except Exception as exc:  # the image's host is not the destination: post without it
-            notes.append(f"lead image not fetched ({exc}); posted without a featured image")
+            notes.append(f"{what} not fetched ({exc})")
             return None
         if content_type not in IMAGE_TYPES or not data or len(data) > MAX_IMAGE_BYTES:
-            notes.append(f"lead image refused ({content_type or 'no type'}, {len(data)} bytes)")
+            notes.append(f"{what} refused ({content_type or 'no type'}, {len(data)} bytes)")
             return None
         extension = mimetypes.guess_extension(content_type) or ".img"
         uploaded = self._request(
@@ -173,7 +226,51 @@ class WordPressSender:
         media_id = int(uploaded["id"])
         if uploaded.get("slug") != slug:
             self._request("POST", f"/media/{media_id}", "naming the image", json={"slug": slug})
-        return media_id
+        self.images_uploaded += 1
+        return media_id, str(uploaded.get("source_url") or "")
+
+    def content_images(
+        self, post: OutgoingPost, content: str, featured: str | None, state: dict[str, Any], notes: list[str]
+    ) -> str:
+        """Upload the content's images and point them at the media library; drop the featured one.
+
+        `state` (the post's remote state, "images": {source url: [id, address]})
+        remembers what was uploaded, so an update uploads nothing twice.
+        """
+        if "<img" not in content:
+            return content
+        root = lxml_html.fragment_fromstring(content, create_parent="div")
+        known: dict[str, list[Any]] = dict(state.get("images") or {})
+        count = 0
+        for img in list(root.iter("img")):
+            src, srcset = img.get("src"), img.get("srcset")
+            candidates = {u for u in [src, *(c.split()[0] for c in (srcset or "").split(",") if c.split())] if u}
+            if featured and featured in candidates:
+                _drop(img)  # already the featured image: WordPress themes show it above the post
+                continue
+            source = srcset_best(srcset) if _http(srcset_best(srcset)) else src
+            if not _http(source) or count >= MAX_CONTENT_IMAGES:
+                continue
+            count += 1
+            assert source is not None
+            if source not in known:
+                uploaded = self.upload_image(post, source, notes, f"image {source}")
+                if uploaded is None or not uploaded[1]:
+                    continue  # left as it was, with the reason in the post's log
+                known[source] = list(uploaded)
+            media_id, address = known[source]
+            img.set("src", address)
+            for attribute in ("srcset", "sizes"):
+                if attribute in img.attrib:
+                    del img.attrib[attribute]
+            img.set("class", f"wp-image-{media_id}")
+        for source_element in list(root.iter("source")):  # <picture> alternatives point elsewhere
+            _drop(source_element)
+        if known:
+            state["images"] = known
+        return (root.text or "") + "".join(
+            lxml_html.tostring(child, encoding="unicode") for child in root
+        )
 
     # --- posts ----------------------------------------------------------------------------------
 
@@ -197,20 +294,60 @@ class WordPressSender:
             self._request("GET", "/users/me", "signing in", params={"context": "edit"})
         self._signed_in = True
 
+    def find_duplicate(self, coll: str, payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """A post already on the site for this story: its content links the source, or (if asked) same title."""
+        checks = payload.get("duplicates") or {}
+        urls = [u for u in (payload.get("original_url"), payload.get("permalink")) if isinstance(u, str) and u]
+        if checks.get("by_url", True):
+            for url in dict.fromkeys(urls):
+                needle = url.split("?", 1)[0].split("#", 1)[0]
+                found = self._request("GET", f"/{coll}", "looking for the story on the site",
+                                      params={"search": needle, "context": "edit", "status": "any", "per_page": 20})
+                for item in found if isinstance(found, list) else []:
+                    raw = str((item.get("content") or {}).get("raw") or "")
+                    if url in raw or html.escape(url, quote=True) in raw:
+                        return dict(item) | {"_why": f"its content links {url}"}
+        title = str(payload.get("title") or "").strip()
+        if checks.get("by_title") and title:
+            found = self._request("GET", f"/{coll}", "looking for the title on the site",
+                                  params={"search": title, "context": "edit", "status": "any", "per_page": 20})
+            for item in found if isinstance(found, list) else []:
+                if html.unescape(str((item.get("title") or {}).get("raw") or "")).strip().casefold() == title.casefold():
+                    return dict(item) | {"_why": "it has the same title"}
+        return None
+
     def send(self, post: OutgoingPost) -> Delivery:
         self.check_credentials()
+        self.images_uploaded = 0
         payload = post.payload
+        post_type = str(payload.get("post_type") or "post")
+        coll = collection(post_type)
         slug = post_slug(post.idempotency_key)
         notes: list[str] = []
         remote_id = post.remote_id
         if remote_id is None:
-            existing = self._find_one("posts", slug)
+            existing = self._find_one(coll, slug)
             if existing is not None:
                 remote_id = str(existing["id"])
                 notes.append("found the post a previous attempt created; updated it")
+            else:
+                duplicate = self.find_duplicate(coll, payload)
+                if duplicate is not None:
+                    link = duplicate.get("link") if isinstance(duplicate.get("link"), str) else None
+                    raise AlreadyOnDestination(
+                        f"already on the site as {post_type} {duplicate['id']} ({duplicate['_why']}); not posted",
+                        str(duplicate["id"]),
+                        link,
+                    )
+        else:
+            current = self._current(coll, remote_id)
+            if current is None or current.get("status") == "trash":
+                what = "deleted" if current is None else "moved to the trash"
+                raise GoneFromDestination(
+                    f"{post_type} {remote_id} was {what} on the site; not posted again (retry to post it anew)"
+                )
         body: dict[str, Any] = {
             "title": str(payload.get("title") or ""),
-            "content": sanitize_html(str(payload.get("content_html") or "")),
             "excerpt": str(payload.get("excerpt") or ""),
             "status": payload.get("status", "draft"),
             "slug": slug,
@@ -219,38 +356,81 @@ class WordPressSender:
             body["author"] = int(payload["author"])
         if payload.get("date_gmt"):
             body["date_gmt"] = payload["date_gmt"]
-        # empty lists are not sent: an update must not wipe terms an editor set on the site
-        categories = [self.term_id("categories", t) for t in payload.get("categories") or []]
-        tags = [self.term_id("tags", t) for t in payload.get("tags") or []]
-        if categories:
-            body["categories"] = categories
-        if tags:
-            body["tags"] = tags
+        if post_type == "post":
+            if payload.get("post_format"):
+                body["format"] = payload["post_format"]
+            # empty lists are not sent: an update must not wipe terms an editor set on the site
+            categories = [self.term_id("categories", t) for t in payload.get("categories") or []]
+            tags = [self.term_id("tags", t) for t in payload.get("tags") or []]
+            if categories:
+                body["categories"] = categories
+            if tags:
+                body["tags"] = tags
         remote_state: dict[str, Any] = dict(post.remote_state)
         image_url = payload.get("image_url")
+        featured: str | None = None
         if payload.get("featured_image") and isinstance(image_url, str) and image_url:
             media_id = self.featured_media(post, image_url, notes)
             if media_id is not None:
                 body["featured_media"] = media_id
+                featured = image_url
                 remote_state |= {"media_source": image_url, "media_id": media_id}
+        content = sanitize_html(str(payload.get("content_html") or ""))
+        if payload.get("upload_images", False):
+            content = self.content_images(post, content, featured, remote_state, notes)
+        elif featured:
+            content = self.content_images_dropping(content, featured)
+        body["content"] = content
         if remote_id is not None:
-            try:
-                saved = self._request("POST", f"/posts/{remote_id}", f"updating post {remote_id}", json=body)
-            except DestinationError as exc:
-                if exc.status != 404:
-                    raise
-                notes.append(f"post {remote_id} was deleted on the site; created it again")
-                saved = self._request("POST", "/posts", "creating a post", json=body)
+            saved = self._request("POST", f"/{coll}/{remote_id}", f"updating {post_type} {remote_id}", json=body)
         else:
-            saved = self._request("POST", "/posts", "creating a post", json=body)
+            saved = self._request("POST", f"/{coll}", f"creating a {post_type}", json=body)
         if not isinstance(saved, dict) or "id" not in saved:
             raise PublishError("WordPress answered without a post id")
+        if self.images_uploaded:
+            notes.append(f"{self.images_uploaded} images uploaded")
         return Delivery(
             remote_id=str(saved["id"]),
             remote_url=saved.get("link") if isinstance(saved.get("link"), str) else None,
             remote_state=remote_state,
             notes=tuple(notes),
+            images_uploaded=self.images_uploaded,
         )
+
+    def _current(self, coll: str, remote_id: str) -> Mapping[str, Any] | None:
+        """The post as the site has it now, or None when it was deleted."""
+        try:
+            found = self._request("GET", f"/{coll}/{remote_id}", f"reading post {remote_id}",
+                                  params={"context": "edit"})
+        except DestinationError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+        return found if isinstance(found, dict) else None
+
+    @staticmethod
+    def content_images_dropping(content: str, featured: str) -> str:
+        """The content without the featured image (it is shown as such already)."""
+        if featured not in content:
+            return content
+        root = lxml_html.fragment_fromstring(content, create_parent="div")
+        for img in list(root.iter("img")):
+            srcset = img.get("srcset") or ""
+            if featured in (img.get("src"), *(c.split()[0] for c in srcset.split(",") if c.split())):
+                _drop(img)
+        return (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
+def _drop(element: Any) -> None:
+    """Remove an element and keep its tail text; an emptied <figure>/<picture> goes with it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    element.drop_tree()
+    if parent.tag in ("picture", "figure", "a") and not parent.text_content().strip() and not any(
+        child.tag == "img" for child in parent
+    ):
+        _drop(parent)
 
 
 def _existing_term_id(error: DestinationError) -> int | None:

@@ -44,10 +44,14 @@ def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | 
             return feed_id
 
     async def run_campaign(campaign_id: int) -> str:
+        from syndic.publish import CampaignBusy
         from syndic.publish import run_campaign as publish_campaign
 
         # campaign delivery is synchronous (WordPress answers slowly): keep it off the event loop
-        result: Any = await asyncio.to_thread(publish_campaign, store, campaign_id)
+        try:
+            result: Any = await asyncio.to_thread(publish_campaign, store, campaign_id)
+        except CampaignBusy as exc:
+            return str(exc)  # "already running": the page says so instead of running it twice
         return str(getattr(result, "summary", result))
 
     async def import_opml(document: bytes) -> int:

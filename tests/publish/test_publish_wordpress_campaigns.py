@@ -45,7 +45,7 @@ def _story(data, feed, images, slug, title, first_seen=T0):  # type: ignore[no-u
         ' sizes="100vw" alt="b"></p>'
     )
     art = data.article(
-        f"https://w0.example/{slug}",
+        f"https://www.w0.example/{slug}?from=rss",  # the real address, as read (the dedupe key drops ?from=)
         story_id=story,
         original=True,
         title=title,
@@ -53,7 +53,6 @@ def _story(data, feed, images, slug, title, first_seen=T0):  # type: ignore[no-u
         text="The storm hit Springfield on Monday. Rain and wind all night.",
         site_name="Origin Times",
         image=f"{images}/lead.png",
-        fetched_url=f"https://www.w0.example/{slug}?from=rss",
     )
     data.entry(feed, f"{slug}-{time.time_ns()}", art, first_seen_at=first_seen)
     return story

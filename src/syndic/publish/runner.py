@@ -90,13 +90,6 @@ class CampaignInfo:
     created_at: datetime
 
 
-def real_address(url: str, fetched_url: str | None) -> str:
-    """The address the article was read at (the dedupe key `url` may be rewritten: https, no tracking)."""
-    if fetched_url and urlsplit(fetched_url).scheme in ("http", "https"):
-        return fetched_url
-    return url
-
-
 def _iso_date(value: datetime | None) -> str:
     return value.astimezone(UTC).date().isoformat() if value else ""
 
@@ -123,8 +116,8 @@ def build_post(
     config: CampaignConfig, row: Mapping[Any, Any], campaign: CampaignInfo | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """The destination-neutral post for one candidate row, and notes on rules not applied to it."""
-    permalink = real_address(row["url"], row.get("fetched_url"))
-    original_url = real_address(row["original_url"], row.get("original_fetched_url")) if row["original_url"] else permalink
+    permalink = row["url"]  # the real address (articles.url since migration 0010; the dedupe key is url_key)
+    original_url = row["original_url"] or permalink
     applied = apply_rules(
         config.rules, row["title"] or row["entry_title"] or permalink, sanitize_html(row["html"] or "")
     )
@@ -216,7 +209,6 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             f.c.url.label("feed_url"),
             f.c.description.label("feed_description"),
             f.c.image.label("feed_image"),
-            a.c.fetched_url,
             a.c.id.label("article_id"),
             a.c.url,
             a.c.title,
@@ -231,7 +223,6 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             a.c.story_id,
             s.c.original_article_id,
             original.c.url.label("original_url"),
-            original.c.fetched_url.label("original_fetched_url"),
             original.c.site_name.label("original_site_name"),
             p.c.article_id.label("posted_article_id"),
         )

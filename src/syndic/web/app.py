@@ -22,13 +22,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from syndic.web import api, ftr, reader, websub
+from syndic.web import api, ftr, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
 from syndic.web.deps import ReaderStore
 from syndic.web.metrics import AppMetrics
 from syndic.web.ratelimit import LoginRateLimiter
-from syndic.web.readerapi import greader
 from syndic.web.security import SECURITY_HEADERS
 from syndic.web.settings import WebSettings
 from syndic.web.templating import templates
@@ -112,6 +111,6 @@ def create_app(
         app.include_router(publish)  # type: ignore[arg-type]
     app.include_router(ftr.router)
     app.include_router(websub.router)
-    greader.install(app)
+    readerapi.install(app)
     app.include_router(reader.router)
     return app

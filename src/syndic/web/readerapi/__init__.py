@@ -10,3 +10,15 @@ which is kept apart from the login password so an app never holds the login.
 - `items` — the reads and writes both APIs share (subscriptions, items, state).
 - `greader` / `fever` — the routers, speaking each protocol's own errors.
 """
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from syndic.web.readerapi import fever, greader
+
+
+def install(app: FastAPI) -> None:
+    """Add both APIs' routes to `app` (each answers 404 while its setting is off)."""
+    greader.install(app)
+    app.include_router(fever.router)

@@ -56,7 +56,50 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Syndic(click.Group):
+    """The top-level group: whatever a command lets through ends as one line on stderr, never a traceback.
+
+    syndic's own errors (a user's mistake, a site's, the database's) and the
+    operating system's (a file missing, a port taken) are one line and exit
+    status 1. Anything else is a bug: one line too, naming the log level that
+    shows its traceback. Ctrl-C exits 130 quietly.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            sys.exit(130)
+        except SyndicError as exc:
+            _fail(_one_line(exc))
+        except OSError as exc:
+            _fail(_os_error(exc))
+        except Exception as exc:
+            import logging
+
+            logging.getLogger("syndic").debug("unexpected error", exc_info=True)
+            _fail(f"unexpected {type(exc).__name__}: {_one_line(exc)} (syndic --log-level DEBUG … shows where)")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:500] if text else type(exc).__name__
+
+
+def _os_error(exc: OSError) -> str:
+    """A file or socket error as a person reads it: the name, then why."""
+    reason = exc.strerror or _one_line(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+PORT = click.IntRange(1, 65535)
+"""A TCP port; anything else is a usage error, not an OverflowError from the socket layer."""
+
+
+@click.group(cls=_Syndic, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="syndic")
 @click.option("--database", "database_url", envvar="SYNDIC_DATABASE_URL", default=None,
               help="SQLAlchemy URL of the store (default: an SQLite file in the user's data directory).")
@@ -318,11 +361,32 @@ def _push_state(feed: Any, enabled: bool) -> str:
 
 
 def _read_input(source: str) -> bytes:
-    path = Path(source)
-    data = sys.stdin.buffer.read() if source == "-" else path.read_bytes()
+    """The bytes of a file, or of stdin for "-", gunzipped; refused when there are none."""
+    name = "standard input" if source == "-" else source
+    if source != "-" and Path(source).is_dir():
+        raise click.UsageError(f"{source} is a folder, not a file")
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise click.UsageError(f"{name}: not a readable gzip file ({exc})") from None
+    if not data.strip():
+        raise click.UsageError(f"{name} is empty")
     return data
+
+
+def _read_text(source: str) -> str:
+    """A text or HTML input as str; binary data (a picture, an archive) is refused, not echoed."""
+    data = _read_input(source)
+    name = "standard input" if source == "-" else source
+    if b"\x00" in data[:8192]:
+        raise click.UsageError(f"{name}: binary data, not text or HTML")
+    text = data.decode("utf-8", errors="replace")
+    sample = text[:8192]
+    if sample.count("\ufffd") > len(sample) // 10:
+        raise click.UsageError(f"{name}: not UTF-8 text or HTML (binary data?)")
+    return text
 
 
 @main.command()
@@ -380,7 +444,7 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
             _fail(f"{source}: {exc.strerror or exc}")
             return
         # A file holds one page: its later pages (if any) are not fetched.
-        page = _LocalPage(url or Path(source).resolve().as_uri(), data)
+        page = _LocalPage(url or ("file:///dev/stdin" if source == "-" else Path(source).resolve().as_uri()), data)
         result = asyncio.run(article_from_page(page, rules_dir=rules_dir, clean=not no_clean))
     article = result.article
     if article.error:
@@ -469,7 +533,7 @@ def clean_(source: str, as_json: bool) -> None:
     from syndic import clean
 
     try:
-        raw = _read_input(source).decode("utf-8", errors="replace")
+        raw = _read_text(source)
     except OSError as exc:
         _fail(f"{source}: {exc.strerror or exc}")
         return
@@ -482,7 +546,7 @@ def clean_(source: str, as_json: bool) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, help="Port to listen on.")
+@click.option("--port", default=8080, show_default=True, type=PORT, help="Port to listen on.")
 @click.option("--secure-cookies/--no-secure-cookies", default=False,
               help="Mark session cookies Secure (on when served behind TLS).")
 @click.pass_context
@@ -559,7 +623,7 @@ def beat(ctx: click.Context) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the metrics on.")
-@click.option("--port", default=9808, show_default=True, type=int, help="Port to serve the metrics on.")
+@click.option("--port", default=9808, show_default=True, type=PORT, help="Port to serve the metrics on.")
 @click.pass_context
 def monitor(ctx: click.Context, host: str, port: int) -> None:
     """Serve the cluster's task events as Prometheus metrics at /metrics.
@@ -587,22 +651,73 @@ def user() -> None:
     """Manage the accounts that may log in to the web reader."""
 
 
+def _new_password(password: str) -> str:
+    from syndic.web.users import check_new_password
+
+    check_new_password(password)
+    return password
+
+
 @user.command("add")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="The password (asked for when not given).")
+              help="The password, at least 12 characters (asked for when not given).")
 @click.option("--admin/--no-admin", default=True, show_default=True, help="Give the account admin rights.")
 @click.pass_context
 def user_add(ctx: click.Context, username: str, password: str, admin: bool) -> None:
-    """Create an account (the first run creates the admin this way)."""
+    """Create an account (the first run creates the admin this way).
+
+    A name already taken is refused; change that account's password with
+    `syndic user passwd` instead.
+    """
     from syndic.web.users import create_user
 
     store = _store(_settings(ctx))
-    try:
-        create_user(store, username, password, is_admin=admin)
-    except (SyndicError, ValueError) as exc:
-        _fail(str(exc))
+    create_user(store, username, _new_password(password), is_admin=admin)
     click.echo(f"created user {username}")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="The new password, at least 12 characters (asked for when not given).")
+@click.pass_context
+def user_passwd(ctx: click.Context, username: str, password: str) -> None:
+    """Set a new login password for USERNAME (the reading apps' API password is apart)."""
+    from syndic.web.users import set_password
+
+    if not set_password(_store(_settings(ctx)), username, _new_password(password)):
+        _fail(f"there is no user {username} (see: syndic user list)")
+    click.echo(f"password of {username} changed")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List the accounts: name, role and when each was created (never a password)."""
+    from syndic.web.users import list_users
+
+    users = list_users(_store(_settings(ctx)))
+    if not users:
+        click.echo("no users (create the first with: syndic user add NAME)")
+    for u in users:
+        click.echo(f"{u.username}\t{'admin' if u.is_admin else 'reader'}\tcreated {u.created_at:%Y-%m-%d %H:%M}")
+
+
+@user.command("delete")
+@click.argument("username")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def user_delete(ctx: click.Context, username: str, yes: bool) -> None:
+    """Delete the account USERNAME; its sessions and tokens stop working at once."""
+    from syndic.web.users import delete_user
+
+    store = _store(_settings(ctx))
+    if not yes:
+        click.confirm(f"delete user {username}?", abort=True, err=True)
+    if not delete_user(store, username):
+        _fail(f"there is no user {username} (see: syndic user list)")
+    click.echo(f"deleted user {username}")
 
 
 @user.command("api-password")
@@ -652,7 +767,7 @@ def token_create(ctx: click.Context, name: str) -> None:
 
 
 @main.command()
-@click.option("--port", default=8080, show_default=True, help="Port of the web reader.")
+@click.option("--port", default=8080, show_default=True, type=PORT, help="Port of the web reader.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the demo keeps its database (default: a 'demo' folder in the data directory).")
 @click.option("--no-serve", is_flag=True, help="Poll and extract, print the summary, and exit.")

@@ -13,6 +13,7 @@
     ├── FeedError                   the bytes are not a feed we can read
     ├── ExtractionError             the page holds no article we can find
     ├── StoreError                  the database refused a write
+    ├── AccountError                a user name taken or unknown, a password too short
     └── PublishError                a destination refused a post; `.retryable`
 
 A stage that fails records `str(error)` on the feed, entry or post it was
@@ -78,6 +79,10 @@ class ExtractionError(SyndicError):
 
 class StoreError(SyndicError):
     pass
+
+
+class AccountError(SyndicError):
+    """What `syndic user` refuses: a name already taken, an unknown user, a weak password."""
 
 
 class PublishError(SyndicError):

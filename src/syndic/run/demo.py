@@ -80,7 +80,11 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
         server = asyncio.create_task(
             serve_async(settings, host="127.0.0.1", port=port, store=store, ready=ready, background_poll=False)
         )
-        await ready.wait()
+        waiting = asyncio.create_task(ready.wait())
+        await asyncio.wait({server, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if server.done():  # it could not start: its error, not a wait forever
+            waiting.cancel()
+            await server
         base = f"http://127.0.0.1:{port}"
         click.echo("")
         click.secho(f"  reader:        {base}/   (log in as demo / {password})", bold=True)
@@ -92,6 +96,10 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
 
 
 def run_demo(settings: Settings, *, port: int, data_dir: Path | None, serve: bool) -> None:
+    if serve:
+        from syndic.run.serve import check_port_free
+
+        check_port_free("127.0.0.1", port)  # before the work, not after it
     folder = data_dir or settings.data_dir / "demo"
     # The bundled site gets a new port each run; start from an empty store so
     # the demo shows one clean run rather than copies keyed by old ports.

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import socket
 from typing import Any
 
 import uvicorn
 
 from syndic.config import Settings
+from syndic.errors import ConfigError
 from syndic.publish.ftr import FtrOptions
 from syndic.run import subscriptions
 from syndic.run.local import open_runtime
@@ -29,6 +32,30 @@ log = logging.getLogger("syndic.serve")
 
 POLL_EVERY_SECONDS = 60.0
 CAMPAIGNS_EVERY_SECONDS = 30.0
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, naming the port, to start a server that could not listen (before any work is done).
+
+    Binding is left to the server; this only tries it once, with the same
+    SO_REUSEADDR, so a taken port is one clear line instead of the server's
+    own error in the middle of its start-up.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(f"cannot listen on {host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {port} on {host} is already in use (another syndic serve?); "
+                    f"choose another with --port") from None
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | None = None) -> WebActions:
@@ -139,6 +166,10 @@ async def serve_async(
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)
+        if not server.started:  # uvicorn logs why and exits; say it once, naming the address
+            with contextlib.suppress(BaseException):
+                await serving
+            raise ConfigError(f"could not listen on {host}:{port} (in use? choose another with --port)")
         if ready is not None:
             ready.set()
         if stop is not None:
@@ -156,6 +187,7 @@ async def serve_async(
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, secure_cookies: bool = False) -> None:
+    check_port_free(host, port)
     print(f"syndic reader on http://{host}:{port}/  (Ctrl-C to stop)", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_async(settings, host=host, port=port, secure_cookies=secure_cookies))

@@ -2,30 +2,78 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
+from syndic.errors import AccountError
 from syndic.store import schema
 from syndic.web.deps import ReaderStore
 from syndic.web.passwords import hash_password, needs_rehash, verify_password
 
+MIN_PASSWORD_LENGTH = 12
+"""What `syndic user add/passwd` accept at least: a passphrase, not a word."""
+
+
+def check_new_password(password: str) -> None:
+    """Refuse a password a person chooses (CLI) that is too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password is {len(password)} characters long; use at least {MIN_PASSWORD_LENGTH}")
+
 
 def create_user(store: ReaderStore, username: str, password: str, *, is_admin: bool = False) -> int:
-    """Add a user and return its id; the password is stored as an Argon2id hash."""
+    """Add a user and return its id; the password is stored as an Argon2id hash.
+
+    A name already taken is an AccountError naming it (never the database's
+    error, which would print the new password's hash).
+    """
     username = username.strip()
     if not username:
-        raise ValueError("empty user name")
-    with store.engine.begin() as conn:
-        result = conn.execute(
-            schema.users.insert().values(
-                username=username,
-                password_hash=hash_password(password),
-                is_admin=is_admin,
-                created_at=datetime.now(UTC),
+        raise AccountError("empty user name")
+    taken = AccountError(f"user {username} already exists (change its password with: syndic user passwd {username})")
+    with store.engine.connect() as conn:
+        if conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).first():
+            raise taken
+    try:
+        with store.engine.begin() as conn:
+            result = conn.execute(
+                schema.users.insert().values(
+                    username=username,
+                    password_hash=hash_password(password),
+                    is_admin=is_admin,
+                    created_at=datetime.now(UTC),
+                )
             )
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+    except IntegrityError:  # created meanwhile by someone else
+        raise taken from None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    is_admin: bool
+    created_at: datetime
+
+
+def list_users(store: ReaderStore) -> list[UserRow]:
+    """Every account, by name (never the password hashes)."""
+    users = schema.users
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(users.c.id, users.c.username, users.c.is_admin, users.c.created_at).order_by(users.c.username)
+        ).all()
+    return [UserRow(int(r.id), str(r.username), bool(r.is_admin), r.created_at) for r in rows]
+
+
+def delete_user(store: ReaderStore, username: str) -> bool:
+    """Remove an account (its sessions and tokens go with it); False when there is none."""
+    with store.engine.begin() as conn:
+        result = conn.execute(delete(schema.users).where(schema.users.c.username == username.strip()))
+        return result.rowcount > 0
 
 
 def set_password(store: ReaderStore, username: str, password: str) -> bool:

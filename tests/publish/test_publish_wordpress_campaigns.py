@@ -223,3 +223,41 @@ def test_a_post_deleted_on_the_site_is_not_created_again(store, wordpress, data,
     assert "was deleted on the site" in states[deleted.story_id][1]
     assert "moved to the trash" in states[kept][1]
     assert run_campaign(store, cid, now=T0 + 2 * HOUR, sender_factory=sender_factory).deliveries == []
+
+
+def test_approval_flow_on_wordpress(store, wordpress, data, images):  # type: ignore[no-untyped-def]
+    from syndic.publish import review
+
+    feed = data.feed(f"https://w0.example/rss-{time.time_ns()}", title="Storm Feed")
+    kept = _story(data, feed, images, f"ok-{time.time_ns()}", "Storm in Springfield")
+    dropped = _story(data, feed, images, f"no-{time.time_ns()}", "Unwanted storm")
+    cid = save_campaign(
+        store, "reviewed", _config(wordpress, review=True, schedule={"every_minutes": 60}, upload_images=False),
+        [feed], now=T0 - HOUR,
+    )
+    first = run_due(store, T0, sender_factory=sender_factory)
+    assert sorted(first[0].created) == sorted([kept, dropped]) and first[0].deliveries == []
+    queue = {c.story_id: c for c in review.candidates(store, cid)}
+    assert queue[kept].title == "Storm in Shelbyville" and "Weather" in queue[kept].categories
+    assert queue[kept].image_url and queue[kept].excerpt
+    review.edit(store, cid, queue[kept].post_id, by="editor", title="Shelbyville storm, checked",
+                categories=["Weather", "Checked"])
+    review.approve(store, cid, queue[kept].post_id, by="editor")
+    review.reject(store, cid, queue[dropped].post_id, by="editor")
+    assert review.candidates(store, cid) == []
+    second = run_due(store, T0 + HOUR, sender_factory=sender_factory)
+    assert [e.event for e in second[0].deliveries] == ["created"]
+    with store.engine.connect() as conn:
+        rows = {r.story_id: r for r in conn.execute(select(schema.posts)).all()}
+    assert rows[dropped].state == "dismissed" and rows[dropped].remote_id is None
+    post = wp_get(wordpress, f"/posts/{rows[kept].remote_id}")
+    assert post["title"]["raw"] == "Shelbyville storm, checked"  # type: ignore[index]
+    names = {c["name"] for c in wp_get(wordpress, "/categories", include=",".join(map(str, post["categories"])))}  # type: ignore[index, union-attr]
+    assert names == {"Weather", "Checked"}
+    # the publisher updates the story: the post is updated, the reviewer's title kept
+    data.touch_article(rows[kept].article_id, html="<p>Springfield, corrected.</p>")
+    third = run_due(store, T0 + 2 * HOUR, sender_factory=sender_factory)
+    assert [e.event for e in third[0].deliveries] == ["updated"]
+    post = wp_get(wordpress, f"/posts/{rows[kept].remote_id}")
+    assert post["title"]["raw"] == "Shelbyville storm, checked"  # type: ignore[index]
+    assert "Shelbyville, corrected." in post["content"]["raw"]  # type: ignore[index]

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from syndic.web import api, ftr, reader, readerapi, websub
+from syndic.web import api, campaign_review, ftr, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
 from syndic.web.deps import ReaderStore
@@ -112,5 +112,6 @@ def create_app(
     app.include_router(ftr.router)
     app.include_router(websub.router)
     readerapi.install(app)
+    app.include_router(campaign_review.router)
     app.include_router(reader.router)
     return app

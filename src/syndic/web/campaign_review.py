@@ -1,0 +1,83 @@
+"""The review queue's pages: candidates of a campaign that waits for approval (publish/review.py).
+
+`GET /campaigns/{id}/review` lists what would be posted (title, excerpt,
+image, target categories); each candidate has one form whose buttons
+approve, save an edit, or reject it. Decisions are recorded in the
+campaign's log under the reviewer's name.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from syndic.errors import SyndicError
+from syndic.publish import review
+from syndic.store.database import Store
+from syndic.web import queries
+from syndic.web.auth import Viewer, require_csrf, require_session
+from syndic.web.deps import get_store
+from syndic.web.reader import render
+
+router = APIRouter(include_in_schema=False)
+MAX_ID = 2**63 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ReviewViewer = Annotated[Viewer, Depends(require_session)]
+ReviewCsrfViewer = Annotated[Viewer, Depends(require_csrf)]
+
+
+def _store(request: Request) -> Store:
+    """The app's store (a real Store: the review functions write through it)."""
+    store: Store = request.app.state.store
+    return store
+
+
+def _campaign(request: Request, campaign_id: int) -> object:
+    with get_store(request).engine.connect() as conn:
+        campaign = queries.get_campaign(conn, campaign_id)
+    if campaign is None:
+        raise HTTPException(404, "no such campaign")
+    return campaign
+
+
+@router.get("/campaigns/{campaign_id}/review")
+def review_page(request: Request, viewer: ReviewViewer, campaign_id: PathId) -> Response:
+    campaign = _campaign(request, campaign_id)
+    items = review.candidates(_store(request), campaign_id)
+    return render(
+        request, viewer, "campaign_review.html",
+        {"campaign": campaign, "items": items, "result": request.query_params.get("result"),
+         "error": request.query_params.get("error")},
+    )
+
+
+@router.post("/campaigns/{campaign_id}/review/{post_id}")
+def review_decide(
+    request: Request,
+    viewer: ReviewCsrfViewer,
+    campaign_id: PathId,
+    post_id: PathId,
+    action: Annotated[str, Form(pattern="^(approve|save|reject)$")],
+    title: Annotated[str | None, Form(max_length=2000)] = None,
+    categories: Annotated[str | None, Form(max_length=5000)] = None,
+) -> Response:
+    _campaign(request, campaign_id)
+    store = _store(request)
+    who = viewer.username or "a reviewer"
+    try:
+        if action in ("approve", "save"):
+            names = None if categories is None else [c for c in categories.split(",") if c.strip()]
+            review.edit(store, campaign_id, post_id, by=who, title=title, categories=names)
+        if action == "approve":
+            review.approve(store, campaign_id, post_id, by=who)
+        elif action == "reject":
+            review.reject(store, campaign_id, post_id, by=who)
+    except SyndicError as exc:
+        return RedirectResponse(f"/campaigns/{campaign_id}/review?error={quote(str(exc)[:300])}", status_code=303)
+    done = {"approve": "approved: posted on the next run", "save": "saved", "reject": "rejected"}[action]
+    return RedirectResponse(
+        f"/campaigns/{campaign_id}/review?result={quote(f'Post {post_id} {done}.')}", status_code=303
+    )

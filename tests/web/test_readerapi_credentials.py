@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_helpers import PASSWORD
 
 from syndic.cli import main
 from syndic.store import Store, schema
@@ -88,3 +91,22 @@ def test_cli_sets_generates_and_removes(store: Store, ann: int, tmp_path: object
     assert short.exit_code != 0 and "at least 12" in short.output
     removed = runner.invoke(main, ["--database", url, "user", "api-password", "ann", "--remove"])
     assert removed.exit_code == 0 and cred.client_login(store, "ann", API) is None
+
+
+def test_a_user_makes_their_api_password_in_the_reader(logged_in: tuple[TestClient, str], store: Store) -> None:
+    client, csrf = logged_in
+    page = client.get("/account/apps", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "no API password yet" in page.text and "turned off" in page.text
+    wrong = client.post("/account/apps", data={"csrf_token": csrf, "password": "not my login", "action": "generate"})
+    assert wrong.status_code == 403 and cred.client_login(store, "admin", "x" * 12) is None
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema.reader_api_passwords)).first() is None
+    forged = client.post("/account/apps", data={"csrf_token": "forged", "password": PASSWORD, "action": "generate"})
+    assert forged.status_code == 403
+    made = client.post("/account/apps", data={"csrf_token": csrf, "password": PASSWORD, "action": "generate"})
+    assert made.status_code == 200
+    shown = re.search(r'<code class="secret">([^<]+)</code>', made.text)
+    assert shown and cred.client_login(store, "admin", shown.group(1)) is not None
+    assert "signs every app out" in client.get("/account/apps", headers={"Accept": "text/html"}).text
+    client.post("/account/apps", data={"csrf_token": csrf, "password": PASSWORD, "action": "remove"})
+    assert cred.client_login(store, "admin", shown.group(1)) is None

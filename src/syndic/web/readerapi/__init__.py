@@ -9,16 +9,18 @@ which is kept apart from the login password so an app never holds the login.
 - `credentials` — API passwords, Google Reader auth and action tokens, Fever keys.
 - `items` — the reads and writes both APIs share (subscriptions, items, state).
 - `greader` / `fever` — the routers, speaking each protocol's own errors.
+- `account` — the reader's page where a user makes their API password.
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from syndic.web.readerapi import fever, greader
+from syndic.web.readerapi import account, fever, greader
 
 
 def install(app: FastAPI) -> None:
     """Add both APIs' routes to `app` (each answers 404 while its setting is off)."""
     greader.install(app)
     app.include_router(fever.router)
+    app.include_router(account.router)

@@ -22,6 +22,12 @@ ANN_KEY = hashlib.md5(b"ann:ann-app-password-1").hexdigest()  # what a Fever cli
 BOB_KEY = hashlib.md5(b"bob:bob-app-password-2").hexdigest()
 
 
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every protocol test on SQLite and on PostgreSQL."""
+    return any_store
+
 @pytest.fixture
 def fever(store: Store, seeded: Seeded) -> Iterator[TestClient]:
     create_user(store, "ann", "ann login password", is_admin=True)

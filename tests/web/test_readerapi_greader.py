@@ -22,6 +22,12 @@ BOB_PASSWORD = "bob-app-password-2"
 STATE = "user/-/state/com.google/"
 
 
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every protocol test on SQLite and on PostgreSQL."""
+    return any_store
+
 @pytest.fixture
 def api(store: Store, seeded: Seeded, actions: RecordingActions) -> Iterator[TestClient]:
     create_user(store, "ann", "ann login password", is_admin=True)

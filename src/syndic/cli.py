@@ -263,11 +263,13 @@ def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None
               help="Only entries whose extraction failed: failed (to be tried again) and given_up.")
 @click.option("--state", "states", multiple=True, type=click.Choice(["pending", "done", "failed", "given_up"]),
               help="Only entries in this extraction state (repeat for several).")
+@click.option("--user", "username", default=None,
+              help="Whose unread/starred state (read state is per user; default: the first admin).")
 @click.option("-n", "--limit", default=50, show_default=True, type=click.IntRange(min=0), help="How many entries.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.pass_context
 def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, failed: bool,
-          states: tuple[str, ...], limit: int, as_json: bool) -> None:
+          states: tuple[str, ...], username: str | None, limit: int, as_json: bool) -> None:
     """List entries, newest first: feed, title, date and extraction state.
 
     The state is pending (not tried yet), done, failed (tried; tried again
@@ -276,11 +278,17 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
     puts failed and given-up entries back in the queue.
     """
     from syndic.store.entries import list_entries
+    from syndic.web.users import find_user
 
     store = _store(_settings(ctx))
+    user_id = None
+    if unread or starred:
+        user_id = find_user(store, username)
+        if user_id is None:
+            _fail(f"no user {username!r}" if username else "--unread/--starred need a user: syndic user add NAME")
     wanted = list(states) + (["failed", "given_up"] if failed else [])
     rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit,
-                        states=wanted or None)
+                        states=wanted or None, user_id=user_id)
     for r in rows:
         date = (r.published or r.first_seen_at).strftime("%Y-%m-%d %H:%M")
         next_try = r.extract_next_at.isoformat(timespec="seconds") if r.extract_next_at else None
@@ -757,13 +765,45 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("name")
+@click.option("--user", "username", default=None, help="The owner (default: the first admin).")
+@click.option("--scope", "scopes", multiple=True, default=("read", "write"), show_default=True,
+              help="read, write (the owner's read/star state) or admin (campaigns, feeds, users); repeat "
+                   "for several. A scope beyond the owner's role is never honoured.")
 @click.pass_context
-def token_create(ctx: click.Context, name: str) -> None:
+def token_create(ctx: click.Context, name: str, username: str | None, scopes: tuple[str, ...]) -> None:
     """Create an API token called NAME and print it (it is shown only once)."""
-    from syndic.web.tokens import create_token
+    from syndic.web.tokens import create_token, parse_scopes
 
     store = _store(_settings(ctx))
-    click.echo(create_token(store, name))
+    try:
+        click.echo(create_token(store, name, username, parse_scopes(scopes)))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@token.command("list")
+@click.pass_context
+def token_list(ctx: click.Context) -> None:
+    """Every token: id, name, owner, scopes, created, last used (never the secret)."""
+    from syndic.web.tokens import list_tokens
+
+    for t in list_tokens(_store(_settings(ctx))):
+        used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
+        click.echo(f"{t.id:>4}  {t.name[:24]:<24}  {(t.username or '-')[:16]:<16}  "
+                   f"{' '.join(t.scopes):<16}  {t.created_at:%Y-%m-%d %H:%M}  {used}")
+
+
+@token.command("revoke")
+@click.argument("token_id_or_name")
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id_or_name: str) -> None:
+    """Delete a token by its id (from `syndic token list`) or every token with this name."""
+    from syndic.web.tokens import revoke_token
+
+    count = revoke_token(_store(_settings(ctx)), token_id_or_name)
+    if not count:
+        _fail(f"no token {token_id_or_name!r}")
+    click.echo(f"revoked {count} token(s)")
 
 
 @main.command()

@@ -30,6 +30,7 @@ from syndic.store import Store, open_store
 from syndic.store.ftr_keys import add_key
 from syndic.web.app import create_app
 from syndic.web.tokens import create_token
+from syndic.web.users import create_user
 
 from .ftr_site import Site, serve_site
 
@@ -68,7 +69,8 @@ def _app(store: Store, options: FtrOptions) -> Any:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     store = open_store(f"sqlite:///{tmp_path_factory.mktemp('ftr') / 'syndic.db'}")
     add_key(store, "reader", index=1, secret=SECRET)
-    token = create_token(store, "ftr-script")
+    create_user(store, "ftr-user", "a long enough password")
+    token = create_token(store, "ftr-script", "ftr-user")
     apps = {
         "keys": _app(store, FtrOptions()),
         "public": _app(store, FtrOptions(access="public", max_items_with_key=12, blocked_urls=("blocked.example",))),

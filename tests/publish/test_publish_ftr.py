@@ -13,6 +13,7 @@ from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrRequest, FullTextService, apply_links, network_fetch
 from syndic.web.app import create_app
 from syndic.web.tokens import create_token
+from syndic.web.users import create_user
 
 LOOPBACK = NetSettings(allow_networks=parse_networks("127.0.0.0/8"), min_host_interval=0)
 WORDS = (
@@ -182,7 +183,8 @@ async def test_extract_php_fields(service, site):  # type: ignore[no-untyped-def
 def test_http_endpoints_auth_etag_and_address_guard(store, site, data):  # type: ignore[no-untyped-def]
     app = create_app(store)
     app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store))
-    token = create_token(store, "reader")
+    create_user(store, "reader", "a long enough password")
+    token = create_token(store, "reader", "reader")
     feed_url = site.url + "/feed.xml"
     with TestClient(app) as client:
         assert client.get("/makefulltextfeed.php", params={"url": feed_url}).status_code == 401
@@ -230,7 +232,8 @@ def test_feed_outputs_over_http_with_etag(store, data, fmt):  # type: ignore[no-
             client.get(f"/full/feeds/{public}.{fmt}", headers={"If-None-Match": '"other"'}).status_code == 200
         )
         assert client.get(f"/full/feeds/{private}.{fmt}").status_code == 401
-        token = create_token(store, "t-" + fmt)
+        create_user(store, "u-" + fmt, "a long enough password")
+        token = create_token(store, "t-" + fmt, "u-" + fmt)
         assert client.get(f"/full/feeds/{private}.{fmt}", params={"token": token}).status_code == 200
         assert client.get(f"/full/feeds/9999.{fmt}", params={"token": token}).status_code == 404
         private_body = client.get(f"/full/feeds/{private}.{fmt}", params={"token": token}).text

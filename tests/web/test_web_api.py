@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from web_helpers import Seeded
 
 from syndic.store import Store
-from syndic.web import WebSettings, create_app, create_token
+from syndic.web import WebSettings, create_app, create_token, create_user
 from syndic.web.tokens import revoke_token
 
 
@@ -29,7 +29,8 @@ def test_session_cookie_is_not_enough_for_the_api(logged_in: tuple[TestClient, s
 
 
 def test_revoked_token_stops_working(client: TestClient, store: Store) -> None:
-    token = create_token(store, "temporary")
+    create_user(store, "someone", "a long enough password")
+    token = create_token(store, "temporary", "someone")
     assert client.get("/api/v1/feeds", headers=auth(token)).status_code == 200
     assert revoke_token(store, "temporary") == 1
     assert client.get("/api/v1/feeds", headers=auth(token)).status_code == 401

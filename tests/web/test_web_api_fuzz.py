@@ -17,13 +17,14 @@ from schemathesis.checks import not_a_server_error
 from web_helpers import Data, seed
 
 from syndic.store import open_store
-from syndic.web import create_app, create_token
+from syndic.web import create_app, create_token, create_user
 
 
 def test_no_server_errors(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'syndic.db'}")
     seed(Data(store))
-    token = create_token(store, "fuzz")
+    owner = create_user(store, "fuzzer", "a long enough password", is_admin=True)
+    token = create_token(store, "fuzz", owner, ("read", "write", "admin"))
     headers = {"Authorization": f"Bearer {token}"}
     app = create_app(store)
     with TestClient(app) as client:

@@ -49,15 +49,26 @@ def test_cursor_round_trip_and_garbage() -> None:
         assert Cursor.decode(garbage) is None
 
 
-def test_counts_unread_per_feed_and_mark_all_read(any_store: Store) -> None:
+def test_counts_unread_per_feed_and_mark_all_read_per_user(any_store: Store) -> None:
     seeded = seed(Data(any_store))
+    ann = create_user(any_store, "ann", "correct horse battery staple")
+    bob = create_user(any_store, "bob", "correct horse battery staple")
     with any_store.engine.begin() as conn:
-        assert queries.counts(conn) == {"unread": 4, "starred": 0}
-        unread = {r.title: r.unread for r in queries.list_feeds(conn)}
+        assert queries.counts(conn, ann) == {"unread": 4, "starred": 0}
+        unread = {r.title: r.unread for r in queries.list_feeds(conn, ann)}
         assert unread == {"Daily News": 2, "Copy Blog": 2}
-        queries.set_entry_state(conn, seeded.entries["copy"], starred=True)
-        assert queries.mark_all_read(conn, EntryFilter(view="unread", feed_id=seeded.feeds["blog"])) == 2
-        assert queries.counts(conn) == {"unread": 2, "starred": 1}
+        queries.set_entry_state(conn, ann, seeded.entries["copy"], starred=True)
+        flt = EntryFilter(view="unread", feed_id=seeded.feeds["blog"], user_id=ann)
+        assert queries.mark_all_read(conn, flt) == 2
+        assert queries.mark_all_read(conn, flt) == 0
+        assert queries.counts(conn, ann) == {"unread": 2, "starred": 1}
+        # Bob's state is his own: nothing Ann did shows for him
+        assert queries.counts(conn, bob) == {"unread": 4, "starred": 0}
+        assert {r.title: r.unread for r in queries.list_feeds(conn, bob)} == {"Daily News": 2, "Copy Blog": 2}
+        rows, _ = queries.list_entries(conn, EntryFilter(view="unread", user_id=bob), limit=10)
+        assert len(rows) == 4 and not any(r.read or r.starred for r in rows)
+        rows, _ = queries.list_entries(conn, EntryFilter(view="starred", user_id=ann), limit=10)
+        assert [r.id for r in rows] == [seeded.entries["copy"]] and rows[0].starred and rows[0].read
 
 
 PAGES = [
@@ -73,8 +84,8 @@ API = [
 
 def test_every_page_and_api_call_works_on_both_engines(any_store: Store) -> None:
     seeded = seed(Data(any_store))
-    create_user(any_store, "admin", "correct horse battery staple")
-    token = create_token(any_store, "t")
+    create_user(any_store, "admin", "correct horse battery staple", is_admin=True)
+    token = create_token(any_store, "t", "admin", ("read", "write", "admin"))
     ids = {"news": seeded.feeds["news"], "c": seeded.campaign_id, "harbour": seeded.entries["harbour"],
            "undated": seeded.entries["undated"], "copy": seeded.articles["copy"],
            "original": seeded.articles["original"], "story": seeded.story_id}

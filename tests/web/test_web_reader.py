@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from web_helpers import HTML, RecordingActions, Seeded, csrf_of
 
-from syndic.store import Store, schema
+from syndic.store import Store, reading, schema
 
 Client = tuple[TestClient, str]
 
@@ -19,11 +19,12 @@ def titles(html: str) -> list[str]:
     return re.findall(r'class="entry-title" href="[^"]+">([^<]+)</a>', html)
 
 
-def entry_state(store: Store, entry_id: int) -> tuple[bool, bool]:
+def entry_state(store: Store, entry_id: int, username: str = "admin") -> tuple[bool, bool]:
+    """The logged-in user's own flags on the entry (read state is per user)."""
     with store.engine.connect() as conn:
-        row = conn.execute(select(schema.entries.c.read, schema.entries.c.starred)
-                           .where(schema.entries.c.id == entry_id)).one()
-    return bool(row.read), bool(row.starred)
+        user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar_one()
+        state = reading.entry_state(conn, user_id, entry_id)
+    return state.read, state.starred
 
 
 def test_views_list_entries_newest_first_undated_last(logged_in: Client, seeded: Seeded) -> None:

@@ -233,4 +233,6 @@ def logged_in(client: TestClient, user: str) -> tuple[TestClient, str]:
 
 @pytest.fixture
 def token(store: Store) -> str:
-    return create_token(store, "tests")
+    """An admin's token with every scope (the role tests make narrower ones)."""
+    owner = create_user(store, "api-owner", PASSWORD, is_admin=True)
+    return create_token(store, "tests", owner, ("read", "write", "admin"))

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from syndic import retry
 from syndic.clean.sanitize import sanitize_html
+from syndic.store import reading
 from syndic.store.database import Store, store_errors
 from syndic.store.feeds import utcnow
 from syndic.store.schema import articles, entries, feeds
@@ -134,8 +135,7 @@ def insert_or_refresh(
         str(k): u for k, u in connection.execute(_KNOWN_KEYS, {"feed_id": feed_id, "keys": list(batch)})
     }
     fresh = [
-        {**values, "first_seen_at": now, "extract_state": retry.PENDING, "extract_attempts": 0,
-         "read": False, "starred": False}
+        {**values, "first_seen_at": now, "extract_state": retry.PENDING, "extract_attempts": 0}
         for key, (_, values) in batch.items()
         if key not in known
     ]
@@ -268,8 +268,14 @@ def list_entries(
     states: Sequence[str] | None = None,
     limit: int = 50,
     offset: int = 0,
+    user_id: int | None = None,
 ) -> Sequence[Row[Any]]:
-    """Entries newest first, with their feed's title and their article's state."""
+    """Entries newest first, with their feed's title and their article's state.
+
+    `unread` and `starred` are `user_id`'s own (store/reading.py); they need a user.
+    """
+    if (unread or starred) and user_id is None:
+        raise ValueError("unread/starred are per user: name the user")
     query = (
         select(
             entries.c.id,
@@ -281,8 +287,6 @@ def list_entries(
             entries.c.extract_error,
             entries.c.extract_attempts,
             entries.c.extract_next_at,
-            entries.c.read,
-            entries.c.starred,
             entries.c.article_id,
             feeds.c.title.label("feed_title"),
             feeds.c.url.label("feed_url"),
@@ -298,10 +302,10 @@ def list_entries(
     conditions = []
     if feed_id is not None:
         conditions.append(entries.c.feed_id == feed_id)
-    if unread:
-        conditions.append(entries.c.read.is_(False))
-    if starred:
-        conditions.append(entries.c.starred.is_(True))
+    if unread and user_id is not None:
+        conditions.append(~reading.is_read(user_id))
+    if starred and user_id is not None:
+        conditions.append(reading.is_starred(user_id))
     if states is not None:
         conditions.append(entries.c.extract_state.in_(list(states)))
     if conditions:

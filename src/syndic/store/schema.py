@@ -9,7 +9,8 @@ Tables, by stage:
 - articles, article_revisions    extract / clean (every text change kept)
 - stories, article_bands         dedupe (the LSH index lives in article_bands)
 - fetch_log                      every fetch, for health and debugging
-- users, sessions, api_tokens    the web reader and the API
+- users, sessions, api_tokens    the web reader and the API (roles; tokens owned by a user, with scopes)
+- entry_states                   read / starred per user
 - campaigns, campaign_feeds, posts   publish (posts is the outbox)
 - ftr_cache, ftr_keys            Full-Text-RSS-compatible endpoint results and access keys
 - reader_api_passwords, reader_item_labels   the Google Reader and Fever APIs (web/readerapi)
@@ -223,18 +224,13 @@ entries = Table(
     Column("extract_attempts", Integer, nullable=False, default=0),
     Column("extract_next_at", TZ),  # when a failed entry is tried again (migration 0008)
     Column("article_id", ForeignKey("articles.id", ondelete="SET NULL")),
-    # reader state (single-tenant reader: state lives on the entry)
-    Column("read", Boolean, nullable=False, default=False),
-    Column("starred", Boolean, nullable=False, default=False),
     UniqueConstraint("feed_id", "key", name="uq_entries_feed_key"),
 )
 Index("ix_entries_extract_state", entries.c.extract_state)
 Index("ix_entries_state_next_at", entries.c.extract_state, entries.c.extract_next_at)
 Index("ix_entries_article_id", entries.c.article_id)
 Index("ix_entries_published", entries.c.published)
-# the reader's views: unread / starred / one feed, newest first
-Index("ix_entries_read_published", entries.c.read, entries.c.published)
-Index("ix_entries_starred_published", entries.c.starred, entries.c.published)
+# the reader's one-feed view, newest first
 Index("ix_entries_feed_published", entries.c.feed_id, entries.c.published)
 
 fetch_log = Table(
@@ -279,10 +275,25 @@ api_tokens = Table(
     Column("id", ID, primary_key=True),
     Column("name", Text, nullable=False),
     Column("token_hash", String(128), nullable=False, unique=True),  # sha256 hex of the token
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE")),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE")),  # the owner: its role caps the token
+    Column("scopes", String(64), nullable=False, default="read"),  # space-separated: read write admin
     Column("created_at", TZ, nullable=False),
     Column("last_used_at", TZ),
 )
+
+# Read and starred, per user (store/reading.py). No row means unread and not starred,
+# so a new entry costs nothing per user; a row is written when a user changes a flag.
+entry_states = Table(
+    "entry_states",
+    metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("entry_id", ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
+    Column("read", Boolean, nullable=False, default=False),
+    Column("starred", Boolean, nullable=False, default=False),
+    Column("updated_at", TZ, nullable=False),
+)
+Index("ix_entry_states_entry_id", entry_states.c.entry_id)
+Index("ix_entry_states_user_starred", entry_states.c.user_id, entry_states.c.starred)
 
 campaigns = Table(
     "campaigns",

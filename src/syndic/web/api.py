@@ -2,6 +2,9 @@
 
 Every request, the OpenAPI document included, needs `Authorization: Bearer
 <token>` (tokens come from `syndic token create`); anything else gets 401.
+Reads need the token's `read` scope, changing one's own read/star state
+`write`, campaigns (which hold destinations) `admin` (and an admin owner);
+otherwise 403. Read and starred are the token owner's own.
 Lists are paginated (entries by an opaque cursor, the rest by
 limit/offset) and capped at `WebSettings.api_max_limit`. HTML in answers is
 sanitized on the way out, like the reader's.
@@ -19,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from syndic.clean.sanitize import sanitize_html
 from syndic.web import queries
-from syndic.web.auth import Viewer, require_api_token
+from syndic.web.auth import Viewer, authorize, require_api_token
 from syndic.web.campaign_config import config_problem
 from syndic.web.deps import get_settings, get_store
 from syndic.web.queries import Cursor, EntryFilter
@@ -37,10 +40,25 @@ def _token(
     request: Request,
     _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> Viewer:
-    return require_api_token(request)
+    return authorize(require_api_token(request), "read")
 
 
-Token = Annotated[Viewer, Depends(_token)]
+def _writer(viewer: Annotated[Viewer, Depends(_token)]) -> Viewer:
+    return authorize(viewer, "write")
+
+
+def _admin(viewer: Annotated[Viewer, Depends(_token)]) -> Viewer:
+    return authorize(viewer, "admin")
+
+
+Token = Annotated[Viewer, Depends(_token)]  # the `read` scope
+WriteToken = Annotated[Viewer, Depends(_writer)]
+AdminToken = Annotated[Viewer, Depends(_admin)]
+
+
+def _user(viewer: Viewer) -> int:
+    assert viewer.user_id is not None  # every valid token has an owner (syndic.web.tokens)
+    return viewer.user_id
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -256,10 +274,10 @@ def create_api(parent: FastAPI) -> FastAPI:
         return min(limit, get_settings(request).api_max_limit)
 
     @api.get("/feeds", response_model=list[FeedOut], tags=["feeds"])
-    def feeds(request: Request, _: Token) -> list[FeedOut]:
-        """Every feed with its polling health and unread count."""
+    def feeds(request: Request, viewer: Token) -> list[FeedOut]:
+        """Every feed with its polling health and the token owner's unread count."""
         with get_store(request).engine.connect() as conn:
-            return [_feed(r) for r in queries.list_feeds(conn)]
+            return [_feed(r) for r in queries.list_feeds(conn, _user(viewer))]
 
     @api.get("/feeds/{feed_id}", response_model=FeedOut, tags=["feeds"], responses={404: {}})
     def feed(request: Request, _: Token, feed_id: PathId) -> FeedOut:
@@ -272,7 +290,7 @@ def create_api(parent: FastAPI) -> FastAPI:
     @api.get("/entries", response_model=EntryPage, tags=["entries"])
     def entries(
         request: Request,
-        _: Token,
+        viewer: Token,
         feed_id: OptionalId = None,
         campaign_id: OptionalId = None,
         unread: bool | None = None,
@@ -288,6 +306,7 @@ def create_api(parent: FastAPI) -> FastAPI:
             since=_utc(since),
             read=None if unread is None else not unread,
             starred=starred,
+            user_id=_user(viewer),
         )
         with get_store(request).engine.connect() as conn:
             rows, next_cursor = queries.list_entries(
@@ -297,9 +316,9 @@ def create_api(parent: FastAPI) -> FastAPI:
         return EntryPage(items=items, next_cursor=next_cursor.encode() if next_cursor else None)
 
     @api.get("/entries/{entry_id}", response_model=EntryDetail, tags=["entries"], responses={404: {}})
-    def entry(request: Request, _: Token, entry_id: PathId) -> EntryDetail:
+    def entry(request: Request, viewer: Token, entry_id: PathId) -> EntryDetail:
         with get_store(request).engine.connect() as conn:
-            row = queries.get_entry(conn, entry_id)
+            row = queries.get_entry(conn, entry_id, _user(viewer))
         if row is None:
             raise HTTPException(404, "no such entry")
         return EntryDetail(
@@ -312,14 +331,14 @@ def create_api(parent: FastAPI) -> FastAPI:
 
     @api.patch("/entries/{entry_id}", response_model=EntryStateOut, tags=["entries"], responses={404: {}})
     def update_entry(
-        request: Request, _: Token, entry_id: PathId, state: Annotated[EntryState, Body()]
+        request: Request, viewer: WriteToken, entry_id: PathId, state: Annotated[EntryState, Body()]
     ) -> EntryStateOut:
-        """Mark an entry read or unread, starred or not."""
+        """Mark an entry read or unread, starred or not (for the token's owner only)."""
         with get_store(request).engine.begin() as conn:
-            row = queries.set_entry_state(conn, entry_id, read=state.read, starred=state.starred)
+            row = queries.set_entry_state(conn, _user(viewer), entry_id, read=state.read, starred=state.starred)
         if row is None:
             raise HTTPException(404, "no such entry")
-        return EntryStateOut(id=row.id, read=bool(row.read), starred=bool(row.starred))
+        return EntryStateOut(id=row.entry_id, read=row.read, starred=row.starred)
 
     @api.get("/articles", response_model=list[ArticleSummary], tags=["articles"])
     def articles(
@@ -384,13 +403,13 @@ def create_api(parent: FastAPI) -> FastAPI:
         )
 
     @api.get("/campaigns", response_model=list[CampaignOut], tags=["campaigns"])
-    def campaigns(request: Request, _: Token) -> list[CampaignOut]:
+    def campaigns(request: Request, _: AdminToken) -> list[CampaignOut]:
         with get_store(request).engine.connect() as conn:
             rows = queries.list_campaigns(conn)
             return [_campaign(r, queries.campaign_feed_ids(conn, int(r.id))) for r in rows]
 
     @api.get("/campaigns/{campaign_id}", response_model=CampaignOut, tags=["campaigns"], responses={404: {}})
-    def campaign(request: Request, _: Token, campaign_id: PathId) -> CampaignOut:
+    def campaign(request: Request, _: AdminToken, campaign_id: PathId) -> CampaignOut:
         with get_store(request).engine.connect() as conn:
             row = queries.get_campaign(conn, campaign_id)
             if row is None:
@@ -417,14 +436,14 @@ def create_api(parent: FastAPI) -> FastAPI:
             return _campaign(row, queries.campaign_feed_ids(conn, campaign_id))
 
     @api.post("/campaigns", response_model=CampaignOut, status_code=201, tags=["campaigns"], responses={409: {}, 422: {}})
-    def create_campaign(request: Request, _: Token, body: CampaignIn) -> CampaignOut:
+    def create_campaign(request: Request, _: AdminToken, body: CampaignIn) -> CampaignOut:
         """Create a campaign (its `config` is the publish stage's: filters, template, destination…)."""
         return save(request, None, body)
 
     @api.put(
         "/campaigns/{campaign_id}", response_model=CampaignOut, tags=["campaigns"], responses={404: {}, 409: {}, 422: {}}
     )
-    def update_campaign(request: Request, _: Token, campaign_id: PathId, body: CampaignIn) -> CampaignOut:
+    def update_campaign(request: Request, _: AdminToken, campaign_id: PathId, body: CampaignIn) -> CampaignOut:
         return save(request, campaign_id, body)
 
     @api.get("/search", response_model=list[SearchHitOut], tags=["search"])

@@ -11,11 +11,20 @@ double-submit cookie instead.
 
 API: `Authorization: Bearer <token>`, checked against `api_tokens`.
 
+Roles: a user is an admin or a reader. Readers read and keep their own
+read/star state; only admins manage users, feeds (publicness, deletion),
+campaigns and their destinations, and settings. Every route states what it
+needs with one of the scope checks below — `authorize(viewer, scope)` is
+the one place the rule lives; a token's scopes are capped by its owner's
+role (syndic.web.tokens).
+
 Dependencies for routes (ours and other stages'):
 
 - `require_user` — a logged-in reader (session cookie) or a valid API token
   (bearer header). Refuses with 401 (or redirects a browser to /login).
 - `require_api_token` — a valid bearer token only (the JSON API).
+- `require_admin` / `require_admin_csrf` — an admin's session (pages / form posts).
+- `needs(scope)` — any credential (session or token) allowed `scope`.
 - `require_user_or_public(kind)` — for the publish stage's routers (full-text
   feed URLs). `kind` is "feed" or "campaign"; the dependency reads the id
   from the path parameter `feed_id` / `campaign_id` (or `id`), and lets the
@@ -43,7 +52,7 @@ from sqlalchemy import delete, select
 
 from syndic.store import schema
 from syndic.web.deps import ReaderStore, get_settings, get_store
-from syndic.web.tokens import check_token
+from syndic.web.tokens import Scope, check_token, role_scopes
 
 SESSION_COOKIE = "syndic_session"
 LOGIN_CSRF_COOKIE = "syndic_login_csrf"
@@ -53,17 +62,34 @@ CSRF_HEADER = "x-csrf-token"
 
 @dataclass(frozen=True)
 class Viewer:
-    """Whoever made the request. `user_id` is None for API tokens and public access."""
+    """Whoever made the request: a session's user, a token's owner, or public access (no user).
+
+    `scopes` is what this request may do: a session gets its user's role; a
+    token its own scopes capped by its owner's role; public access nothing.
+    """
 
     user_id: int | None = None
     username: str | None = None
     csrf_token: str | None = None
     token_id: int | None = None
     public: bool = False
+    is_admin: bool = False
+    scopes: frozenset[str] = frozenset()
 
     @property
     def is_session(self) -> bool:
         return self.csrf_token is not None
+
+    def can(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+
+def authorize(viewer: Viewer, scope: Scope) -> Viewer:
+    """The one role check: refuse (403) a viewer not allowed `scope`; return it otherwise."""
+    if not viewer.can(scope):
+        what = {"admin": "an admin", "write": "write access", "read": "read access"}[scope]
+        raise HTTPException(403, f"this needs {what}")
+    return viewer
 
 
 class LoginRequired(Exception):
@@ -116,13 +142,29 @@ def session_viewer(store: ReaderStore, secret: str | None) -> Viewer | None:
                 schema.sessions.c.csrf_token,
                 schema.sessions.c.expires_at,
                 schema.users.c.username,
+                schema.users.c.is_admin,
             )
             .join(schema.users, schema.users.c.id == schema.sessions.c.user_id)
             .where(schema.sessions.c.id == _digest(secret))
         ).first()
     if row is None or _aware(row.expires_at) <= datetime.now(UTC):
         return None
-    return Viewer(user_id=int(row.user_id), username=row.username, csrf_token=row.csrf_token)
+    is_admin = bool(row.is_admin)
+    return Viewer(
+        user_id=int(row.user_id), username=row.username, csrf_token=row.csrf_token,
+        is_admin=is_admin, scopes=role_scopes(is_admin),
+    )
+
+
+def token_viewer(store: ReaderStore, token: str | None) -> Viewer | None:
+    """The viewer behind an API token (its owner, its capped scopes), None when invalid."""
+    owner = check_token(store, token) if token else None
+    if owner is None:
+        return None
+    return Viewer(
+        user_id=owner.user_id, username=owner.username, token_id=owner.token_id,
+        is_admin=owner.is_admin, scopes=owner.scopes,
+    )
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str, max_age: int | None) -> None:
@@ -157,10 +199,7 @@ def current_viewer(request: Request) -> Viewer | None:
     store = get_store(request)
     viewer = session_viewer(store, request.cookies.get(SESSION_COOKIE))
     if viewer is None:
-        token = _bearer(request)
-        if token is not None:
-            token_id = check_token(store, token)
-            viewer = Viewer(token_id=token_id) if token_id is not None else None
+        viewer = token_viewer(store, _bearer(request))
     request.state.viewer = viewer
     return viewer
 
@@ -183,11 +222,24 @@ def require_session(request: Request) -> Viewer:
 
 
 def require_api_token(request: Request) -> Viewer:
-    token = _bearer(request)
-    token_id = check_token(get_store(request), token) if token else None
-    if token_id is None:
+    viewer = token_viewer(get_store(request), _bearer(request))
+    if viewer is None:
         raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    return Viewer(token_id=token_id)
+    return viewer
+
+
+def needs(scope: Scope) -> Callable[[Request], Viewer]:
+    """A dependency: any credential (session or bearer token) allowed `scope`."""
+
+    def dependency(request: Request) -> Viewer:
+        return authorize(require_user(request), scope)
+
+    return dependency
+
+
+def require_admin(request: Request) -> Viewer:
+    """An admin's login session (the reader's management pages)."""
+    return authorize(require_session(request), "admin")
 
 
 def check_csrf(viewer: Viewer, submitted: str | None) -> None:
@@ -212,6 +264,11 @@ async def require_csrf(request: Request) -> Viewer:
     return viewer
 
 
+async def require_admin_csrf(request: Request) -> Viewer:
+    """An admin's form post with the right CSRF token."""
+    return authorize(await require_csrf(request), "admin")
+
+
 def _is_public(request: Request, kind: str) -> bool:
     if not get_settings(request).public_feeds_allowed or kind not in ("feed", "campaign"):
         return False
@@ -234,13 +291,10 @@ def require_user_or_public(
         if _is_public(request, kind):
             return Viewer(public=True)
         viewer = current_viewer(request)
+        if viewer is None:
+            viewer = token_viewer(get_store(request), request.query_params.get("token"))
         if viewer is not None:
-            return viewer
-        token = request.query_params.get("token")
-        if token:
-            token_id = check_token(get_store(request), token)
-            if token_id is not None:
-                return Viewer(token_id=token_id)
+            return authorize(viewer, "read")
         raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})
 
     return dependency

@@ -42,9 +42,9 @@ from syndic.publish.ftr import (
 from syndic.publish.ftr.access import key_hash
 from syndic.publish.web_routes import conditional
 from syndic.store import ftr_keys
-from syndic.web.auth import Viewer, require_user_or_public
+from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
 from syndic.web.deps import get_store
-from syndic.web.tokens import TOKEN_PREFIX, check_token
+from syndic.web.tokens import TOKEN_PREFIX
 
 router = APIRouter(tags=["Full-Text RSS"])
 
@@ -92,9 +92,9 @@ def fulltext_service(request: Request) -> FullTextService:
 async def _syndic_viewer(request: Request, key: str | None) -> Viewer | None:
     """A syndic user or token: `key=` holding a token, a session, a bearer header or `token=`."""
     if key and key.startswith(TOKEN_PREFIX):
-        token_id = await asyncio.to_thread(check_token, get_store(request), key)
-        if token_id is not None:
-            return Viewer(token_id=token_id)
+        viewer = await asyncio.to_thread(token_viewer, get_store(request), key)
+        if viewer is not None:
+            return authorize(viewer, "read")
     try:
         return await _signed_in_or_token(request)
     except HTTPException as exc:

@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 
-from syndic.store import schema
+from syndic.store import reading, schema
 
 AnyRow = Row[*tuple[Any, ...]]
 View = Literal["all", "unread", "starred"]
@@ -57,6 +57,9 @@ class EntryFilter:
     since: datetime | None = None
     read: bool | None = None  # the API's filters; the reader's views use `view`
     starred: bool | None = None
+    # whose read/starred state the list shows (store/reading.py); None: nobody's,
+    # and then read/starred filters are refused
+    user_id: int | None = None
     # The reader shows a story once: an entry is hidden when an earlier entry
     # (from any feed) carries a copy of the same story. The API lists raw entries.
     one_per_story: bool = False
@@ -65,14 +68,19 @@ class EntryFilter:
         where: list[ColumnElement[bool]] = []
         if self.one_per_story:
             where.append(~_earlier_copy_exists())
-        if self.view == "unread":
-            where.append(E.c.read == False)  # noqa: E712  (SQL, not Python)
-        elif self.view == "starred":
-            where.append(E.c.starred == True)  # noqa: E712
-        if self.read is not None:
-            where.append(E.c.read == self.read)
-        if self.starred is not None:
-            where.append(E.c.starred == self.starred)
+        wants_state = self.view != "all" or self.read is not None or self.starred is not None
+        if wants_state and self.user_id is None:
+            raise ValueError("read/starred filters need the user whose state they are")
+        if self.user_id is not None:
+            read, starred = reading.is_read(self.user_id), reading.is_starred(self.user_id)
+            if self.view == "unread":
+                where.append(~read)
+            elif self.view == "starred":
+                where.append(starred)
+            if self.read is not None:
+                where.append(read if self.read else ~read)
+            if self.starred is not None:
+                where.append(starred if self.starred else ~starred)
         if self.feed_id is not None:
             where.append(E.c.feed_id == self.feed_id)
         if self.campaign_id is not None:
@@ -177,8 +185,6 @@ LIST_COLUMNS = (
     E.c.title,
     E.c.link,
     E.c.published,
-    E.c.read,
-    E.c.starred,
     E.c.article_id,
     E.c.authors,
     F.c.title.label("feed_title"),
@@ -186,11 +192,19 @@ LIST_COLUMNS = (
 )
 
 
+def state_columns(user_id: int | None) -> tuple[Any, ...]:
+    """`read` and `starred` of `user_id` as columns of an entries SELECT (false for nobody)."""
+    if user_id is None:
+        return (literal(False).label("read"), literal(False).label("starred"))
+    return (reading.is_read(user_id).label("read"), reading.is_starred(user_id).label("starred"))
+
+
 def list_entries(
     conn: Connection, flt: EntryFilter, *, limit: int, cursor: Cursor | None = None
 ) -> tuple[Sequence[AnyRow], Cursor | None]:
     """One page of entries, newest first, and the cursor of the next page (None at the end)."""
-    rows = _page(conn, LIST_COLUMNS, flt.conditions(), cursor, limit + 1, join_feeds=True)
+    columns = (*LIST_COLUMNS, *state_columns(flt.user_id))
+    rows = _page(conn, columns, flt.conditions(), cursor, limit + 1, join_feeds=True)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -219,9 +233,10 @@ def neighbours(conn: Connection, flt: EntryFilter, entry: AnyRow) -> tuple[int |
     return prev, nxt
 
 
-def get_entry(conn: Connection, entry_id: int) -> AnyRow | None:
+def get_entry(conn: Connection, entry_id: int, user_id: int | None = None) -> AnyRow | None:
+    """One entry with its feed's title and `user_id`'s read/starred flags."""
     return conn.execute(
-        select(E, F.c.title.label("feed_title"), F.c.site_url.label("feed_site_url"))
+        select(E, F.c.title.label("feed_title"), F.c.site_url.label("feed_site_url"), *state_columns(user_id))
         .join(F, F.c.id == E.c.feed_id)
         .where(E.c.id == entry_id)
     ).first()
@@ -277,22 +292,22 @@ def list_stories(conn: Connection, *, limit: int, offset: int = 0) -> Sequence[A
     return conn.execute(select(S).order_by(S.c.id.desc()).limit(limit).offset(offset)).all()
 
 
-def list_feeds(conn: Connection) -> Sequence[AnyRow]:
-    """Every feed with its health and its unread count (one grouped query)."""
-    # `feed_id + 0` keeps SQLite off the (feed_id, key) index: walking it means one
-    # table lookup per entry (120 ms at 100k entries), where a plain scan takes 10.
-    feed_key = (E.c.feed_id + 0).label("feed_id")
-    unread = (
-        select(feed_key, func.count().label("unread"))
-        .where(E.c.read == False)  # noqa: E712
-        .group_by(feed_key)
-        .subquery()
-    )
-    return conn.execute(
-        select(F, func.coalesce(unread.c.unread, 0).label("unread"))
-        .outerjoin(unread, unread.c.feed_id == F.c.id)
-        .order_by(func.lower(func.coalesce(F.c.title, F.c.url)))
-    ).all()
+@dataclass(frozen=True)
+class FeedWithUnread:
+    """A feed row and one user's unread count in it."""
+
+    row: AnyRow
+    unread: int
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
+
+
+def list_feeds(conn: Connection, user_id: int | None = None) -> list[FeedWithUnread]:
+    """Every feed with its health and `user_id`'s unread count in it (0 for nobody)."""
+    unread = reading.unread_counts(conn, user_id) if user_id is not None else {}
+    rows = conn.execute(select(F).order_by(func.lower(func.coalesce(F.c.title, F.c.url)))).all()
+    return [FeedWithUnread(row, unread.get(int(row.id), 0)) for row in rows]
 
 
 def get_feed(conn: Connection, feed_id: int) -> AnyRow | None:
@@ -305,38 +320,24 @@ def feed_titles(conn: Connection) -> Sequence[AnyRow]:
     ).all()
 
 
-def counts(conn: Connection) -> dict[str, int]:
-    """Unread and starred totals for the navigation.
-
-    Two counts rather than one pass with CASE: each can be answered from an
-    index on (read, …) / (starred, …) where the schema has one.
-    """
-    unread = conn.execute(select(func.count()).select_from(E).where(E.c.read == False)).scalar()  # noqa: E712
-    starred = conn.execute(select(func.count()).select_from(E).where(E.c.starred == True)).scalar()  # noqa: E712
-    return {"unread": int(unread or 0), "starred": int(starred or 0)}
+def counts(conn: Connection, user_id: int) -> dict[str, int]:
+    """The user's unread and starred totals for the navigation."""
+    return reading.state_counts(conn, user_id)
 
 
 def set_entry_state(
-    conn: Connection, entry_id: int, *, read: bool | None = None, starred: bool | None = None
-) -> AnyRow | None:
-    """Change read/starred on one entry; return its new (read, starred), None if it does not exist."""
-    values: dict[str, bool] = {}
-    if read is not None:
-        values["read"] = read
-    if starred is not None:
-        values["starred"] = starred
-    if values:
-        conn.execute(update(E).where(E.c.id == entry_id).values(**values))
-    return conn.execute(select(E.c.id, E.c.read, E.c.starred).where(E.c.id == entry_id)).first()
+    conn: Connection, user_id: int, entry_id: int, *, read: bool | None = None, starred: bool | None = None
+) -> reading.EntryState | None:
+    """Change the user's read/starred on one entry; its new state, None if the entry does not exist."""
+    return reading.set_entry_state(conn, user_id, entry_id, read=read, starred=starred)
 
 
 def mark_all_read(conn: Connection, flt: EntryFilter, *, up_to_id: int | None = None) -> int:
-    """Mark every unread entry the list shows as read; with `up_to_id`, only those
-    that existed when the page was drawn (entries fetched since stay unread)."""
-    where = [*flt.conditions(), E.c.read == False]  # noqa: E712
-    if up_to_id is not None:
-        where.append(E.c.id <= up_to_id)
-    return conn.execute(update(E).where(and_(*where)).values(read=True)).rowcount
+    """Mark every unread entry the list shows as read for `flt.user_id`; with `up_to_id`, only
+    those that existed when the page was drawn (entries fetched since stay unread)."""
+    if flt.user_id is None:
+        raise ValueError("marking read needs the user whose state it is")
+    return reading.mark_all_read(conn, flt.user_id, flt.conditions(), up_to_id=up_to_id)
 
 
 def max_entry_id(conn: Connection) -> int:

@@ -1,7 +1,10 @@
 """The web reader: server-rendered pages over the store, forms for every action.
 
 Every page needs a login session (`require_session`); every form post
-carries the session's CSRF token (`require_csrf`). Pages work without
+carries the session's CSRF token (`require_csrf`). Reading, starring and
+adding feeds are every user's; managing feeds (publicness, deletion) and
+campaigns is an admin's (`require_admin`, `require_admin_csrf`). Read and
+starred are the logged-in user's own (store/reading.py). Pages work without
 JavaScript; `static/reader.js` adds keyboard shortcuts and posts the
 star/read forms in the background when it can. Work that belongs to other
 stages (adding a feed, importing OPML, running a campaign) goes through the
@@ -31,6 +34,8 @@ from syndic.web.auth import (
     Viewer,
     current_viewer,
     end_session,
+    require_admin,
+    require_admin_csrf,
     require_csrf,
     require_session,
     set_cookie,
@@ -51,6 +56,8 @@ IdParam = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SessionViewer = Annotated[Viewer, Depends(require_session)]
 CsrfViewer = Annotated[Viewer, Depends(require_csrf)]
+AdminViewer = Annotated[Viewer, Depends(require_admin)]
+AdminCsrfViewer = Annotated[Viewer, Depends(require_admin_csrf)]
 MAX_OPML_BYTES = 5 * 1024 * 1024
 
 
@@ -67,7 +74,7 @@ def render(
     context = {"viewer": viewer, "settings": get_settings(request), "route_path": route_path, **context}
     if viewer is not None and viewer.user_id is not None:
         with get_store(request).engine.connect() as conn:
-            context.setdefault("counts", queries.counts(conn))
+            context.setdefault("counts", queries.counts(conn, viewer.user_id))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -141,10 +148,13 @@ def logout(request: Request, viewer: CsrfViewer) -> Response:
 # --- lists ------------------------------------------------------------------
 
 
-def _filter(view: str, feed_id: int | None, campaign_id: int | None) -> EntryFilter:
+def _filter(viewer: Viewer, view: str, feed_id: int | None, campaign_id: int | None) -> EntryFilter:
     chosen: View = view if view in queries.VIEWS else "all"
     # a story is listed once; what the user starred is always listed
-    return EntryFilter(view=chosen, feed_id=feed_id, campaign_id=campaign_id, one_per_story=chosen != "starred")
+    return EntryFilter(
+        view=chosen, feed_id=feed_id, campaign_id=campaign_id, one_per_story=chosen != "starred",
+        user_id=viewer.user_id,
+    )
 
 
 def _scope_query(flt: EntryFilter) -> str:
@@ -165,7 +175,7 @@ def entry_list(
     campaign_id: IdParam = None,
     after: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    flt = _filter(view, feed_id, campaign_id)
+    flt = _filter(viewer, view, feed_id, campaign_id)
     settings = get_settings(request)
     with get_store(request).engine.connect() as conn:
         rows, next_cursor = queries.list_entries(
@@ -209,7 +219,7 @@ def mark_all_read(
     campaign_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     up_to_id: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
 ) -> Response:
-    flt = _filter(view, feed_id, campaign_id)
+    flt = _filter(viewer, view, feed_id, campaign_id)
     with get_store(request).engine.begin() as conn:
         changed = queries.mark_all_read(conn, flt, up_to_id=up_to_id)
     if _is_script(request):
@@ -261,14 +271,14 @@ def entry_page(
     feed_id: IdParam = None,
     campaign_id: IdParam = None,
 ) -> Response:
-    flt = _filter(view, feed_id, campaign_id)
+    flt = _filter(viewer, view, feed_id, campaign_id)
     store = get_store(request)
     with store.engine.begin() as conn:
-        entry = queries.get_entry(conn, entry_id)
+        entry = queries.get_entry(conn, entry_id, viewer.user_id)
         if entry is None:
             raise HTTPException(404, "no such entry")
-        if not entry.read:
-            queries.set_entry_state(conn, entry_id, read=True)
+        if not entry.read and viewer.user_id is not None:
+            queries.set_entry_state(conn, viewer.user_id, entry_id, read=True)
     with store.engine.connect() as conn:
         # In the unread view the entry just left the list; its neighbours are still found by position.
         prev_id, next_id = queries.neighbours(conn, flt, entry)
@@ -314,16 +324,19 @@ def _flag(value: str | None) -> bool | None:
     return value in ("1", "true", "on", "yes")
 
 
-async def _toggle(request: Request, entry_id: int, field: str, value: bool | None, next_path: str) -> Response:
+async def _toggle(
+    request: Request, viewer: Viewer, entry_id: int, field: str, value: bool | None, next_path: str
+) -> Response:
+    assert viewer.user_id is not None  # a session always has its user
     with get_store(request).engine.begin() as conn:
-        current = queries.get_entry(conn, entry_id)
+        current = queries.get_entry(conn, entry_id, viewer.user_id)
         if current is None:
             raise HTTPException(404, "no such entry")
         new_value = (not getattr(current, field)) if value is None else value
-        state = queries.set_entry_state(conn, entry_id, **{field: new_value})
+        state = queries.set_entry_state(conn, viewer.user_id, entry_id, **{field: new_value})
     assert state is not None
     if _is_script(request):
-        return JSONResponse({"id": state.id, "read": bool(state.read), "starred": bool(state.starred)})
+        return JSONResponse({"id": state.entry_id, "read": state.read, "starred": state.starred})
     return RedirectResponse(safe_next(next_path), status_code=303)
 
 
@@ -335,7 +348,7 @@ async def star(
     starred: Annotated[str | None, Form()] = None,
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    return await _toggle(request, entry_id, "starred", _flag(starred), next)
+    return await _toggle(request, viewer, entry_id, "starred", _flag(starred), next)
 
 
 @router.post("/entries/{entry_id}/read")
@@ -346,7 +359,7 @@ async def mark_read(
     read: Annotated[str | None, Form()] = None,
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    return await _toggle(request, entry_id, "read", _flag(read), next)
+    return await _toggle(request, viewer, entry_id, "read", _flag(read), next)
 
 
 # --- search -------------------------------------------------------------------
@@ -384,7 +397,7 @@ def run_search(store: Any, q: str, *, limit: int, offset: int) -> list[Any]:
 
 def _feeds_page(request: Request, viewer: Viewer, extra: dict[str, Any], status: int = 200) -> Response:
     with get_store(request).engine.connect() as conn:
-        feeds = queries.list_feeds(conn)
+        feeds = queries.list_feeds(conn, viewer.user_id)
     return render(request, viewer, "feeds.html", {"feeds": feeds, **extra}, status)
 
 
@@ -436,7 +449,7 @@ async def export_opml(request: Request, viewer: SessionViewer) -> Response:
 @router.post("/feeds/{feed_id}/public")
 def feed_public(
     request: Request,
-    viewer: CsrfViewer,
+    viewer: AdminCsrfViewer,
     feed_id: PathId,
     public: Annotated[str | None, Form()] = None,
 ) -> Response:
@@ -447,7 +460,7 @@ def feed_public(
 
 
 @router.post("/feeds/{feed_id}/delete")
-def feed_delete(request: Request, viewer: CsrfViewer, feed_id: PathId) -> Response:
+def feed_delete(request: Request, viewer: AdminCsrfViewer, feed_id: PathId) -> Response:
     with get_store(request).engine.begin() as conn:
         if not queries.delete_feed(conn, feed_id):
             raise HTTPException(404, "no such feed")
@@ -458,7 +471,7 @@ def feed_delete(request: Request, viewer: CsrfViewer, feed_id: PathId) -> Respon
 
 
 @router.get("/campaigns")
-def campaigns_page(request: Request, viewer: SessionViewer) -> Response:
+def campaigns_page(request: Request, viewer: AdminViewer) -> Response:
     with get_store(request).engine.connect() as conn:
         campaigns = queries.list_campaigns(conn)
     return render(request, viewer, "campaigns.html", {"campaigns": campaigns})
@@ -481,14 +494,14 @@ def _campaign_form(
 
 
 @router.get("/campaigns/new")
-def campaign_new(request: Request, viewer: SessionViewer) -> Response:
+def campaign_new(request: Request, viewer: AdminViewer) -> Response:
     values = {"name": "", "config": "{}", "enabled": True, "public": False, "feed_ids": set()}
     return _campaign_form(request, viewer, None, values, None)
 
 
 @router.get("/campaigns/{campaign_id}")
 def campaign_page(
-    request: Request, viewer: SessionViewer, campaign_id: PathId
+    request: Request, viewer: AdminViewer, campaign_id: PathId
 ) -> Response:
     with get_store(request).engine.connect() as conn:
         campaign = queries.get_campaign(conn, campaign_id)
@@ -550,20 +563,20 @@ async def _save_campaign(request: Request, viewer: Viewer, campaign_id: int | No
 
 
 @router.post("/campaigns/new")
-async def campaign_create(request: Request, viewer: CsrfViewer) -> Response:
+async def campaign_create(request: Request, viewer: AdminCsrfViewer) -> Response:
     return await _save_campaign(request, viewer, None)
 
 
 @router.post("/campaigns/{campaign_id}")
 async def campaign_update(
-    request: Request, viewer: CsrfViewer, campaign_id: PathId
+    request: Request, viewer: AdminCsrfViewer, campaign_id: PathId
 ) -> Response:
     return await _save_campaign(request, viewer, campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/run")
 async def campaign_run(
-    request: Request, viewer: CsrfViewer, campaign_id: PathId
+    request: Request, viewer: AdminCsrfViewer, campaign_id: PathId
 ) -> Response:
     with get_store(request).engine.connect() as conn:
         if queries.get_campaign(conn, campaign_id) is None:

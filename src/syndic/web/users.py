@@ -104,3 +104,16 @@ def authenticate(store: ReaderStore, username: str, password: str) -> int | None
                 .values(password_hash=hash_password(password))
             )
     return int(row.id)
+
+
+def find_user(store: ReaderStore, username: str | None = None) -> int | None:
+    """The id of the user called `username`, or of the first admin when no name is given."""
+    U = schema.users
+    stmt = (
+        select(U.c.id).where(U.c.username == username.strip())
+        if username
+        else select(U.c.id).where(U.c.is_admin == True).order_by(U.c.id).limit(1)  # noqa: E712
+    )
+    with store.engine.connect() as conn:
+        found = conn.execute(stmt).scalar()
+    return None if found is None else int(found)

@@ -6,8 +6,8 @@ Tokens made before owners existed go to the first admin (else the first
 user) with the scopes "read write"; admin scope is only ever granted
 explicitly (`syndic token create --scope admin`).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,7 +19,7 @@ def test_every_declared_table_and_column_exists_after_migrating(any_store: Store
         assert declared <= columns, f"{table.name}: no migration adds {sorted(declared - columns)}"
 
 
-def test_0010_keeps_everyones_read_state_and_gives_old_tokens_an_owner(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_0012_keeps_everyones_read_state_and_gives_old_tokens_an_owner(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Single-tenant read/starred flags become every user's own; ownerless tokens go to the first admin."""
     from alembic import command
     from alembic.config import Config
@@ -32,7 +32,7 @@ def test_0010_keeps_everyones_read_state_and_gives_old_tokens_an_owner(tmp_path)
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0009")
+        command.upgrade(config, "0011")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO users (id, username, password_hash, is_admin, created_at) VALUES "
                           "(1, 'reader', 'x', 0, '2026-01-01 00:00:00'), (2, 'boss', 'x', 1, '2026-01-01 00:00:00')"))

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from web_helpers import T0, Data, Seeded
 
-from syndic.store import Store, schema
+from syndic.store import Store, reading, schema
 from syndic.web import WebSettings, create_app
 from syndic.web.readerapi.credentials import set_api_password
 from syndic.web.readerapi.items import folder_id
@@ -48,10 +48,12 @@ def call(client: TestClient, query: str, key: str = ANN_KEY, status: int = 200, 
     return body
 
 
-def state(store: Store, entry_id: int) -> tuple[bool, bool]:
+def state(store: Store, entry_id: int, username: str = "ann") -> tuple[bool, bool]:
+    """The user's own read/starred flags on the entry (per user: store/reading.py)."""
     with store.engine.connect() as conn:
-        row = conn.execute(select(schema.entries.c.read, schema.entries.c.starred).where(schema.entries.c.id == entry_id)).one()
-    return bool(row.read), bool(row.starred)
+        user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar_one()
+        flags = reading.entry_state(conn, user_id, entry_id)
+    return flags.read, flags.starred
 
 
 def test_off_until_enabled(store: Store) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from web_helpers import Data as Rows
 from web_helpers import Seeded, log_in, seed
 
-from syndic.store import Store, open_store, schema
+from syndic.store import Store, open_store, reading, schema
 from syndic.web import WebSettings, create_app
 from syndic.web.readerapi.credentials import set_api_password
 from syndic.web.users import create_user
@@ -92,9 +92,12 @@ def _newsboat_home(tmp_path: Path, base: str) -> tuple[list[str], dict[str, str]
     return command, env, cache
 
 
-def _read_state(store: Store) -> dict[int, bool]:
+def _read_state(store: Store, username: str = "admin") -> dict[int, bool]:
+    """Read or not, per entry, for the user newsboat logs in as (read state is per user)."""
     with store.engine.connect() as conn:
-        return {int(r.id): bool(r.read) for r in conn.execute(select(schema.entries.c.id, schema.entries.c.read))}
+        user_id = conn.execute(select(schema.users.c.id).where(schema.users.c.username == username)).scalar_one()
+        ids = [int(i) for i in conn.execute(select(schema.entries.c.id)).scalars()]
+        return {i: reading.entry_state(conn, user_id, i).read for i in ids}
 
 
 def _drive(command: list[str], env: dict[str, str], keys: list[tuple[float, bytes]], wait_for: Callable[[], bool]) -> bytes:

@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 
 from syndic.clean.sanitize import sanitize_html
-from syndic.store import schema
+from syndic.store import reading, schema
 from syndic.web.queries import EntryFilter, as_utc
 
 E = schema.entries
@@ -58,30 +58,22 @@ MAX_LABEL_LENGTH = 200
 
 def read_expr(user_id: int) -> ColumnElement[bool]:
     """True where `user_id` has read the entry (the correlated row is `entries`)."""
-    return E.c.read == True  # noqa: E712
+    return reading.is_read(user_id)
 
 
 def starred_expr(user_id: int) -> ColumnElement[bool]:
-    return E.c.starred == True  # noqa: E712
+    return reading.is_starred(user_id)
 
 
 def set_flags(
     conn: Connection, user_id: int, entry_ids: Sequence[int], *, read: bool | None = None, starred: bool | None = None
 ) -> None:
-    values: dict[str, bool] = {}
-    if read is not None:
-        values["read"] = read
-    if starred is not None:
-        values["starred"] = starred
-    if values and entry_ids:
-        conn.execute(update(E).where(E.c.id.in_(list(entry_ids))).values(**values))
+    reading.set_entries_state(conn, user_id, entry_ids, read=read, starred=starred)
 
 
 def mark_read_where(conn: Connection, user_id: int, where: Sequence[ColumnElement[bool]]) -> int:
     """Mark every unread entry matching `where` as read for `user_id`; return how many."""
-    return conn.execute(
-        update(E).where(and_(true(), *where, ~read_expr(user_id))).values(read=True)
-    ).rowcount
+    return reading.mark_all_read(conn, user_id, where)
 
 
 # --- streams --------------------------------------------------------------------

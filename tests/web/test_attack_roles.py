@@ -44,7 +44,8 @@ def test_a_reader_cannot_manage_feeds_or_campaigns(world: tuple[Store, Seeded, R
     store, seeded, actions = world
     with _client(store, actions) as client:
         csrf = log_in(client, "reader")
-        for path in ("/campaigns", "/campaigns/new", f"/campaigns/{seeded.campaign_id}"):
+        for path in ("/campaigns", "/campaigns/new", f"/campaigns/{seeded.campaign_id}",
+                     f"/campaigns/{seeded.campaign_id}/review"):
             assert client.get(path, headers=HTML).status_code == 403, path
         feed = seeded.feeds["news"]
         assert client.post(f"/feeds/{feed}/public", data={"csrf_token": csrf, "public": "1"}).status_code == 403
@@ -54,6 +55,8 @@ def test_a_reader_cannot_manage_feeds_or_campaigns(world: tuple[Store, Seeded, R
         created = client.post("/campaigns/new", data={"csrf_token": csrf, "name": "mine", "config": "{}"})
         assert created.status_code == 403
         assert client.post(f"/feeds/{feed}/delete", data={"csrf_token": csrf}).status_code == 403
+        decided = client.post(f"/campaigns/{seeded.campaign_id}/review/1", data={"csrf_token": csrf, "action": "approve"})
+        assert decided.status_code == 403
         # what a reader may do still works, and management is not offered
         assert client.post(f"/entries/{seeded.entries['harbour']}/star", data={"csrf_token": csrf}).status_code == 303
         feeds_page = client.get("/feeds", headers=HTML).text

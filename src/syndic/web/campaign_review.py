@@ -18,15 +18,15 @@ from syndic.errors import SyndicError
 from syndic.publish import review
 from syndic.store.database import Store
 from syndic.web import queries
-from syndic.web.auth import Viewer, require_csrf, require_session
+from syndic.web.auth import Viewer, require_admin, require_admin_csrf
 from syndic.web.deps import get_store
 from syndic.web.reader import render
 
 router = APIRouter(include_in_schema=False)
 MAX_ID = 2**63 - 1
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-ReviewViewer = Annotated[Viewer, Depends(require_session)]
-ReviewCsrfViewer = Annotated[Viewer, Depends(require_csrf)]
+ReviewViewer = Annotated[Viewer, Depends(require_admin)]  # campaigns are an admin's
+ReviewCsrfViewer = Annotated[Viewer, Depends(require_admin_csrf)]
 
 
 def _store(request: Request) -> Store:

@@ -1,4 +1,4 @@
-"""Does syndic collapse every copy of a story, and only copies? Measured at 10^5 articles.
+"""Does syndic collapse every copy of a story, and only copies — as users get it?
 
 Builds a syndication corpus from the Scrapinghub ground truth: every
 labelled article is re-wrapped the ways copies reach readers (the
@@ -6,36 +6,51 @@ publisher's text; a syndicated copy with byline, teasers and tool stamps;
 excerpts "first paragraphs + Read more" and autoblog excerpts; paragraphs
 dropped; paragraphs re-ordered; retitled; an HTML copy with share widgets),
 then mixed with distinct articles: the other labelled articles, hard
-negatives that quote one paragraph of a labelled article or reuse its
-names, and synthetic articles stitched from short fragments of the whole
-corpus until the total reaches `--n`.
+negatives (one quoted paragraph; the same names; another story of the same
+site sharing its template and boilerplate; the same event written up
+separately by another outlet, with its names, numbers and one short quote),
+and synthetic articles stitched from short fragments of the whole corpus
+until the total reaches `--n`.
 
-Every document goes through the pipeline as syndic runs it: the clean
-stage (HTML or text), `signature`, then `NearDuplicateIndex.find_copies`
-and `add`; matches are joined into stories (union-find). Prints pairwise
-precision and recall over all pairs, recall per copy kind, throughput of
-each step in articles/s, and the index's memory per article (tracemalloc).
+Every document goes through what production runs after extraction: the
+clean stage (HTML or text), then the store's own write path,
+`store.articles.record_article` (signature, LSH band rows, the candidate
+query, verification, joining or starting a story, electing the original) on
+a real SQLite file and a real PostgreSQL database. The story each article
+ends in is read back from the store. Prints pairwise precision and recall
+over all pairs, recall per copy kind, wrong joins per hard-negative kind and
+the write path's throughput, per engine.
 
-    .venv/bin/python bench/dedupe.py [--n 100000] [--seed 7] [--no-clean]
+    .venv/bin/python bench/dedupe.py [--n 100000] [--engines sqlite,postgresql] [--seed 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import tempfile
 import time
-import tracemalloc
+import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
 import numpy as np
+from sqlalchemy import create_engine, select, text
 
 from syndic.clean import clean_html, clean_text, looks_like_html
-from syndic.dedupe import NearDuplicateIndex, Signature, signature
+from syndic.dedupe import canonical_url
+from syndic.store import Store, open_store
+from syndic.store import articles as store_articles
+from syndic.store.schema import articles
+from syndic.types import Article
+
+PG_ADMIN_URL = os.environ.get("SYNDIC_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 GROUND_TRUTH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "scrapinghub" / "ground-truth.json"
 
@@ -71,6 +86,7 @@ class Doc:
     body: str
     story: int  # true story id; distinct articles get their own
     kind: str
+    site: str = ""  # the outlet it is published on; by default one outlet per kind
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -192,7 +208,51 @@ def hard_negatives(next_id: int, body: str, rng: random.Random, corpus_words: li
     for name in names[:40]:
         mixed.insert(rng.randrange(len(mixed)), name)
     docs.append(Doc(" ".join(mixed), next_id + 1, "same-names"))
+    # Another story of the same site: the site's header, navigation, teaser list and footer
+    # around a body of its own (what reaches dedupe when extraction keeps the template).
+    head, tail = _SITE_TEMPLATES[len(body) % len(_SITE_TEMPLATES)]
+    own_body = _fragments(rng, corpus_words, rng.randint(120, 300))
+    site = re.sub(r"[^a-z]+", "-", head.split(" | ")[0].lower()).strip("-")
+    docs.append(Doc("\n\n".join([head, own_body, tail]), next_id + 4, "same-site-template", site))
+    # The same event written up separately: its names and numbers, one short quote, own words.
+    facts = [w.strip(".,;:“”\"'") for w in body.split() if (w[:1].isupper() or w[:1].isdigit()) and len(w) <= 24]
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", body) if 5 <= len(x.split()) <= 15]
+    own = _fragments(rng, corpus_words, 280).split()
+    for fact in facts[:30]:
+        own.insert(rng.randrange(len(own)), fact)
+    if sentences:
+        own.insert(rng.randrange(len(own)), "“" + rng.choice(sentences) + "”")
+    docs.append(Doc(" ".join(own), next_id + 5, "same-event-separately"))
     return docs
+
+
+def _template(site: str, seed: int) -> tuple[str, str]:
+    """A site's page chrome as extraction may leave it: about 120 words shared by all its stories."""
+    rng = random.Random(seed)
+    sections = ["News", "Local", "Business", "Sport", "Culture", "Opinion", "Weather", "Obituaries"]
+    head = (
+        f"{site} | Home | " + " | ".join(rng.sample(sections, 6)) + " | Subscribe | Log in\n\n"
+        f"You are reading {site}, your trusted source for local and regional news, analysis and opinion."
+    )
+    teasers = [
+        "Council weighs new parking rules for the old town",
+        "Five things to do in the city this weekend",
+        "School board delays vote on the new timetable",
+        "Weather: a wet week ahead with sunny spells on Friday",
+        "Letters: readers on the bus fares, the park and the library",
+    ]
+    tail = (
+        "Most read on " + site + ": " + "; ".join(rng.sample(teasers, 4)) + ".\n\n"
+        f"© {site} Media Group. All rights reserved. Terms of use, privacy policy, cookie settings, "
+        "contact the newsroom, advertise with us, careers, corrections and clarifications, our ethics code, "
+        "newsletters, e-edition, archives, sitemap. Follow us on Facebook, X and Instagram."
+    )
+    return head, tail
+
+
+_SITE_TEMPLATES = [_template(site, i) for i, site in enumerate(
+    ["The Riverside Ledger", "Metro Today", "Valley Courier", "Harbour Gazette", "Northwind Wire", "Daily Bugle"]
+)]
 
 
 _SITE_FOOTERS = [
@@ -231,38 +291,87 @@ def synthetic(count: int, first_id: int, corpus_words: list[str], seed: int) -> 
     return docs
 
 
-def _html_text(html: str) -> str:
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    return "\n\n".join(" ".join(el.text_content().split()) for el in root.iter("p", "div") if len(el) == 0 or el.tag == "p")
-
-
-class UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _pairs(sizes: list[int]) -> int:
     return sum(s * (s - 1) // 2 for s in sizes)
+
+
+@contextmanager
+def _engine_store(engine: str, folder: Path) -> Iterator[Store]:
+    """A fresh, migrated store: an SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if engine == "sqlite":
+        store = open_store(f"sqlite:///{folder / 'bench-dedupe.db'}")
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"syndic_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    store = open_store(PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name)
+    try:
+        yield store
+    finally:
+        store.close()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _address(i: int, doc: Doc) -> str:
+    """Each text is its own page (copies are other addresses, never revisions); a story's
+    copies are on other outlets than its publisher; a site's stories share its host."""
+    return f"http://{doc.site or doc.kind}.example/{i}/"
+
+
+def run_engine(engine: str, docs: list[Doc], texts: list[str], folder: Path) -> dict[str, object]:
+    """Every text through `record_article` on one engine; the story each ends in, read back."""
+    with _engine_store(engine, folder) as store:
+        ids: list[int] = []
+        t0 = time.perf_counter()
+        for i, (doc, body) in enumerate(zip(docs, texts, strict=True)):
+            url = _address(i, doc)
+            article = Article(url=url, title=None, html="", text=body)
+            ids.append(store_articles.record_article(store, None, article, url_key=canonical_url(url)).article_id)
+        elapsed = time.perf_counter() - t0
+        with store.engine.connect() as conn:
+            story_of = {int(a): int(s) for a, s in conn.execute(select(articles.c.id, articles.c.story_id))}
+    return {"story": [story_of[a] for a in ids], "elapsed": elapsed}
+
+
+def score(docs: list[Doc], predicted_story: list[int]) -> dict[str, object]:
+    true_sizes = list(Counter(d.story for d in docs).values())
+    predicted = Counter(predicted_story)
+    joint = Counter((p, d.story) for p, d in zip(predicted_story, docs, strict=True))
+    true_pairs, pred_pairs, tp = _pairs(true_sizes), _pairs(list(predicted.values())), _pairs(list(joint.values()))
+    publisher = {d.story: i for i, d in enumerate(docs) if d.kind == "publisher"}
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for i, d in enumerate(docs):
+        if d.story in publisher and d.kind != "publisher":
+            found[d.kind][1] += 1
+            found[d.kind][0] += predicted_story[i] == predicted_story[publisher[d.story]]
+    wrong: Counter[str] = Counter()
+    for i, d in enumerate(docs):
+        if d.story not in publisher and predicted[predicted_story[i]] > 1:
+            wrong[d.kind] += 1
+    return {
+        "precision": tp / pred_pairs if pred_pairs else 1.0, "recall": tp / true_pairs if true_pairs else 1.0,
+        "tp": tp, "pred_pairs": pred_pairs, "true_pairs": true_pairs, "found": found, "wrong": wrong,
+    }
+
+
+NEGATIVE_KINDS = (
+    "quotes-one-paragraph", "follow-up-quoting-two-paragraphs", "same-names", "same-site-footer",
+    "same-site-template", "same-event-separately", "synthetic",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="total articles in the corpus")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--no-clean", action="store_true", help="sign the raw texts (HTML as its text) without the clean stage"
-    )
+    parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -278,7 +387,7 @@ def main() -> None:
     next_id = len(bodies)
     for body in bodies:
         docs.extend(hard_negatives(next_id, body, rng, corpus_words))
-        next_id += 4
+        next_id += 6
     negatives = sum(1 for d in docs if d.story >= len(bodies))
     copies = len(docs) - negatives
     docs.extend(synthetic(max(0, args.n - len(docs)), next_id, corpus_words, args.seed))
@@ -287,79 +396,41 @@ def main() -> None:
           f"{negatives} hard negatives; {len(docs) - copies - negatives} synthetic distinct articles")
 
     t0 = time.perf_counter()
-    if args.no_clean:
-        texts = [(_html_text(d.body) if looks_like_html(d.body) else d.body) for d in docs]
-    else:
-        texts = [
-            (clean_html(d.body).text if looks_like_html(d.body) else clean_text(d.body).text) for d in docs
-        ]
+    texts = [(clean_html(d.body).text if looks_like_html(d.body) else clean_text(d.body).text) for d in docs]
     t_clean = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sigs = [signature(t) for t in texts]
-    t_sig = time.perf_counter() - t0
+    print(f"clean stage: {len(docs) / t_clean:,.0f} articles/s")
 
-    index: NearDuplicateIndex[int] = NearDuplicateIndex()
-    uf = UnionFind(len(docs))
-    t0 = time.perf_counter()
-    candidates = 0
-    for i, sig in enumerate(sigs):
-        candidates += len(index.query(sig)) if i % 100 == 0 else 0
-        for j, _ in index.add_and_find(i, sig):
-            uf.union(i, j)
-    t_index = time.perf_counter() - t0
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
+            run = run_engine(engine, docs, texts, Path(folder))
+            results[engine] = {**score(docs, run["story"]), "elapsed": run["elapsed"]}  # type: ignore[arg-type]
+            r = results[engine]
+            print(f"{engine}: {len(docs) / r['elapsed']:,.1f} articles/s through record_article", flush=True)
 
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    measured: NearDuplicateIndex[int] = NearDuplicateIndex()
-    for i, sig in enumerate(sigs):
-        measured.add(i, sig)
-    measured._merge()
-    after = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-
-    true_sizes = list(Counter(d.story for d in docs).values())
-    predicted = Counter(uf.find(i) for i in range(len(docs)))
-    joint = Counter((uf.find(i), d.story) for i, d in enumerate(docs))
-    true_pairs, pred_pairs, tp = _pairs(true_sizes), _pairs(list(predicted.values())), _pairs(list(joint.values()))
-    precision = tp / pred_pairs if pred_pairs else 1.0
-    recall = tp / true_pairs if true_pairs else 1.0
-
+    engines = list(results)
     print()
-    print("| metric | value |")
-    print("|---|---|")
-    print(f"| pairwise precision | {precision:.4f} ({tp}/{pred_pairs}) |")
-    print(f"| pairwise recall | {recall:.4f} ({tp}/{true_pairs}) |")
-    print(f"| clean stage{' (skipped: raw text)' if args.no_clean else ''} | {len(docs) / t_clean:,.0f} articles/s |")
-    print(f"| signature | {len(docs) / t_sig:,.0f} articles/s |")
-    print(f"| index add_and_find (query, verify, add) | {len(docs) / t_index:,.0f} articles/s |")
-    print(f"| candidates per query (mean) | {candidates / max(1, len(range(0, len(docs), 100))):.2f} |")
-    print(f"| index memory | {(after - before) / len(docs):,.0f} bytes/article ({(after - before) / 2**20:.1f} MiB) |")
-
-    # Recall per copy kind: is each copy in the same predicted story as its publisher text?
-    publisher = {d.story: i for i, d in enumerate(docs) if d.kind == "publisher"}
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for i, d in enumerate(docs):
-        if d.story in publisher and d.kind != "publisher":
-            found[d.kind][1] += 1
-            found[d.kind][0] += uf.find(i) == uf.find(publisher[d.story])
-    merged_wrongly: Counter[str] = Counter()
-    for i, d in enumerate(docs):
-        if d.story not in publisher and predicted[uf.find(i)] > 1:
-            merged_wrongly[d.kind] += 1
+    print(f"| production path (record_article), {len(docs):,} articles | " + " | ".join(engines) + " |")
+    print("|---|" + "---|" * len(engines))
+    print("| pairwise precision | " + " | ".join(
+        f"{r['precision']:.4f} ({r['tp']}/{r['pred_pairs']})" for r in results.values()) + " |")
+    print("| pairwise recall | " + " | ".join(
+        f"{r['recall']:.4f} ({r['tp']}/{r['true_pairs']})" for r in results.values()) + " |")
+    print("| write path throughput | " + " | ".join(
+        f"{len(docs) / float(r['elapsed']):,.1f} articles/s" for r in results.values()) + " |")  # type: ignore[arg-type]
     print()
-    print("| copy kind | joined to its publisher text |")
-    print("|---|---|")
-    for kind, (ok, total) in sorted(found.items()):
-        print(f"| {kind} | {ok}/{total} |")
+    print("| copy kind: joined to its publisher text | " + " | ".join(engines) + " |")
+    print("|---|" + "---|" * len(engines))
+    kinds = sorted({k for r in results.values() for k in r["found"]})  # type: ignore[attr-defined]
+    for kind in kinds:
+        print(f"| {kind} | " + " | ".join(
+            "{}/{}".format(*r["found"][kind]) for r in results.values()) + " |")  # type: ignore[index]
     print()
-    print("| distinct kind | wrongly joined to another article |")
-    print("|---|---|")
-    for kind in (
-        "quotes-one-paragraph", "follow-up-quoting-two-paragraphs", "same-names", "same-site-footer", "synthetic"
-    ):
+    print("| distinct kind: wrongly joined to another article | " + " | ".join(engines) + " |")
+    print("|---|" + "---|" * len(engines))
+    for kind in NEGATIVE_KINDS:
         total = sum(1 for d in docs if d.kind == kind)
-        print(f"| {kind} | {merged_wrongly[kind]}/{total} |")
-    _ = Signature  # the type the index holds
+        print(f"| {kind} | " + " | ".join(f"{r['wrong'][kind]}/{total}" for r in results.values()) + " |")  # type: ignore[index]
 
 
 if __name__ == "__main__":

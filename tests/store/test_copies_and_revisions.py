@@ -162,3 +162,31 @@ def test_real_address_keeps_the_sites_own_form() -> None:
     assert dedupe.real_address("http://m.x.example/a/?utm_source=rss", "https://x.example/a") == (
         "https://x.example/a"
     )
+
+
+TEMPLATE_HEAD = (
+    "The Riverside Ledger | Home | News | Local | Business | Sport | Culture | Opinion | Subscribe | Log in. "
+    "You are reading The Riverside Ledger, your trusted source for local and regional news, analysis and opinion."
+)
+TEMPLATE_TAIL = (
+    "Most read on The Riverside Ledger: council weighs new parking rules for the old town; five things to do "
+    "in the city this weekend; school board delays vote on the new timetable. Copyright The Riverside Ledger "
+    "Media Group. All rights reserved. Terms of use, privacy policy, cookie settings, contact the newsroom, "
+    "advertise with us, careers, corrections and clarifications, our ethics code, newsletters, e-edition."
+)
+CHESS = (
+    "The chess club in the old library celebrated its hundredth season with a simultaneous exhibition in which "
+    "the reigning county champion played forty boards at once and lost only two games to members of the club."
+)
+
+
+def test_two_stories_of_one_site_sharing_its_template_stay_apart(any_store: Store) -> None:
+    site = "http://ledger.example/"
+    bridge = record(any_store, page(site + "news/bridge/", "Bridge",
+                                    text="\n\n".join([TEMPLATE_HEAD, PARAGRAPHS[0], TEMPLATE_TAIL])))
+    chess = record(any_store, page(site + "news/chess/", "Chess", text="\n\n".join([TEMPLATE_HEAD, CHESS, TEMPLATE_TAIL])))
+    assert bridge.story_id != chess.story_id
+    # one story at two addresses of one site (a print view) is still one story
+    printed = record(any_store, page(site + "print/bridge/", "Bridge",
+                                     text="\n\n".join([TEMPLATE_HEAD, PARAGRAPHS[0], TEMPLATE_TAIL])))
+    assert printed.story_id == bridge.story_id

@@ -27,6 +27,10 @@ MIN_SIZE_RATIO = 0.2
 EXCERPT_LEAD_MULTIPLE = 3
 # The full sketch must still show a real overlap; the lead alone is not enough.
 MIN_SHARED_VALUES = 3 / 128
+# Two pages of one site share its template and boilerplate (header, navigation,
+# "most read", footer) whenever extraction keeps some of it; one site's two
+# addresses of one story (a print view, a second section) are near-identical.
+SAME_SITE_JACCARD = 0.6
 
 
 def containment(a_size: int, b_size: int, jaccard: float) -> float:
@@ -83,8 +87,14 @@ def lead_containment(a: Signature, b: Signature) -> float:
     return containment(a.lead_size, b.lead_size, lead_similarity(a, b))
 
 
-def same_story(a: Signature, b: Signature) -> bool:
-    """`is_copy` applied to two signatures."""
+def same_story(a: Signature, b: Signature, *, same_site: bool = False) -> bool:
+    """`is_copy` applied to two signatures.
+
+    With `same_site` (both pages on one site) only a near-identical text is
+    the same story: what two stories of one site share is its template.
+    """
+    if same_site:
+        return min(a.size, b.size) > 0 and similarity(a, b) >= SAME_SITE_JACCARD
     return is_copy(
         a.size,
         b.size,

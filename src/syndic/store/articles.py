@@ -21,8 +21,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from syndic import dedupe
@@ -84,12 +85,12 @@ def exact_key(digest: str) -> int:
     return int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
 
 
-def _find_exact(connection: Connection, article_id: int, digest: str) -> tuple[int, bool] | None:
+def _find_exact(connection: Connection, article_id: int | None, digest: str) -> tuple[int, bool] | None:
     """The story of an earlier article with exactly this title and text (for texts without LSH keys)."""
     story = connection.execute(
         select(articles.c.story_id)
         .join(article_bands, article_bands.c.article_id == articles.c.id)
-        .where(article_bands.c.band_key == exact_key(digest), articles.c.id != article_id,
+        .where(article_bands.c.band_key == exact_key(digest), articles.c.id != (article_id or 0),
                articles.c.content_hash == digest, articles.c.story_id.is_not(None))
         .order_by(articles.c.id)
         .limit(1)
@@ -97,39 +98,71 @@ def _find_exact(connection: Connection, article_id: int, digest: str) -> tuple[i
     return (int(story), False) if story is not None else None
 
 
+# Built once with expanding parameters: a statement with ~60 literal band keys
+# costs more to construct and cache-key in SQLAlchemy than to run.
+_SHARED = func.count().label("shared")
+_CANDIDATES = (
+    select(article_bands.c.article_id, _SHARED)
+    .where(article_bands.c.band_key.in_(bindparam("keys", expanding=True)),
+           article_bands.c.article_id != bindparam("self_id"))
+    .group_by(article_bands.c.article_id)
+    .order_by(_SHARED.desc(), article_bands.c.article_id)
+    .limit(MAX_CANDIDATES)
+)
+_CANDIDATE_SIGNATURES = select(articles.c.id, articles.c.signature, articles.c.story_id, articles.c.url_key).where(
+    articles.c.id.in_(bindparam("ids", expanding=True)), articles.c.signature.is_not(None)
+)
+
+
+_INSERT_ARTICLE = insert(articles)
+_INSERT_REVISION = insert(article_revisions)
+_INSERT_BANDS = insert(article_bands)
+_INSERT_STORY = insert(stories)
+_SET_STORY = update(articles).where(articles.c.id == bindparam("article_id")).values(story_id=bindparam("story_id"))
+_EXISTING = select(
+    articles.c.id, articles.c.content_hash, articles.c.revision, articles.c.story_id, articles.c.from_feed,
+)
+
+
+def _site(url_key: str) -> str:
+    """The host of a dedupe key (keys are folded: no www., m., scheme or default port)."""
+    return urlsplit(url_key).netloc
+
+
 def _find_story(
-    connection: Connection, article_id: int, sig: dedupe.Signature, keys: list[int]
+    connection: Connection, article_id: int | None, sig: dedupe.Signature, keys: list[int], url_key: str
 ) -> tuple[int, bool] | None:
     """The story of the most similar earlier article that this one copies, and whether it is an excerpt."""
     # The articles sharing the most bands first: with many near matches (a
     # site's template, a story with hundreds of copies) the closest ones are
     # the ones verified, not whichever the engine happens to return.
-    shared = func.count().label("shared")
     candidate_ids = [
-        int(r[0])
-        for r in connection.execute(
-            select(article_bands.c.article_id, shared)
-            .where(article_bands.c.band_key.in_(keys), article_bands.c.article_id != article_id)
-            .group_by(article_bands.c.article_id)
-            .order_by(shared.desc(), article_bands.c.article_id)
-            .limit(MAX_CANDIDATES)
-        )
+        int(r[0]) for r in connection.execute(_CANDIDATES, {"keys": keys, "self_id": article_id or 0})
     ]
     if not candidate_ids:
         return None
     best: tuple[float, int, bool] | None = None
-    for row in connection.execute(
-        select(articles.c.id, articles.c.signature, articles.c.story_id).where(
-            articles.c.id.in_(candidate_ids), articles.c.signature.is_not(None)
-        )
-    ):
+    site = _site(url_key)
+    for row in connection.execute(_CANDIDATE_SIGNATURES, {"ids": candidate_ids}):
         other = dedupe.Signature.from_bytes(row.signature)
-        if row.story_id is None or not dedupe.same_story(sig, other):
+        if row.story_id is None or not dedupe.same_story(sig, other, same_site=_site(row.url_key) == site):
             continue
         score = dedupe.similarity(sig, other)
         if best is None or score > best[0]:
             best = (score, int(row.story_id), dedupe.is_excerpt_of(sig, other))
     return (best[1], best[2]) if best else None
+
+
+def _match(
+    connection: Connection, article_id: int | None, sig: dedupe.Signature, digest: str, text: str, url_key: str
+) -> tuple[list[int], tuple[int, bool] | None]:
+    """The article's band keys and the story it copies (with whether it is an excerpt of it), if any."""
+    if not text.strip():
+        return [], None
+    keys = sorted(set(dedupe.band_keys(sig)))
+    if keys:
+        return keys, _find_story(connection, article_id, sig, keys, url_key)
+    return [exact_key(digest)], _find_exact(connection, article_id, digest)
 
 
 def _elect(connection: Connection, story_id: int) -> None:
@@ -162,6 +195,16 @@ def _elect(connection: Connection, story_id: int) -> None:
     )
 
 
+def _entry_done(connection: Connection, entry_id: int | None, article_id: int) -> None:
+    if entry_id is not None:
+        connection.execute(
+            update(entries)
+            .where(entries.c.id == entry_id)
+            .values(extract_state="done", extract_error=None, extract_next_at=None, article_id=article_id,
+                    extract_attempts=entries.c.extract_attempts + 1)
+        )
+
+
 @store_errors
 def record_article(
     store: Store,
@@ -187,57 +230,79 @@ def record_article(
     sig = dedupe.signature(article.text)
     digest = content_hash(article)
     with store.engine.begin() as connection:
-        columns = (
-            articles.c.id, articles.c.content_hash, articles.c.revision, articles.c.story_id, articles.c.from_feed,
-        )
-        existing = connection.execute(select(*columns).where(articles.c.url_key == url_key)).first()
+        existing = connection.execute(_EXISTING.where(articles.c.url_key == bindparam("key")), {"key": url_key}).first()
         if existing is None and entry_id is not None and not from_feed:
             # The entry's link redirected: its feed text was kept under the link's key.
             existing = connection.execute(
-                select(*columns)
-                .select_from(articles.join(entries, entries.c.article_id == articles.c.id))
+                _EXISTING.select_from(articles.join(entries, entries.c.article_id == articles.c.id))
                 .where(entries.c.id == entry_id, articles.c.from_feed == True)  # noqa: E712
             ).first()
         values = _article_values(article, address, fetched_url, is_excerpt, from_feed)
         is_new_revision = False  # a new version at this address, kept in article_revisions
         text_changed = False  # the story must be found again
         if existing is None:
+            # A new address: its story is found before it is written, so the common case
+            # (a new article, a new or an existing story) costs a handful of statements.
+            keys, found = _match(connection, None, sig, digest, article.text, url_key)
+            if found is not None and found[1]:
+                values["is_excerpt"] = True
+            # Parameters apart from the statement: SQLAlchemy caches one compiled INSERT.
             article_id = int(
                 connection.execute(
-                    insert(articles).values(
-                        url_key=url_key, revision=1, signature=sig.to_bytes(), created_at=now, updated_at=now,
-                        **values,
-                    )
+                    _INSERT_ARTICLE,
+                    {"url_key": url_key, "revision": 1, "signature": sig.to_bytes(), "created_at": now,
+                     "updated_at": now, "story_id": found[0] if found else None, **values},
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
-            revision = 1
+            connection.execute(
+                _INSERT_REVISION,
+                {"article_id": article_id, "revision": 1, "title": article.title, "html": article.html,
+                 "text": article.text, "content_hash": digest, "created_at": now},
+            )
+            if keys:  # never an empty executemany: that is an INSERT of DEFAULT VALUES
+                connection.execute(_INSERT_BANDS, [{"band_key": k, "article_id": article_id} for k in keys])
+            if found is not None:
+                story_id = found[0]
+                _elect(connection, story_id)
+            else:
+                story_id = int(
+                    connection.execute(
+                        _INSERT_STORY,
+                        {"original_article_id": article_id, "title": article.title, "copy_count": 1,
+                         "created_at": now, "updated_at": now},
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                )
+                connection.execute(_SET_STORY, {"article_id": article_id, "story_id": story_id})
+            _entry_done(connection, entry_id, article_id)
+            return RecordedArticle(
+                article_id=article_id, story_id=story_id, revision=1, is_new_article=True, is_new_revision=True,
+                joined_existing_story=found is not None,
+            )
+        article_id = int(existing.id)
+        revision = int(existing.revision)
+        changed = existing.content_hash != digest and bool(article.text.strip())
+        if existing.from_feed and not from_feed and article.text.strip():
+            # The page's full text arrives for an article we had only from the feed:
+            # it is the first full extraction, not a revision.
+            text_changed = True
+            connection.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(url_key=url_key, signature=sig.to_bytes(), updated_at=now, **values)
+            )
+            connection.execute(
+                update(article_revisions)
+                .where(article_revisions.c.article_id == article_id, article_revisions.c.revision == revision)
+                .values(title=article.title, html=article.html, text=article.text, content_hash=digest)
+            )
+        elif changed and (from_feed == bool(existing.from_feed)):
+            revision += 1
             is_new_revision = text_changed = True
-        else:
-            article_id = int(existing.id)
-            revision = int(existing.revision)
-            changed = existing.content_hash != digest and bool(article.text.strip())
-            if existing.from_feed and not from_feed and article.text.strip():
-                # The page's full text arrives for an article we had only from the feed:
-                # it is the first full extraction, not a revision.
-                text_changed = True
-                connection.execute(
-                    update(articles)
-                    .where(articles.c.id == article_id)
-                    .values(url_key=url_key, signature=sig.to_bytes(), updated_at=now, **values)
-                )
-                connection.execute(
-                    update(article_revisions)
-                    .where(article_revisions.c.article_id == article_id, article_revisions.c.revision == revision)
-                    .values(title=article.title, html=article.html, text=article.text, content_hash=digest)
-                )
-            elif changed and (from_feed == bool(existing.from_feed)):
-                revision += 1
-                is_new_revision = text_changed = True
-                connection.execute(
-                    update(articles)
-                    .where(articles.c.id == article_id)
-                    .values(revision=revision, signature=sig.to_bytes(), updated_at=now, **values)
-                )
+            connection.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(revision=revision, signature=sig.to_bytes(), updated_at=now, **values)
+            )
         if is_new_revision:
             connection.execute(
                 dialect_insert(connection, article_revisions)
@@ -247,17 +312,10 @@ def record_article(
                 )
                 .on_conflict_do_nothing(index_elements=["article_id", "revision"])
             )
-        story_id = existing.story_id if existing is not None else None
+        story_id = existing.story_id
         joined = False
         if story_id is None or text_changed:
-            keys = sorted(set(dedupe.band_keys(sig))) if article.text.strip() else []
-            if keys:
-                found = _find_story(connection, article_id, sig, keys)
-            elif article.text.strip():
-                keys = [exact_key(digest)]
-                found = _find_exact(connection, article_id, digest)
-            else:
-                found = None
+            keys, found = _match(connection, article_id, sig, digest, article.text, url_key)
             if found is not None:
                 joined = found[0] != story_id
                 story_id = found[0]
@@ -274,7 +332,7 @@ def record_article(
                         )
                     ).inserted_primary_key[0]  # type: ignore[index]
                 )
-            old_story = existing.story_id if existing is not None else None
+            old_story = existing.story_id
             connection.execute(update(articles).where(articles.c.id == article_id).values(story_id=story_id))
             connection.execute(article_bands.delete().where(article_bands.c.article_id == article_id))
             if keys:  # never an empty executemany: that is an INSERT of DEFAULT VALUES
@@ -282,18 +340,12 @@ def record_article(
             _elect(connection, int(story_id))
             if old_story is not None and old_story != story_id:
                 _elect(connection, int(old_story))
-        if entry_id is not None:
-            connection.execute(
-                update(entries)
-                .where(entries.c.id == entry_id)
-                .values(extract_state="done", extract_error=None, extract_next_at=None, article_id=article_id,
-                        extract_attempts=entries.c.extract_attempts + 1)
-            )
+        _entry_done(connection, entry_id, article_id)
     return RecordedArticle(
         article_id=article_id,
         story_id=int(story_id),
         revision=revision,
-        is_new_article=existing is None,
+        is_new_article=False,
         is_new_revision=is_new_revision,
         joined_existing_story=joined,
     )

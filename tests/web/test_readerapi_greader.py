@@ -293,6 +293,7 @@ def test_subscription_edit_quickadd_export(api: TestClient, store: Store, seeded
     subscribed = api.post(f"{base}/edit", headers=headers, data={"ac": "subscribe", "s": "feed/http://other.example/rss"})
     assert subscribed.text == "OK"
     assert api.post(f"{base}/quickadd", headers=headers, data={"quickadd": "http://nothing.example/"}).status_code == 400
+    assert api.post(f"{base}/quickadd", headers=headers, data={"quickadd": "javascript:alert(1)"}).status_code == 400
     export = api.get(f"{base}/export", headers=headers)
     assert export.status_code == 200 and b"<opml" in export.content
     # a reader (not admin) cannot change the shared feed list

@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import ColumnElement, Connection, select, update
+from sqlalchemy.engine import Engine
 
 from syndic.errors import SyndicError
 from syndic.store import schema
@@ -294,8 +295,9 @@ def _folders(conn: Connection) -> dict[int, str | None]:
 
 def _stream_title(conn: Connection, stream: Stream) -> str:
     if stream.kind == "feed":
-        title = conn.execute(select(schema.feeds.c.title, schema.feeds.c.url).where(schema.feeds.c.id == stream.feed_id)).first()
-        return (title.title or title.url) if title else ""
+        F = schema.feeds
+        row = conn.execute(select(F.c.title, F.c.url).where(F.c.id == stream.feed_id)).first()
+        return (row.title or row.url) if row else ""
     if stream.kind == "label":
         return stream.label
     return {"all": "Reading list", "starred": "Starred items", "read": "Read items", "unread": "Unread items"}[stream.kind]
@@ -363,6 +365,8 @@ def _require_admin(user: ApiUser) -> None:
 
 
 async def _subscribe(request: Request, url: str) -> int:
+    if not url.startswith(("http://", "https://")) or len(url) > 2000:
+        raise bad_request("give the address of a page or feed (http:// or https://)")
     try:
         return await get_actions(request).add_feed(url)
     except SyndicError as exc:
@@ -411,7 +415,7 @@ async def subscription_edit(request: Request, user: User, values: Params) -> Res
     return _ok()
 
 
-def _edit_feed(engine: Any, feed_id: int, title: str, add: Sequence[str], remove: Sequence[str]) -> None:
+def _edit_feed(engine: Engine, feed_id: int, title: str, add: Sequence[str], remove: Sequence[str]) -> None:
     values: dict[str, Any] = {}
     if title:
         values["title"] = title

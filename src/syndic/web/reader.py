@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.routing import NoMatchFound
 
 from syndic.errors import SyndicError
-from syndic.web import queries
+from syndic.web import campaign_form, queries
 from syndic.web.auth import (
     CSRF_HEADER,
     LOGIN_CSRF_COOKIE,
@@ -483,12 +483,15 @@ def _campaign_form(
     with get_store(request).engine.connect() as conn:
         feeds = queries.feed_titles(conn)
         log = queries.campaign_log(conn, int(campaign.id)) if campaign is not None else []
+    values.setdefault("fields", campaign_form.form_values(campaign.config if campaign is not None else {}))
+    values.setdefault("errors", {})
     return render(
         request,
         viewer,
         "campaign.html",
         {"campaign": campaign, "feeds": feeds, "values": values, "error": error, "log": log,
-         "result": request.query_params.get("result")},
+         "result": request.query_params.get("result"), "help": campaign_form.HELP,
+         "choices": campaign_form.CHOICES, "secret_kept": campaign_form.SECRET_KEPT},
         status,
     )
 
@@ -510,7 +513,7 @@ def campaign_page(
         feed_ids = queries.campaign_feed_ids(conn, campaign_id)
     values = {
         "name": campaign.name,
-        "config": json.dumps(campaign.config, indent=2, ensure_ascii=False),
+        "config": campaign_form.redacted_json(campaign.config),
         "enabled": campaign.enabled,
         "public": campaign.public,
         "feed_ids": feed_ids,
@@ -526,7 +529,7 @@ async def _save_campaign(request: Request, viewer: Viewer, campaign_id: int | No
     for raw in form.getlist("feed_ids"):
         if isinstance(raw, str) and raw.isdigit() and 0 < int(raw) <= MAX_ID:
             feed_ids.add(int(raw))
-    values = {
+    values: dict[str, Any] = {
         "name": name,
         "config": config_text,
         "enabled": form.get("enabled") is not None,
@@ -539,13 +542,29 @@ async def _save_campaign(request: Request, viewer: Viewer, campaign_id: int | No
             campaign = queries.get_campaign(conn, campaign_id)
         if campaign is None:
             raise HTTPException(404, "no such campaign")
+    stored: dict[str, Any] = dict(campaign.config) if campaign is not None else {}
     error = None
-    try:
-        config = json.loads(config_text)
-    except json.JSONDecodeError as exc:
-        config, error = None, f"The settings are not valid JSON: {exc}"
-    if error is None:
-        error = config_problem(config)
+    config: Any = None
+    if form.get("editor") == "fields":  # the fields form; without it the JSON editor (and scripts) as before
+
+        def field(key: str) -> str | None:
+            value = form.get(key)
+            return value if isinstance(value, str) else None
+
+        config, errors = campaign_form.config_from_form(field, stored)
+        values |= {"fields": campaign_form.form_values(config), "errors": errors,
+                   "config": campaign_form.redacted_json(config)}
+        if errors:
+            error = errors.get("general") or "Not saved: " + "; ".join(errors.values())
+    else:
+        try:
+            config = json.loads(config_text)
+        except json.JSONDecodeError as exc:
+            config, error = None, f"The settings are not valid JSON: {exc}"
+        if error is None and isinstance(config, dict):
+            config = campaign_form.keep_secrets(config, stored)  # the page never shows a stored secret
+        if error is None:
+            error = config_problem(config)
     if error is None and not name:
         error = "A campaign needs a name."
     if error is None:

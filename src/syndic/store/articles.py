@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from syndic import dedupe
-from syndic.store.database import Store, store_errors
+from syndic.store.database import Store, storable, store_errors
 from syndic.store.entries import dialect_insert
 from syndic.store.feeds import utcnow
 from syndic.store.schema import article_bands, article_revisions, articles, entries, stories
@@ -44,6 +44,11 @@ class RecordedArticle:
     is_new_article: bool
     is_new_revision: bool
     joined_existing_story: bool
+
+
+_TEXT_FIELDS = ("url", "title", "html", "text", "authors", "image", "language", "canonical_url", "site_name",
+                "description", "byline_problem")
+"""Article fields written to the store (made storable first, see database.storable)."""
 
 
 def content_hash(article: Article) -> str:
@@ -226,6 +231,8 @@ def record_article(
     without counting as a revision, and it never replaces a page's text.
     """
     now = utcnow()
+    article = replace(article, **{name: storable(getattr(article, name)) for name in _TEXT_FIELDS})
+    url_key, url, fetched_url = storable(url_key), storable(url), storable(fetched_url)
     address = url or dedupe.real_address(article.url, article.canonical_url)
     sig = dedupe.signature(article.text)
     digest = content_hash(article)

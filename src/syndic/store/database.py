@@ -9,6 +9,7 @@ revision, so a store opened anywhere is always the current schema.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,25 @@ def describe_db_error(exc: BaseException) -> str:
     cause = exc.orig if isinstance(exc, DBAPIError | StatementError) and exc.orig is not None else exc
     lines = str(cause).strip().splitlines()
     return f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """`value` with what no database column can hold made harmless, recursively (lists, tuples, dicts).
+
+    A lone surrogate (a JSON feed may escape one: "\\ud800") cannot be
+    encoded as UTF-8 and NUL is refused by PostgreSQL text: each becomes
+    U+FFFD, so the item is stored with one visible mark instead of lost.
+    """
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
+    if isinstance(value, list | tuple):
+        return type(value)(storable(v) for v in value)
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    return value
 
 
 def store_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from syndic import retry
 from syndic.clean.sanitize import sanitize_html
 from syndic.store import reading
-from syndic.store.database import Store, store_errors
+from syndic.store.database import Store, storable, store_errors
 from syndic.store.feeds import utcnow
 from syndic.store.schema import articles, entries, feeds
 from syndic.types import ParsedEntry
@@ -40,7 +40,7 @@ def entry_key(entry: ParsedEntry) -> str | None:
     basis = (entry.title or "") + "\n" + (entry.summary_html or entry.content_html or "")
     if not basis.strip():
         return None
-    return "sha256:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -77,8 +77,17 @@ def entry_details(entry: ParsedEntry) -> dict[str, Any] | None:
     return {name: value for name, value in details.items() if value} or None
 
 
+def _storable_entry(entry: ParsedEntry) -> ParsedEntry:
+    """The entry with what no column can hold replaced (see database.storable), before anything reads it."""
+    changed = {
+        f.name: storable(value) for f in fields(entry)
+        if isinstance(value := getattr(entry, f.name), str | tuple) and storable(value) != value
+    }
+    return replace(entry, **changed) if changed else entry
+
+
 def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | None) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = storable({
         "feed_id": feed_id,
         "key": key,
         "guid": entry.guid,
@@ -95,7 +104,8 @@ def _entry_values(feed_id: int, entry: ParsedEntry, key: str, base_url: str | No
         "image": entry.image,
         "comments_url": entry.comments_url,
         "details": entry_details(entry),
-    }
+    })
+    return values
 
 
 @store_errors
@@ -125,7 +135,7 @@ def insert_or_refresh(
     """`upsert_entries` inside the caller's transaction (the poller writes a feed in one)."""
     now = utcnow()
     batch: dict[str, tuple[ParsedEntry, dict[str, Any]]] = {}
-    for entry in parsed:
+    for entry in map(_storable_entry, parsed):
         key = entry_key(entry)
         if key is not None and key not in batch:
             batch[key] = (entry, _entry_values(feed_id, entry, key, base_url or entry.link))

@@ -10,6 +10,7 @@ links never survive. Sanitizing twice is harmless, so outputs do it again.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import nh3
@@ -41,6 +42,16 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
+# An absolute http(s) address that urljoin leaves as it is (no dot segment, no empty query or
+# fragment, no surrounding space).
+_PLAIN_ABSOLUTE = re.compile(r"https?://(?![^?#]*/\.{1,2}(?:[/?#]|$))[^\s?#]+(?:\?[^\s#]+)?(?:#\S+)?\Z")
+
+
+def absolute_url(base_url: str, value: str) -> str:
+    """`value` (an address found on the page at `base_url`) made absolute:
+    `urljoin`, skipped for the many addresses that are absolute already."""
+    return value if _PLAIN_ABSOLUTE.match(value) else urljoin(base_url, value.strip())
 
 
 def sanitize_html(html: str, base_url: str | None = None) -> str:
@@ -51,8 +62,8 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     """
 
     def absolutize(element: str, attribute: str, value: str) -> str | None:
-        if attribute in ("href", "src", "poster", "cite") and base_url:
-            return urljoin(base_url, value.strip())
+        if attribute in _URL_ATTRIBUTES and base_url:
+            return absolute_url(base_url, value)
         return value
 
     return nh3.clean(

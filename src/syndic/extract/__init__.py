@@ -60,10 +60,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _MARKUP_TYPES = ("html", "xml", "text/plain")
-_BLANK_RUN_RE = re.compile(r"\s*\n\s*")  # template indentation, not content
 # Control characters are not text, and XML-based writers (feeds, lxml) refuse them.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGER_RE = re.compile(r"pagination|pager|page-links")
+# Words a page's source holds when it has pagination links (`find_next_page` looks for them only then).
+_PAGER_WORDS = ("pagination", "pager", "page-links")
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         return _failed(url, reason)
     tree = LexborHTMLParser(text)
     meta = extract_metadata(tree, url, page=text)
-    next_page = find_next_page(tree, url, has_pager="pag" in text and _PAGER_RE.search(text) is not None)
+    next_page = find_next_page(tree, url, has_pager=any(word in text for word in _PAGER_WORDS))
     body: Body | None = None
     extra: dict[str, str] = {}
     if rules is not None:
@@ -225,7 +225,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         extra["next_page_url"] = next_page
     html = _CONTROL_RE.sub("", body.html)
     if "<pre" not in html:  # elsewhere line breaks and indentation are the template's
-        html = _BLANK_RUN_RE.sub("\n", html).strip()
+        html = "\n".join(line for piece in html.split("\n") if (line := piece.strip()))
     if first_image is None and meta.image:  # the page names its picture; the body shows none
         html = f'<figure><img src="{escape(meta.image)}" alt=""></figure>\n{html}'
     meta.image = meta.image or first_image

@@ -45,9 +45,10 @@ class Body:
         return "\n\n".join(self.paragraphs)
 
 
-def _raw_words(node: LexborNode) -> str:
+def class_words(node: LexborNode) -> str:
+    """The node's class and id, lower-cased: what the class/id patterns read."""
     attrs = node.attributes
-    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
 
 
 @lru_cache(maxsize=65536)  # class strings repeat across a site's pages
@@ -60,7 +61,7 @@ def _layout_words(raw: str) -> str:
 
 
 def _attr_words(node: LexborNode) -> str:
-    return _layout_words(_raw_words(node))
+    return _layout_words(class_words(node))
 
 
 @lru_cache(maxsize=65536)  # class strings repeat across a site's pages
@@ -111,6 +112,23 @@ def read_noscript(root: LexborNode) -> None:
             node.unwrap()
 
 
+def is_dropped(node: LexborNode) -> bool:
+    """Whether a node `patterns.DROP_SELECTOR` selected is hidden, or a byline,
+    date or other page metadata."""
+    if node.tag in pt.DROP_TAGS:
+        return True
+    attrs = node.attributes
+    if (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or attrs.get("rel") == "author"
+        or attrs.get("itemprop") in pt.DROP_ITEMPROPS
+    ):
+        return True
+    style = attrs.get("style") or ""
+    return any(hiding in style for hiding in pt.HIDDEN_STYLES)
+
+
 def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
     """Drop scripts, hidden nodes and (unless `by_class` is False) nodes
     whose class/id marks furniture.
@@ -133,7 +151,7 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
         ):
             node.decompose()
     limit = len(root.text()) * pt.WRAPPER_TEXT_SHARE
-    for node in root.css(pt.DROP_SELECTOR):
+    for node in [n for n in root.css(pt.DROP_SELECTOR) if is_dropped(n)]:
         if (
             node.parent is not None
             and len(node.text()) < limit
@@ -147,7 +165,7 @@ def remove_furniture(root: LexborNode, *, by_class: bool = True) -> None:
         tag = node.tag
         if tag in kept_tags:
             continue
-        raw = _raw_words(node)
+        raw = class_words(node)
         if not is_furniture(raw) or node.parent is None:  # the cheap tests first: most nodes stop here
             continue
         if not is_strong_furniture(raw) and len(node.text()) >= limit:
@@ -302,10 +320,9 @@ def score_candidates(root: LexborNode, page: Measure | None = None) -> tuple[dic
 
 
 def _is_marked_body(node: LexborNode) -> bool:
-    attrs = node.attributes
-    if attrs.get("itemprop") == "articleBody":
+    if node.attributes.get("itemprop") == "articleBody":
         return True
-    return bool(pt.MARKED_BODY_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"))
+    return bool(pt.MARKED_BODY_RE.search(class_words(node)))
 
 
 def _marked_ancestor(top: LexborNode, page: Measure) -> LexborNode | None:
@@ -359,8 +376,7 @@ def find_lead(first: LexborNode) -> LexborNode | None:
                 for candidate in (sibling, *sibling.css("[class], [id]")):
                     if candidate.tag not in pt.LEAD_TAGS:
                         continue
-                    attrs = candidate.attributes
-                    if not pt.LEAD_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+                    if not pt.LEAD_RE.search(class_words(candidate)):
                         continue
                     text = _clean_text(candidate.text())
                     length = len(text)

@@ -26,9 +26,10 @@ _VOID_TAGS = frozenset(
 )
 
 
-def nesting_depth_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
-    """Whether the tags of `text` nest deeper than `limit` (stops early)."""
-    if text.count("<") < max(limit, _SCAN_ABOVE_TAGS):
+def nesting_depth_exceeds(text: str, limit: int = MAX_DEPTH, *, tags: int | None = None) -> bool:
+    """Whether the tags of `text` nest deeper than `limit` (stops early);
+    `tags` is `text.count("<")` when the caller has it (a pass over the page)."""
+    if (text.count("<") if tags is None else tags) < max(limit, _SCAN_ABOVE_TAGS):
         return False
     depth = 0
     for match in _TAG_RE.finditer(text):
@@ -46,10 +47,11 @@ def refusal(text: str) -> str | None:
     """Why `text` must not be parsed, or None when it is safe to."""
     if len(text) > MAX_PAGE_CHARS:
         return f"page too large ({len(text):,} characters, limit {MAX_PAGE_CHARS:,})"
-    if text.count("<") > MAX_ELEMENTS:
+    tags = text.count("<")
+    if tags > MAX_ELEMENTS:
         elements = len(_OPEN_TAG_RE.findall(text))
         if elements > MAX_ELEMENTS:
             return f"page has too many elements ({elements:,}, limit {MAX_ELEMENTS:,})"
-    if nesting_depth_exceeds(text):
+    if nesting_depth_exceeds(text, tags=tags):
         return f"page nests elements deeper than {MAX_DEPTH} levels"
     return None

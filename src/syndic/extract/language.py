@@ -11,6 +11,7 @@ most a few hundred words.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _WORD_RE = re.compile(r"\w+")
 _MAX_WORDS = 250
@@ -50,9 +51,9 @@ def guess_language(text: str) -> str | None:
     if len(words) < _MIN_WORDS:
         return None
     counts = dict.fromkeys(STOP_WORDS, 0)
-    for word in words:
+    for word, times in Counter(words).items():
         for lang in _LANGUAGES_OF.get(word, ()):
-            counts[lang] += 1
+            counts[lang] += times
     hits = sorted(((count, lang) for lang, count in counts.items()), reverse=True)
     (best, lang), (second, _) = hits[0], hits[1]
     if best >= _MIN_SHARE * len(words) and best >= _MIN_LEAD * max(second, 1):

@@ -16,10 +16,10 @@ a placeholder that never resolves, a caption with no picture near it.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from syndic.clean.sanitize import absolute_url
 from syndic.extract import patterns as pt
 
 _SPACE_RE = re.compile(r"\s+")
@@ -40,7 +40,7 @@ def _absolute_srcset(value: str, base_url: str) -> str:
         pieces = candidate.split()
         if not pieces or pieces[0].startswith("data:"):
             continue
-        pieces[0] = urljoin(base_url, pieces[0])
+        pieces[0] = absolute_url(base_url, pieces[0])
         parts.append(" ".join(pieces))
     return ", ".join(parts)
 
@@ -77,7 +77,7 @@ def resolve_image(img: LexborNode, base_url: str) -> str | None:
     src = src.strip()
     if not src or _is_placeholder(src):
         return None
-    absolute = urljoin(base_url, src)
+    absolute = absolute_url(base_url, src)
     img.attrs["src"] = absolute
     if srcset:
         img.attrs["srcset"] = _absolute_srcset(srcset, base_url)

@@ -40,6 +40,7 @@ _BYLINE_SELECTORS = (
     ".byline", '[class*="byline"]', '[class*="author-name"]', '[class*="author__name"]',
     ".author .fn", ".vcard .fn", ".author",  # the hCard byline WordPress themes write
 )
+_ANY_BYLINE = ", ".join(_BYLINE_SELECTORS)
 _YEAR_ONLY_RE = re.compile(r"^\s*\d{4}\s*$")
 _ISO_DAY_RE = re.compile(r"\s*(?:19|20)\d\d-\d\d-\d\d(?=\D|$)")
 # The visible date beside the headline: the region read after and before the <h1>.
@@ -232,6 +233,8 @@ def _node_text(node: LexborNode | None, separator: str = "") -> str | None:
 
 def _byline_authors(tree: LexborHTMLParser, site_name: str | None) -> list[str]:
     """Names from the page's visible byline, when no metadata names them."""
+    if tree.css_first(_ANY_BYLINE) is None:  # one pass over the page instead of one a selector
+        return []
     for selector in _BYLINE_SELECTORS:
         for node in tree.css(selector)[:3]:
             text = _node_text(node, separator=" ")

@@ -39,15 +39,22 @@ NOSCRIPT_CONTENT = "p, div, article, section, img, picture, figure, table, ul, o
 NOSCRIPT_NOTICE_CHARS = 400  # a shorter <noscript> naming JavaScript is the notice, in any markup
 
 # Nodes hidden from readers, and bylines, dates and captions that sit in a body.
-DROP_SELECTOR = (
-    '[hidden], [aria-hidden="true"], [style*="display:none"], [style*="display: none"], '
-    '[style*="visibility:hidden"], [itemprop="author"], [rel="author"], time, h1, '
-    '[itemprop="datePublished"], [itemprop="dateModified"], [itemprop="dateCreated"], '
-    '[itemprop="thumbnailUrl"], [itemprop="publisher"], [itemprop="headline"], '
-    '[itemprop="keywords"], [itemprop="mainEntityOfPage"], [itemprop="url"]'
+# DROP_SELECTOR selects them coarsely in one pass over the page (every styled
+# or microdata element too; a selector per style or itemprop value costs a
+# pass each), and `body.is_dropped` keeps those hidden by HIDDEN_STYLES or
+# marked with one of DROP_ITEMPROPS.
+DROP_SELECTOR = '[hidden], [aria-hidden="true"], [rel="author"], time, h1, [style], [itemprop]'
+DROP_TAGS: frozenset[str] = frozenset({"time", "h1"})
+HIDDEN_STYLES: tuple[str, ...] = ("display:none", "display: none", "visibility:hidden")
+DROP_ITEMPROPS: frozenset[str] = frozenset(
+    {"author", "datePublished", "dateModified", "dateCreated", "thumbnailUrl", "publisher", "headline",
+     "keywords", "mainEntityOfPage", "url"}
 )
 
 # Class/id words that mark page furniture rather than article text.
+# The class/id patterns are lower-case and read lower-cased words
+# (`body.class_words`): re.IGNORECASE makes Python's matcher several times
+# slower, and these run on every element of every page.
 UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:ad-?(?:slot|unit|container|wrapper|banner|box)|advert\w*|banner|"
     r"breadcrumbs?|byline|combx|comments?|community|cookie\w*|disqus|extra|foot(?:er)?|header|hidden|legends?|masthead|"
@@ -60,7 +67,6 @@ UNLIKELY_RE = re.compile(
     r"date|dates|(?:entry|post|publish(?:ed)?)-?date|"
     r"inline-?(?:related|promo|ad)|dateline|timestamp|meta|headline|kicker|label|"
     r"slug|rating|feedback|overlay|alert|flyout|lightbox|signin|offscreen)(?:$|[-_\s])",
-    re.IGNORECASE,
 )
 
 # Words that drop a node whatever else its class says.
@@ -68,7 +74,6 @@ STRONG_UNLIKELY_RE = re.compile(
     r"(?:^|[-_\s])(?:comments?|share|sharing|social|related|newsletter|promo|outbrain|"
     r"taboola|advert\w*|sponsored|recommended|most-?popular|cookie\w*|consent|gdpr|"
     r"sharedaddy|jp-relatedposts|jetpack\w*|likes?-widget\w*|tooltip|popover|rollover\w*)(?:$|[-_\s])",
-    re.IGNORECASE,
 )
 
 # Captions (an element named so that holds no picture itself; one that does
@@ -119,18 +124,15 @@ WRAPPER_TEXT_SHARE = 0.4
 # Words that keep a node even when UNLIKELY_RE matches.
 MAYBE_RE = re.compile(
     r"article|body|content|main|story|entry|post|text|column|shadow|prose|rich",
-    re.IGNORECASE,
 )
 
 # Class/id words that make a container likelier to be the body, or less likely.
 POSITIVE_RE = re.compile(
     r"article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|prose",
-    re.IGNORECASE,
 )
 NEGATIVE_RE = re.compile(
     r"image|photo|gallery|caption|figure|media|video|comment|meta|footer|sidebar|"
     r"widget|teaser|card|list|related|promo|author|bio|hidden|cookie|consent|gdpr",
-    re.IGNORECASE,
 )
 CLASS_WEIGHT = 25.0
 FULL_WEIGHT_CHARS = 500  # a container shorter than this gets a share of CLASS_WEIGHT
@@ -153,7 +155,6 @@ MARKED_BODY_RE = re.compile(
     r"|articlebody|articletext|articlecontent|postcontent|postbody|storybody|storycontent|entrycontent"
     r"|field-(?:name-)?body|field--name-body|wysiwyg(?:-content)?|rich-?text|prose|body-?copy"
     r")(?:$|[\s_-])",
-    re.IGNORECASE,
 )
 MARKED_BODY_LEVELS = 6
 MARKED_BODY_MAX_LINKS = 0.3
@@ -166,7 +167,6 @@ MARKED_BODY_MIN_GAIN = 80  # characters of prose the climb must add (not a title
 # standfirst, sub-headline, any heading) belongs with the title, not the body.
 LEAD_RE = re.compile(
     r"(?:^|[\s_-])(?:lead|lede|intro|teaser|excerpt|chapo|chapeau|sapo|bajada|abstract)(?:$|[\s_-]|text)",
-    re.IGNORECASE,
 )
 SENTENCE_ENDS: tuple[str, ...] = (".", "!", "?", "…", '"', "”", "»", "“", ")", "。", "！", "？")
 LEAD_TAGS: frozenset[str] = frozenset({"p", "div", "section", "span"})

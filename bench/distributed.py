@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -209,40 +210,48 @@ def run_in_process(database_url: str, port: int, feeds: int, data_dir: str) -> f
     return time.perf_counter() - started
 
 
-def run_workers(database_url: str, port: int, feeds: int, data_dir: str, workers: int, concurrency: int) -> float:
+def run_workers(
+    database_url: str, port: int, feeds: int, data_dir: str, workers: int, concurrency: int, timeout: float
+) -> float:
     _subscribe(database_url, port, feeds)
     queue = f"syndic-bench-{uuid.uuid4().hex[:8]}"
     env = _env(database_url, queue, data_dir)
-    procs = [subprocess.Popen([SYNDIC, "worker", f"--concurrency={concurrency}", "--loglevel=INFO"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              start_new_session=True)
-             for _ in range(workers)]
+    # each worker logs to a file: a pipe nobody reads after " ready." fills up and blocks the worker mid-run
+    logs = [Path(data_dir) / f"{queue}-worker{n}.log" for n in range(workers)]
+    procs = []
+    for log_path in logs:
+        with log_path.open("w") as log_file:
+            procs.append(subprocess.Popen(
+                [SYNDIC, "worker", f"--concurrency={concurrency}", "--loglevel=INFO"], env=env,
+                stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True))
     try:
-        for proc in procs:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                if line.rstrip().endswith(" ready."):
-                    break
-            else:
-                raise RuntimeError(f"worker exited {proc.wait()}")
+        deadline = time.perf_counter() + 60
+        for proc, log_path in zip(procs, logs, strict=True):
+            while " ready." not in log_path.read_text(errors="replace"):
+                if proc.poll() is not None or time.perf_counter() > deadline:
+                    raise RuntimeError(f"worker did not start:\n{log_path.read_text(errors='replace')[-2000:]}")
+                time.sleep(0.1)
         started = time.perf_counter()
         subprocess.run([SYNDIC, "poll", "--distributed"], env=env, check=True, capture_output=True)
-        expected = -1
         while True:
             total, done = _done(database_url)
-            if expected < 0 and total:
-                expected = total
-            if total and done == total and time.perf_counter() - started > 1:
-                return time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            if total and done == total and elapsed > 1:
+                return elapsed
+            if elapsed > timeout:
+                raise RuntimeError(f"{done} of {total} entries done after {timeout:.0f} s; worker logs in {data_dir}")
             time.sleep(0.1)
     finally:
         for proc in procs:
-            proc.terminate()
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         _delete_queue(queue)
 
 
@@ -261,11 +270,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=2, help="task processes per worker")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds a worker run may take before it fails")
     parser.add_argument("--serve", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.feeds, args.articles, args.seed)
         return
+    # SIGTERM (a timeout, an operator) unwinds like Ctrl-C: workers stopped, databases and queues removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     rows: list[tuple[str, str, str, int, int, float]] = []
     with site_process(args.feeds, args.articles, args.seed) as port, TemporaryDirectory() as tmp:
@@ -292,7 +304,7 @@ def main() -> None:
                 measure(f"{count} worker{'s' if count > 1 else ''}", "PostgreSQL + RabbitMQ",
                         f"{count} × {args.concurrency} tasks", url,
                         lambda url=url, count=count: run_workers(url, port, args.feeds, tmp, count,
-                                                                 args.concurrency))
+                                                                 args.concurrency, args.timeout))
 
     print(f"\n{args.feeds} feeds × {args.articles} articles (~{WORDS_PER_ARTICLE} words, 1 in 10 a copy), "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")

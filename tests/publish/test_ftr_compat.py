@@ -76,6 +76,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "public": _app(store, FtrOptions(access="public", max_items_with_key=12, blocked_urls=("blocked.example",))),
         "allow": _app(store, FtrOptions(access="public", allowed_urls=("127.0.0.1:0/none",))),
         "block-items": _app(store, FtrOptions(access="public", blocked_urls=("/story/5",))),
+        "block-landing": _app(store, FtrOptions(access="public", blocked_urls=("/story/2",))),
     }
     with serve_site() as site:
         clients = {name: TestClient(app) for name, app in apps.items()}
@@ -188,6 +189,8 @@ def _defaults(r: httpx.Response, w: World) -> None:
         html = one(item, "description")
         assert "<script" not in html and "onclick" not in html and "alert(" not in html
     assert r.headers["x-robots-tag"] == "noindex, nofollow"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in r.headers["content-security-policy"]
     assert "max-age=600" in r.headers["cache-control"] and r.headers["etag"]
 
 
@@ -350,6 +353,11 @@ def _blocked_item(r: httpx.Response, w: World) -> None:
     fifth = got[4]
     assert one(fifth, "title") == "Feed title 5"
     assert one(fifth, "description") == ERROR + "Teaser 5 <b>bold</b>"  # not fetched, not even from the cache
+
+
+def _landed_on_blocked(r: httpx.Response, w: World) -> None:
+    got = items(r)  # item 2's link (/redirect/2) is allowed; where it ended (/story/2) is not: left out
+    assert [one(item, "title") for item in got] == ["Feed title 1", "Gone", "Manual", "Feed title 5"]
 
 
 def _same_as_default(r: httpx.Response, w: World) -> None:
@@ -547,6 +555,8 @@ CASES = [
     Case("allowed-list-refuses-others", {"url": FEED}, app="allow", auth="none", status=403,
          check=_message("URL blocked")),
     Case("blocked-item-not-fetched", {"url": FEED}, app="block-items", auth="none", check=_blocked_item),
+    Case("item-landing-on-blocked-url-left-out", {"url": FEED}, app="block-landing", auth="none",
+         check=_landed_on_blocked),
     # extract.php
     Case("extract-defaults", {"url": "{base}/redirect/2"}, path="/extract.php", check=_simple),
     Case("extract-failed-page", {"url": "{base}/missing"}, path="/extract.php", check=_simple_failed),

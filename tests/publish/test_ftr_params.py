@@ -111,6 +111,11 @@ def test_the_cache_key_follows_what_changes_the_answer() -> None:
     assert a.cache_key(items=5, valid_key=True) == b.cache_key(items=5, valid_key=True)
     assert a.cache_key(items=5, valid_key=True) != c.cache_key(items=5, valid_key=True)
     assert a.cache_key(items=5, valid_key=True) != a.cache_key(items=5, valid_key=False)
+    # the admin's URL patterns and error text too: an answer made under other rules is not served
+    before, after = FtrOptions(), FtrOptions(blocked_urls=("/story/2",))
+    assert a.cache_key(items=5, valid_key=True, policy=before.output_policy) != a.cache_key(
+        items=5, valid_key=True, policy=after.output_policy)
+    assert FtrOptions(max_items=20).output_policy == before.output_policy  # caps change `items` instead
 
 
 def test_item_caps_and_url_patterns() -> None:

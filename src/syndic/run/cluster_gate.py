@@ -23,6 +23,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from syndic.config import Settings
+from syndic.net import Fetcher
 from syndic.store import Store
 from syndic.store import hosts as store_hosts
 
@@ -35,6 +37,21 @@ _LEASE_POLL_MAX = 0.5
 def holder_id() -> str:
     """Who holds a lease: host, process and a random part (a pid is reused after a restart)."""
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def cluster_fetcher(settings: Settings, store: Store) -> Fetcher:
+    """The one client of a process that shares a cluster's store: its per-host slots, start times
+    and robots.txt are the cluster's (workers' tasks, and `syndic serve`'s Full-Text RSS endpoints)."""
+    from syndic.run.pipeline import net_settings
+
+    ttl = settings.total_timeout + settings.per_host_concurrency * max(
+        settings.min_host_interval, settings.max_crawl_delay_s
+    ) + 30
+    return Fetcher(
+        net_settings(settings),
+        shared_gate=StoreHostGate(store, lease_ttl=ttl),
+        shared_robots=StoreRobots(store, fetch_ttl=ttl),
+    )
 
 
 class StoreHostGate:

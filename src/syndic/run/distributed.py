@@ -48,9 +48,8 @@ from syndic import feeds as feed_schedule
 from syndic import retry
 from syndic.config import Settings, load_settings
 from syndic.errors import ConfigError, SyndicError
-from syndic.net import Fetcher
-from syndic.run.cluster_gate import StoreHostGate, StoreRobots
-from syndic.run.pipeline import Runtime, backoff_of, extract_entry, net_settings, poll_feed
+from syndic.run.cluster_gate import cluster_fetcher
+from syndic.run.pipeline import Runtime, backoff_of, extract_entry, poll_feed
 from syndic.run.schedule import (
     CAMPAIGN_TASK,
     EXTRACT_TASK,
@@ -259,14 +258,7 @@ def schedule_once(store: Store, settings: Settings) -> Enqueued:
 @asynccontextmanager
 async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtime]:
     """A Runtime whose politeness and robots.txt are shared with every worker, through the store."""
-    ttl = settings.total_timeout + settings.per_host_concurrency * max(
-        settings.min_host_interval, settings.max_crawl_delay_s
-    ) + 30
-    fetcher = Fetcher(
-        net_settings(settings),
-        shared_gate=StoreHostGate(store, lease_ttl=ttl),
-        shared_robots=StoreRobots(store, fetch_ttl=ttl),
-    )
+    fetcher = cluster_fetcher(settings, store)
     try:
         yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None)
     finally:

@@ -29,19 +29,26 @@ def make_executor(settings: Settings, *, inline: bool = False) -> Executor | Non
 
 @asynccontextmanager
 async def open_runtime(
-    settings: Settings, *, store: Store | None = None, inline: bool = False
+    settings: Settings, *, store: Store | None = None, inline: bool = False, fetcher: Fetcher | None = None
 ) -> AsyncIterator[Runtime]:
-    """Open the store (unless given), the fetcher and the executor; close them after."""
+    """Open the store, the fetcher (each unless given) and the executor; close what was opened here.
+
+    A given `fetcher` is shared with other users of the same loop (`syndic
+    serve` hands its one client to the poller and the Full-Text RSS
+    endpoints, so one host's politeness limits hold across both); it stays
+    open for them."""
     own_store = store is None
     active_store = store or open_store(settings.resolved_database_url())
     executor = make_executor(settings, inline=inline)
-    fetcher = Fetcher(net_settings(settings))
-    rt = Runtime(settings=settings, store=active_store, fetcher=fetcher, executor=executor,
+    own_fetcher = fetcher is None
+    active_fetcher = fetcher or Fetcher(net_settings(settings))
+    rt = Runtime(settings=settings, store=active_store, fetcher=active_fetcher, executor=executor,
                  make_executor=lambda: make_executor(settings, inline=inline))
     try:
         yield rt
     finally:
-        await fetcher.aclose()
+        if own_fetcher:
+            await active_fetcher.aclose()
         if rt.executor is not None:  # the pool in use now (a broken one was replaced)
             rt.executor.shutdown(wait=True, cancel_futures=True)
         if own_store:

@@ -5,6 +5,14 @@ pipeline (discovery + subscribe, OPML) and to the publish stage (campaigns).
 A background task polls due feeds every minute so a reader left running
 stays current without cron, and another runs due campaigns on their
 schedules (never twice for one slot, even beside `syndic beat`).
+
+One HTTP client serves the whole process: the poller, a feed added from the
+web, and the Full-Text RSS endpoints fetch through it, so one host's
+concurrency, spacing and robots.txt Crawl-delay hold across all of them
+(separate clients would each be polite on their own and together twice as
+fast). In a cluster (a broker configured, a shared store) that client's
+limits and robots.txt are the cluster's, kept in the store, and serve does
+not poll: `syndic beat` enqueues due feeds for the workers, once each.
 """
 
 from __future__ import annotations
@@ -20,7 +28,8 @@ import uvicorn
 
 from syndic.config import Settings
 from syndic.errors import ConfigError
-from syndic.publish.ftr import FtrOptions
+from syndic.net import Fetcher
+from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.run import subscriptions
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import discover_and_add, extract_pending, net_settings, poll, poll_feed
@@ -58,11 +67,27 @@ def check_port_free(host: str, port: int) -> None:
             raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | None = None) -> WebActions:
+def in_cluster(settings: Settings, store: Store) -> bool:
+    """A broker and a shared (non-SQLite) store: workers poll, beat schedules, limits live in the store."""
+    return bool(settings.broker_url) and store.engine.url.get_backend_name() != "sqlite"
+
+
+def process_fetcher(settings: Settings, store: Store) -> Fetcher:
+    """The one client of this process: the cluster's limits when in a cluster, else its own."""
+    if in_cluster(settings, store):
+        from syndic.run.cluster_gate import cluster_fetcher
+
+        return cluster_fetcher(settings, store)
+    return Fetcher(net_settings(settings))
+
+
+def make_actions(
+    settings: Settings, store: Store, wake_poller: asyncio.Event | None = None, fetcher: Fetcher | None = None
+) -> WebActions:
     """The real implementations of what the web app may ask for."""
 
     async def add_feed(url: str) -> int:
-        async with open_runtime(settings, store=store, inline=True) as rt:
+        async with open_runtime(settings, store=store, inline=True, fetcher=fetcher) as rt:
             feed_id = await discover_and_add(rt, url)
             feed = store_feeds.get_feed(store, feed_id)
             if feed is not None:
@@ -96,18 +121,20 @@ def make_actions(settings: Settings, store: Store, wake_poller: asyncio.Event | 
 
 
 async def poll_forever(
-    settings: Settings, store: Store, every: float = POLL_EVERY_SECONDS, wake: asyncio.Event | None = None
+    settings: Settings, store: Store, every: float = POLL_EVERY_SECONDS, wake: asyncio.Event | None = None,
+    fetcher: Fetcher | None = None,
 ) -> None:
     """Poll due feeds and extract their entries, forever; errors are logged, never fatal.
 
     One runtime (client, process pool) serves every cycle; it is opened again
     only after a cycle failed. `wake` cuts the wait short (a WebSub push
-    stored entries to extract).
+    stored entries to extract). A given `fetcher` is shared with the rest of
+    the process (see the module's docstring).
     """
     wake = wake or asyncio.Event()
     while True:
         try:
-            async with open_runtime(settings, store=store) as rt:
+            async with open_runtime(settings, store=store, fetcher=fetcher) as rt:
                 while True:
                     wake.clear()
                     await poll(rt, due_only=True)
@@ -148,19 +175,29 @@ async def serve_async(
     if background_campaigns is None:
         background_campaigns = background_poll  # a server that polls also posts, each on its schedule
     wake = asyncio.Event()
+    fetcher = process_fetcher(settings, active)
     web_settings = WebSettings(
         secure_cookies=secure_cookies,
         max_push_bytes=settings.max_body_bytes,
         greader_api=settings.greader_api,
         fever_api=settings.fever_api,
     )
-    app = create_app(active, web_settings, make_actions(settings, active, wake))
-    app.state.net_settings = net_settings(settings)  # the FTR endpoints fetch with the configured guard
-    app.state.site_config_dir = settings.resolved_site_config_dir()  # ... and extract with the site rules
-    app.state.ftr_options = FtrOptions.from_settings(settings)  # ... for whom and which URLs, as chosen
+    app = create_app(active, web_settings, make_actions(settings, active, wake, fetcher))
+    app.state.net_settings = net_settings(settings)
+    app.state.site_config_dir = settings.resolved_site_config_dir()
+    options = app.state.ftr_options = FtrOptions.from_settings(settings)  # for whom and which URLs, as chosen
+    fetch = network_fetch(fetcher=fetcher, check_robots=settings.respect_robots)  # the poller's client and rules
+    app.state.fulltext_service = FullTextService(
+        fetch, FtrCache(active), options=options, rules_dir=str(settings.resolved_site_config_dir()),
+        fetch_page=fetch.page,
+    )
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
     server = uvicorn.Server(config)
-    poller = asyncio.create_task(poll_forever(settings, active, wake=wake)) if background_poll else None
+    if background_poll and in_cluster(settings, active):
+        log.warning("a broker is configured: feeds are polled by the cluster's workers (from `syndic beat`), "
+                    "not by serve")
+        background_poll = False
+    poller = asyncio.create_task(poll_forever(settings, active, wake=wake, fetcher=fetcher)) if background_poll else None
     scheduler = asyncio.create_task(campaigns_forever(active)) if background_campaigns else None
     try:
         serving = asyncio.create_task(server.serve())
@@ -184,6 +221,7 @@ async def serve_async(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+        await fetcher.aclose()
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, secure_cookies: bool = False) -> None:

@@ -73,17 +73,20 @@ def ftr_options(request: Request) -> FtrOptions:
 
 
 def fulltext_service(request: Request) -> FullTextService:
-    """The app's service: `app.state.fulltext_service` if given, else one over syndic's
-    guarded client (`app.state.net_settings`), the store's cache and the site rules."""
+    """The app's service: `app.state.fulltext_service` if given (`syndic serve` gives one over
+    its poller's client), else one over a guarded client of its own (`app.state.net_settings`),
+    the store's cache and the site rules."""
     state = request.app.state
     service: FullTextService | None = getattr(state, "fulltext_service", None)
     if service is None:
         rules_dir = getattr(state, "site_config_dir", None)
+        fetch = network_fetch(getattr(state, "net_settings", None))
         service = FullTextService(
-            network_fetch(getattr(state, "net_settings", None)),
+            fetch,
             FtrCache(get_store(request)),  # type: ignore[arg-type]
             options=ftr_options(request),
             rules_dir=str(rules_dir) if rules_dir else None,
+            fetch_page=fetch.page,
         )
         state.fulltext_service = service
     return service

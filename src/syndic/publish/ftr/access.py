@@ -24,6 +24,7 @@ the same indexes (`syndic ftr key add --index 1 --key SECRET`).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,12 @@ class FtrOptions:
         for name in ("default_items", "max_items", "default_items_with_key", "max_items_with_key"):
             if getattr(self, name) < 1:
                 raise ValueError(f"ftr_{name} must be at least 1")
+
+    @property
+    def output_policy(self) -> str:
+        """What of these choices shapes an answer beyond the request (so cached answers made under
+        other URL patterns or another error text are not served once the admin changes them)."""
+        return json.dumps([self.allowed_urls, self.blocked_urls, self.error_message])
 
     @property
     def keys_required(self) -> bool:

@@ -199,8 +199,9 @@ class FtrRequest:
             xss=params.get("xss") != "0", callback=callback, input_html=params.get("inputhtml"),
         )
 
-    def cache_key(self, *, items: int, valid_key: bool) -> str:
+    def cache_key(self, *, items: int, valid_key: bool, policy: str = "") -> str:
         """The response cache's key: every parameter that changes the output (not the callback,
-        which only wraps it), the number of items and whether a key was given, as FTR keys it."""
-        values = asdict(self) | {"items": items, "valid_key": valid_key, "callback": None}
+        which only wraps it), the number of items and whether a key was given, as FTR keys it,
+        and the admin's `policy` (`FtrOptions.output_policy`)."""
+        values = asdict(self) | {"items": items, "valid_key": valid_key, "callback": None, "policy": policy}
         return hashlib.sha256(json.dumps(["ftr", values], sort_keys=True).encode()).hexdigest()

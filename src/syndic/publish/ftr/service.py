@@ -3,9 +3,12 @@
 The service turns an `FtrRequest` into bytes. The URL is read as a feed
 first (unless `accept=html`); a URL that is not a feed is one article, a
 one-item feed, as FTR treats it (`accept=feed` refuses it instead). Each
-item's page is fetched through one injected async `fetch` (syndic's guarded
-client in production: private addresses refused, sizes capped, on every
-redirect) and extracted by `syndic.run.article.article_from_page`, the one
+item's page is fetched through an injected async `fetch_page` (syndic's
+guarded client in production: private addresses refused, sizes capped, on
+every redirect; under `syndic serve` the very client the poller uses, so
+one host's concurrency, spacing and robots.txt Crawl-delay hold across the
+poller and these endpoints, and across a cluster's workers when the store is
+shared) and extracted by `syndic.run.article.article_from_page`, the one
 extraction path of the CLI and the pipeline: site rules, later pages joined,
 cleaning. Extraction runs in a thread, feed parsing and document building
 too, so the server's event loop keeps answering.
@@ -26,7 +29,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import delete, insert, select
 
@@ -50,6 +53,9 @@ from .document import (
 )
 from .items import SOCIAL_FIELDS, Page, build_item, linked_kind, plain
 from .params import FtrRequest
+
+if TYPE_CHECKING:
+    from syndic.net import Fetcher
 
 log = logging.getLogger("syndic.publish.ftr")
 
@@ -133,8 +139,10 @@ class FullTextService:
         cache: FtrCache | None = None,
         options: FtrOptions | None = None,
         rules_dir: str | None = None,
+        fetch_page: Fetch | None = None,
     ) -> None:
-        self.fetch = fetch
+        self.fetch = fetch  # the URL the caller names (a feed, or the page it asks for)
+        self.fetch_page = fetch_page or fetch  # the pages of a feed's items, crawled on its behalf
         self.cache = cache
         self.options = options or FtrOptions()
         self.rules_dir = rules_dir  # the site-config folder, as the pipeline uses it
@@ -159,7 +167,7 @@ class FullTextService:
         if not self.options.url_allowed(request.url):
             raise Refused(BLOCKED_MESSAGE, 403)
         items = 1 if request.simple else self.options.items_for(request.max_items, valid_key=valid_key)
-        key = request.cache_key(items=items, valid_key=valid_key)
+        key = request.cache_key(items=items, valid_key=valid_key, policy=self.options.output_policy)
         cached = await self._cache_get(key, now) if request.input_html is None else None
         if cached is not None:
             body, media_type = cached
@@ -224,7 +232,7 @@ class FullTextService:
         elif first is not None:
             page = await self._page_of(request.url, first, now, cache=request.input_html is None)
         else:
-            page = await self.page(request.url, now=now, refuse_blocked=True)
+            page = await self.page(request.url, now=now, refuse_blocked=True, crawled=False)
         entry = ParsedEntry(link=request.url)
         built = await asyncio.to_thread(build_item, entry, page, request, self.options, single=True)
         feed = FtrFeed(
@@ -271,11 +279,15 @@ class FullTextService:
 
     # -- pages ------------------------------------------------------------
 
-    async def page(self, url: str, *, now: datetime | None = None, refuse_blocked: bool = False) -> Page:
+    async def page(
+        self, url: str, *, now: datetime | None = None, refuse_blocked: bool = False, crawled: bool = True
+    ) -> Page:
         """What became of one page: from the page cache, else fetched and extracted.
 
         A page the address guard refuses is a failed item, or, with
-        `refuse_blocked` (the URL the caller asked for), a refused request."""
+        `refuse_blocked` (the URL the caller asked for), a refused request.
+        A `crawled` page (a feed item's) is fetched as the poller fetches
+        pages (robots.txt as configured); the page a caller names is not."""
         now = now or datetime.now(UTC)
         key = hashlib.sha256(json.dumps(["page", url]).encode()).hexdigest()
         cached = await self._cache_get(key, now)
@@ -283,17 +295,18 @@ class FullTextService:
             return _page_from_json(cached[0])
         async with self._pages:
             try:
-                fetched = await self.fetch(url)
+                fetched = await (self.fetch_page if crawled else self.fetch)(url)
             except BlockedAddressError as exc:
                 if refuse_blocked:
                     raise Refused(f"refused: {exc}", 403) from None
                 return Page(url=url, failure=str(exc))
             except FetchError as exc:
                 return Page(url=url, failure=str(exc))  # not cached: it may come back
-        return await self._page_of(url, fetched, now, cache=True, key=key)
+        return await self._page_of(url, fetched, now, cache=True, key=key, crawled=crawled)
 
     async def _page_of(
-        self, url: str, fetched: Fetched, now: datetime, *, cache: bool, key: str | None = None
+        self, url: str, fetched: Fetched, now: datetime, *, cache: bool, key: str | None = None,
+        crawled: bool = False,
     ) -> Page:
         """Extract an already fetched page (or link it, for a PDF, picture, sound or video)."""
         linked = linked_kind(fetched.content_type)
@@ -302,7 +315,8 @@ class FullTextService:
         else:
             from syndic.run.article import article_from_page, run_in_thread
 
-            follow = None if isinstance(fetched, _Given) else self.fetch  # inputhtml: that page only
+            # a multi-page article's later pages are crawled; inputhtml is that page only
+            follow = None if isinstance(fetched, _Given) else self.fetch_page if crawled else self.fetch
             async with self._pages:
                 result = await article_from_page(fetched, fetch=follow, run_cpu=run_in_thread, rules_dir=self.rules_dir)
             article = result.article
@@ -391,21 +405,32 @@ def _page_from_json(body: bytes) -> Page:
 
 
 class NetworkFetch:
-    """`fetch(url)` over syndic's guarded client (address guard, size and time limits)."""
+    """`fetch(url)` over syndic's guarded client (address guard, size and time limits, per-host politeness).
+
+    Given a `fetcher`, it uses that client and leaves it open (`syndic serve`
+    shares its poller's, so the two are polite to one host together); else it
+    opens its own. `page(url)` fetches a feed item's page as the pipeline
+    does, with robots.txt (and its Crawl-delay) when `check_robots`."""
 
     ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, text/html;q=0.9, */*;q=0.5"
 
-    def __init__(self, settings: Any = None) -> None:
+    def __init__(self, settings: Any = None, *, fetcher: Fetcher | None = None, check_robots: bool = False) -> None:
         from syndic.net import Fetcher, NetSettings
 
-        self.fetcher = Fetcher(settings or NetSettings())
+        self._owned = fetcher is None
+        self.fetcher: Fetcher = fetcher or Fetcher(settings or NetSettings())
+        self.check_robots = check_robots
 
     async def __call__(self, url: str) -> Fetched:
         return await self.fetcher.fetch(url, accept=self.ACCEPT)
 
+    async def page(self, url: str) -> Fetched:
+        return await self.fetcher.fetch(url, accept=self.ACCEPT, check_robots=self.check_robots)
+
     async def aclose(self) -> None:
-        await self.fetcher.aclose()
+        if self._owned:
+            await self.fetcher.aclose()
 
 
-def network_fetch(settings: Any = None) -> NetworkFetch:
-    return NetworkFetch(settings)
+def network_fetch(settings: Any = None, *, fetcher: Fetcher | None = None, check_robots: bool = False) -> NetworkFetch:
+    return NetworkFetch(settings, fetcher=fetcher, check_robots=check_robots)

@@ -149,3 +149,17 @@ def test_bad_marks_change_nothing(fever: TestClient, store: Store, seeded: Seede
     call(fever, "", mark="group", **{"as": "read"}, id="12345")  # no such group
     assert all(state(store, e) == (False, False) for e in seeded.entries.values())
     assert call(fever, "", key=BOB_KEY, mark="item", **{"as": "read"}, id=str(harbour))["auth"] == 1
+
+
+def test_state_is_each_users_own(fever: TestClient, store: Store, seeded: Seeded) -> None:
+    harbour = seeded.entries["harbour"]
+    call(fever, "", key=BOB_KEY, mark="item", **{"as": "saved"}, id=str(harbour))
+    call(fever, "", key=BOB_KEY, mark="group", **{"as": "read"}, id="0")
+    assert state(store, harbour, "bob") == (True, True)
+    assert state(store, harbour, "ann") == (False, False)
+    assert str(harbour) in call(fever, "unread_item_ids")["unread_item_ids"].split(",")
+    assert call(fever, "unread_item_ids", key=BOB_KEY)["unread_item_ids"] == ""
+    assert call(fever, "saved_item_ids")["saved_item_ids"] == ""
+    mine = call(fever, f"items&with_ids={harbour}", key=BOB_KEY)["items"][0]
+    theirs = call(fever, f"items&with_ids={harbour}")["items"][0]
+    assert (mine["is_read"], mine["is_saved"], theirs["is_read"], theirs["is_saved"]) == (1, 1, 0, 0)

@@ -321,3 +321,25 @@ def test_atom_stream_for_feedhq_clients(api: TestClient, seeded: Seeded) -> None
     assert "read" in labels and "fresh" not in labels
     undated = by_id[long_item_id(seeded.entries["undated"])]
     assert "fresh" in {t.get("label") for t in undated.tags}
+
+
+def test_state_is_each_users_own(api: TestClient, store: Store, seeded: Seeded) -> None:
+    ann, bob = login(api), login(api, "bob", BOB_PASSWORD)
+    entry = seeded.entries["harbour"]
+    api.post("/api/greader/reader/api/0/edit-tag", headers=bob,
+             data={"i": str(entry), "a": [STATE + "read", STATE + "starred"]})
+    api.post("/api/greader/reader/api/0/mark-all-as-read", headers=bob, data={"s": STATE + "reading-list"})
+    assert reader_state(store, entry, "bob") == (True, True) and reader_state(store, entry, "ann") == (False, False)
+    assert _contents(api, bob, xt=STATE + "read")["items"] == []
+    assert len(_contents(api, ann, xt=STATE + "read")["items"]) == 3
+    assert _contents(api, ann, STATE + "starred")["items"] == []
+
+    def total(headers: dict[str, str]) -> int:
+        counts = api.get("/api/greader/reader/api/0/unread-count", headers=headers).json()["unreadcounts"]
+        return next(c["count"] for c in counts if c["id"].endswith("/state/com.google/reading-list"))
+
+    assert (total(ann), total(bob)) == (3, 0)
+    # labels are each user's own too
+    api.post("/api/greader/reader/api/0/edit-tag", headers=bob, data={"i": str(entry), "a": "user/-/label/Mine"})
+    assert _contents(api, ann, "user/-/label/Mine")["items"] == []
+    assert len(_contents(api, bob, "user/-/label/Mine")["items"]) == 1

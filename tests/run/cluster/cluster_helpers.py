@@ -189,10 +189,12 @@ def proxied(url: str, proxy: TcpProxy) -> str:
     return url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
 
 
-def wait_until(check: Any, timeout: float, message: str) -> None:
+def wait_until(check: Any, timeout: float, message: str | Any) -> None:
+    """Wait for `check()`; on timeout fail with `message` (a callable is asked then, so it can say
+    what the state was at the end, not when the wait began)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         time.sleep(0.2)
-    raise AssertionError(message)
+    raise AssertionError(message() if callable(message) else message)

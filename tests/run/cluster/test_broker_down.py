@@ -56,7 +56,7 @@ def test_a_broker_outage_mid_task_loses_nothing_and_stores_nothing_twice(
         time.sleep(3)
         proxy.open()
         wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": PAGES}, 90,
-                   f"not all done after the broker came back: "
+                   lambda: f"not all done after the broker came back: "
                    f"{store_entries.count_entries_by_state(cluster_store)}\n{worker.output()}")
         assert store_articles.article_count(cluster_store) == PAGES
         with cluster_store.engine.connect() as connection:

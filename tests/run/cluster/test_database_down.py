@@ -44,13 +44,13 @@ def test_a_task_failing_on_a_down_database_is_retried_and_completes_when_it_is_b
     settings = load_settings(env)
     configure(settings)
     assert enqueue_poll(cluster_store, settings=settings) == 1
-    wait_until(lambda: _retries(worker.lines) >= 3, 30, f"no retries seen:\n{worker.output()}")
+    wait_until(lambda: _retries(worker.lines) >= 3, 30, lambda: f"no retries seen:\n{worker.output()}")
     assert local_site.hits.get("/feed.xml", 0) == 0  # nothing got done while the database was down
     assert store_entries.count_entries_by_state(cluster_store) == {}
 
     pg_proxy.open()
     wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 3}, 60,
-               f"not completed after the database came back: {store_entries.count_entries_by_state(cluster_store)}"
+               lambda: f"not completed after the database came back: {store_entries.count_entries_by_state(cluster_store)}"
                f"\n{worker.output()}")
     assert store_articles.article_count(cluster_store) == 3
     feed = store_feeds.list_feeds(cluster_store)[0]
@@ -81,7 +81,7 @@ def test_a_task_failing_on_a_down_database_is_retried_and_completes_when_it_is_b
     assert enqueue_poll(cluster_store, settings=settings) == 1
     wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 3, "failed": 1}
                and any(e.extract_error for e in store_entries.list_entries(cluster_store)), 40,
-               f"the hung task was not stopped:\n{worker.output()}")
+               lambda: f"the hung task was not stopped:\n{worker.output()}")
     hung.set()
     (stopped,) = [e for e in store_entries.list_entries(cluster_store) if e.extract_error]
     assert stopped.link.endswith("/hangs")

@@ -60,7 +60,8 @@ def test_two_workers_stay_within_one_hosts_rate_concurrency_and_crawl_delay(
     configure(settings)
     assert enqueue_poll(cluster_store, settings=settings) == 1
     wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": PAGES}, 90,
-               f"not all extracted: {store_entries.count_entries_by_state(cluster_store)}")
+               lambda: f"not all extracted: {store_entries.count_entries_by_state(cluster_store)}, "
+               f"site hits {local_site.hits}\n" + "\n".join(w.output()[-3000:] for w in workers))
     assert stop_all(workers) == [0, 0]
 
     assert all("succeeded" in w.output() for w in workers)  # both workers fetched

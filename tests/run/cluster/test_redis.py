@@ -39,7 +39,7 @@ def test_a_worker_on_redis_polls_and_extracts(
     try:
         assert enqueue_poll(cluster_store, settings=settings) == 1
         wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 3}, 60,
-                   f"not extracted over Redis:\n{worker.output()}")
+                   lambda: f"not extracted over Redis:\n{worker.output()}")
         assert store_articles.article_count(cluster_store) == 3
         assert stop_all([worker]) == [0]
     finally:

@@ -58,7 +58,7 @@ def test_two_workers_start_on_one_host_and_a_killed_workers_task_completes_exact
     released.set()
 
     wait_until(lambda: store_entries.count_entries_by_state(cluster_store) == {"done": 1}, 60,
-               f"not completed after the kill:\n{survivor.output()}")
+               lambda: f"not completed after the kill:\n{survivor.output()}")
     assert local_site.hits["/slow"] == 2  # delivered again, fetched again …
     assert store_articles.article_count(cluster_store) == 1  # … and stored once
     with cluster_store.engine.connect() as connection:

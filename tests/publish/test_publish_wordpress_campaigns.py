@@ -85,7 +85,8 @@ def _imgs(content: str) -> list[str]:
 def test_rules_images_status_format_on_wordpress(store, wordpress, data, images):  # type: ignore[no-untyped-def]
     feed = data.feed(f"https://w0.example/rss-{time.time_ns()}", title="Storm Feed")
     story = _story(data, feed, images, f"storm-{time.time_ns()}", "Storm in Springfield")
-    cid = save_campaign(store, "wpematico-like", _config(wordpress), [feed], now=T0 - HOUR)
+    cid = save_campaign(store, "wpematico-like", _config(wordpress, comments="closed", pings="closed"), [feed],
+                        now=T0 - HOUR)
     report = run_campaign(store, cid, now=T0, sender_factory=sender_factory)
     assert report.created == [story]
     assert [(e.event, e.images) for e in report.deliveries] == [("created", 3)]  # lead + a + b (largest)
@@ -94,6 +95,8 @@ def test_rules_images_status_format_on_wordpress(store, wordpress, data, images)
     post = wp_get(wordpress, f"/posts/{row['remote_id']}")
     assert isinstance(post, dict)
     assert post["status"] == "private" and post["format"] == "aside"
+    assert post["comment_status"] == "closed" and post["ping_status"] == "closed"
+    assert post["date_gmt"].startswith("2026-03-01T12:00")  # the article's date (post_date: item)
     assert post["title"]["raw"] == "Storm in Shelbyville"
     content = post["content"]["raw"]
     assert "Springfield" not in content and "Shelbyville" in content

@@ -20,7 +20,7 @@ def fields(csrf: str, seeded: Seeded, **over: Any) -> dict[str, Any]:
         "feed_ids": [str(seeded.feeds["news"])],
         "dest_type": "wordpress", "dest_url": "https://blog.example", "dest_username": "editor",
         "dest_password": PASSWORD, "every_minutes": "30", "max_posts_per_run": "5", "max_per_feed": "2",
-        "backfill": "3", "status": "private", "post_type": "post", "post_format": "aside", "author": "",
+        "backfill": "3", "comments": "closed", "post_date": "now", "status": "private", "post_type": "post", "post_format": "aside", "author": "",
         "featured_image": "on", "upload_images": "on", "review": "on",
         "template": "<style>p { margin: 0 }</style>{title}{content}",
         "attribution_template": '<p>Via <a href="{permalink}">{source}</a></p>', "attribution_position": "before",
@@ -62,6 +62,7 @@ def test_fields_save_a_valid_config_and_secrets_stay_write_only(logged_in, seede
                                      "app_password": PASSWORD}
     assert config["schedule"] == {"every_minutes": 30} and config["max_per_feed"] == 2 and config["backfill"] == 3
     assert config["status"] == "private" and config["post_format"] == "aside" and config["review"] is True
+    assert config["comments"] == "closed" and "pings" not in config and config["post_date"] == "now"
     assert config["categories"] == {"fixed": ["News", 12], "from_feed": True}
     assert config["filters"]["require"] == ["storm", {"regex": "hurricanes?"}, {"keyword": "rain", "in": "title"}]
     assert config["rewrites"][1] == {"find": r"\bwind\b", "replace": "gusts", "regex": True, "title": False,
@@ -107,3 +108,15 @@ def test_problems_are_shown_on_their_field_and_nothing_is_saved(logged_in, seede
         assert 'value="Shelbyville"' in page  # what was typed is kept
     with store.engine.connect() as conn:
         assert conn.execute(select(schema.campaigns).where(schema.campaigns.c.name == "Storms")).first() is None
+
+
+def test_every_bad_rule_is_reported_at_once(logged_in, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    client, csrf = logged_in
+    answer = client.post("/campaigns/new", data=fields(
+        csrf, seeded, rw_0_find="(open", rw_0_regex="on", rw_2_find="a*", template="{titel}", w2c_0_words="[",
+        w2c_0_regex="on"))
+    page = answer.text.replace("&#39;", "'")
+    assert answer.status_code == 400
+    for field_id in ("err-rw_0", "err-rw_2", "err-template", "err-w2c_0"):
+        assert f'id="{field_id}"' in page, field_id
+    assert "rewrites[1]" in page and "matches the empty string" in page

@@ -21,6 +21,8 @@ The config (stored as JSON in `campaigns.config`):
       "post_type": "post",                      # post | page | a custom type's REST base
       "post_format": "standard",                # standard | aside | chat | gallery | link | image | quote | ...
       "author": null,                           # the destination's user id
+      "comments": null, "pings": null,          # "open" | "closed" | null (the site's default)
+      "post_date": "item",                      # "item" (the article's date) | "now" (when posted)
       "max_posts_per_run": 10,
       "max_per_feed": null,                     # new posts per feed per run
       "backfill": 0,                            # stories older than the campaign to post too (the newest N)
@@ -76,6 +78,9 @@ KNOWN_OPTIONS = {
     "words_to_category",
     "strip_links",
     "strip_html",
+    "comments",
+    "pings",
+    "post_date",
     "filters",
     "categories",
     "tags",
@@ -139,6 +144,9 @@ class CampaignConfig:
     duplicates_by_title: bool = False
     review: bool = False
     rules: ContentRules = field(default_factory=ContentRules)
+    comments: str | None = None
+    pings: str | None = None
+    date_from_item: bool = True
 
 
 def _attribution(raw: Any) -> tuple[str, bool]:
@@ -268,6 +276,11 @@ def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
     backfill = raw.get("backfill", 0)
     if not isinstance(backfill, int) or isinstance(backfill, bool) or not 0 <= backfill <= 1000:
         raise ConfigError("backfill is a whole number from 0 to 1000 (older stories to post once)")
+    for key in ("comments", "pings"):
+        if raw.get(key) not in (None, "open", "closed"):
+            raise ConfigError(f"{key} is open, closed or null (the site's default), not {raw.get(key)!r}")
+    if raw.get("post_date", "item") not in ("item", "now"):
+        raise ConfigError(f"post_date is item (the article's date) or now, not {raw.get('post_date')!r}")
     attribution, attribution_before = _attribution(raw.get("attribution"))
     by_url, by_title = _duplicates(raw.get("duplicates"))
     schedule = raw.get("schedule") or {}
@@ -295,6 +308,9 @@ def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
         duplicates_by_title=by_title,
         review=bool(raw.get("review", False)),
         rules=parse_rules(raw),
+        comments=raw.get("comments"),
+        pings=raw.get("pings"),
+        date_from_item=raw.get("post_date", "item") == "item",
     )
 
 

@@ -356,6 +356,9 @@ class WordPressSender:
             body["author"] = int(payload["author"])
         if payload.get("date_gmt"):
             body["date_gmt"] = payload["date_gmt"]
+        for key in ("comment_status", "ping_status"):
+            if payload.get(key) in ("open", "closed"):
+                body[key] = payload[key]
         if post_type == "post":
             if payload.get("post_format"):
                 body["format"] = payload["post_format"]

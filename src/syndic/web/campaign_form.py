@@ -23,11 +23,14 @@ import copy
 import json
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from syndic.errors import SyndicError
 from syndic.publish.campaigns import POST_FORMATS, STATUSES, parse_config
-from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS
+from syndic.publish.filters import parse_filters
+from syndic.publish.rules import parse_rewrites, parse_words_to_category
+from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS, check_template
 
 SECRET_KEPT = "(stored; not shown)"  # noqa: S105 - a placeholder shown instead of a secret
 SECRET_FIELDS = ("app_password", "secret")
@@ -52,6 +55,9 @@ HELP: Mapping[str, str] = {
     "post_type": "post, page, or a custom post type's REST base.",
     "post_format": "The theme's post format (WordPress posts only).",
     "author": "The WordPress user id to post as (empty: the application password's user).",
+    "comments": "Allow comments on the posts (empty: the site's default).",
+    "pings": "Allow pingbacks and trackbacks (empty: the site's default).",
+    "post_date": "The post's date: the article's publication date, or when it is posted.",
     "featured_image": "The article's lead image becomes the featured image (and is not repeated in the text).",
     "upload_images": "Every image of the text is copied to the media library, never hot-linked.",
     "review": "New stories wait in the review queue until someone approves them.",
@@ -122,6 +128,9 @@ def form_values(config: Mapping[str, Any]) -> dict[str, Any]:
         "post_type": config.get("post_type", "post"),
         "post_format": config.get("post_format") or "standard",
         "author": config.get("author") or "",
+        "comments": config.get("comments") or "",
+        "pings": config.get("pings") or "",
+        "post_date": config.get("post_date", "item"),
         "featured_image": bool(config.get("featured_image", True)),
         "upload_images": bool(config.get("upload_images", True)),
         "review": bool(config.get("review", False)),
@@ -186,6 +195,9 @@ _FIELD_OF: tuple[tuple[str, str], ...] = (
     ("post_type", "post_type"),
     ("post_format", "post_format"),
     ("author", "author"),
+    ("comments", "comments"),
+    ("pings", "pings"),
+    ("post_date", "post_date"),
     ("categories", "categories"),
     ("tags", "tags"),
 )
@@ -285,6 +297,11 @@ def config_from_form(
     config.pop("author", None)
     if author is not None:
         config["author"] = author
+    for name in ("comments", "pings"):
+        config.pop(name, None)
+        if text(name):
+            config[name] = text(name)
+    config["post_date"] = text("post_date") or "item"
     for name in ("featured_image", "upload_images", "review", "strip_links", "strip_html"):
         config[name] = flag(name)
     config["template"] = get("template") or DEFAULT_TEMPLATE
@@ -338,10 +355,30 @@ def config_from_form(
             parse_config(config)
         except SyndicError as exc:
             errors[_renumber(field_of(str(exc)), rewrites, w2c, get)] = str(exc)
+            _more_problems(config, errors, get)  # every bad rule at once, not one per submit
     return config, errors
 
 
-def _renumber(name: str, rewrites: list[dict[str, Any]], w2c: list[dict[str, Any]],
+def _more_problems(config: Mapping[str, Any], errors: dict[str, str], get: Callable[[str], str | None]) -> None:
+    """Check the parts that can be checked alone, adding their problems to `errors`."""
+    checks: list[tuple[str, Callable[[], object]]] = [
+        ("template", lambda: check_template(str(config.get("template") or ""))),
+        ("filters", lambda: parse_filters(config.get("filters"))),
+    ]
+    checks += [(f"rewrites[{i}]", partial(parse_rewrites, [rule]))
+               for i, rule in enumerate(config.get("rewrites") or [])]
+    checks += [(f"words_to_category[{i}]", partial(parse_words_to_category, [rule]))
+               for i, rule in enumerate(config.get("words_to_category") or [])]
+    for label, check in checks:
+        try:
+            check()
+        except SyndicError as exc:
+            message = re.sub(r"^(rewrites|words_to_category)\[0\]", label, str(exc)) if "[" in label else str(exc)
+            name = _renumber(field_of(message), [], [], get)
+            errors.setdefault(name, message)
+
+
+def _renumber(name: str, _rewrites: list[dict[str, Any]], _w2c: list[dict[str, Any]],
               get: Callable[[str], str | None]) -> str:
     """Blank rows are skipped, so rewrites[i] is the i-th non-empty row: find that row's field name."""
     match = re.fullmatch(r"(rw|w2c)_(\d+)", name)
@@ -364,4 +401,7 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "dest_type": ("none", "wordpress", "webhook"),
     "attribution_position": ("after", "before"),
     "w2c_in": ("any", "title", "content"),
+    "comments": ("", "open", "closed"),
+    "pings": ("", "open", "closed"),
+    "post_date": ("item", "now"),
 }

@@ -147,3 +147,19 @@ def test_only_stories_newer_than_the_campaign_backfill_and_per_feed_limit(store,
     third = run_campaign(store, cid, now=T0 + timedelta(minutes=15))
     assert third.created == [] and third.older == 1
     assert len(receiver.accepted) == 5
+
+
+def test_a_failed_delivery_is_retried_between_runs(store, server, data) -> None:  # type: ignore[no-untyped-def]
+    receiver = Receiver(server)
+    receiver.statuses = [503, 503]
+    _campaign(store, data, receiver)
+    first = run_due(store, T0)
+    assert sorted(e.event for e in first[0].deliveries) == ["retry", "retry"]
+    assert run_due(store, T0 + timedelta(seconds=10)) == []  # not yet: backoff
+    assert len(receiver.calls) == 2
+    assert run_due(store, T0 + timedelta(minutes=2)) == []  # no campaign run, but the retries went out
+    assert len(receiver.accepted) == 2
+    with store.engine.connect() as conn:
+        assert set(conn.execute(select(schema.posts.c.state)).scalars()) == {"sent"}
+        runs = conn.execute(select(schema.post_log).where(schema.post_log.c.event == "run")).all()
+    assert len(runs) == 1

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from syndic.clean.sanitize import sanitize_html
 from syndic.store import schema
@@ -395,4 +395,39 @@ def run_due(
             continue
         if report is not None:
             reports.append(report)
+    deliver_due_retries(store, now, sender_factory=sender_factory)
     return reports
+
+
+def deliver_due_retries(
+    store: Store, now: datetime | None = None, *, sender_factory: SenderFactory = default_sender_factory
+) -> list[DeliveryEvent]:
+    """Send posts whose retry time has come, between their campaign's runs (enabled campaigns, not running).
+
+    A destination that was down is tried again after its backoff, not only at
+    the next scheduled run. New and approved posts still wait for a run.
+    """
+    now = now or datetime.now(UTC)
+    p, c = schema.posts, schema.campaigns
+    with store.engine.connect() as conn:
+        campaign_ids = list(
+            conn.execute(
+                select(p.c.campaign_id)
+                .join(c, c.c.id == p.c.campaign_id)
+                .where(
+                    p.c.state == "pending",
+                    p.c.next_attempt_at.is_not(None),
+                    p.c.next_attempt_at <= now,
+                    c.c.enabled.is_(True),
+                    or_(c.c.run_lease_until.is_(None), c.c.run_lease_until < now),
+                )
+                .distinct()
+            ).scalars()
+        )
+    events: list[DeliveryEvent] = []
+    for campaign_id in campaign_ids:
+        try:
+            events += deliver_pending(store, now, campaign_id=campaign_id, sender_factory=sender_factory)
+        except Exception:  # one campaign's broken destination never stops the others' retries
+            log.exception("retries of campaign %s failed", campaign_id, extra={"campaign_id": campaign_id})
+    return events

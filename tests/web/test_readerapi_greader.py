@@ -343,3 +343,31 @@ def test_state_is_each_users_own(api: TestClient, store: Store, seeded: Seeded) 
     api.post("/api/greader/reader/api/0/edit-tag", headers=bob, data={"i": str(entry), "a": "user/-/label/Mine"})
     assert _contents(api, ann, "user/-/label/Mine")["items"] == []
     assert len(_contents(api, bob, "user/-/label/Mine")["items"]) == 1
+
+
+def test_rename_and_disable_tag(api: TestClient, store: Store, seeded: Seeded) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(schema.feeds.update().where(schema.feeds.c.id == seeded.feeds["news"]).values(category="Local"))
+    headers = login(api)
+    entry = seeded.entries["xss"]
+    api.post("/api/greader/reader/api/0/edit-tag", headers=headers, data={"i": str(entry), "a": "user/-/label/Later"})
+    rename = "/api/greader/reader/api/0/rename-tag"
+    # folders are shared: a reader's rename or disable leaves them as they are
+    bob = login(api, "bob", BOB_PASSWORD)
+    assert api.post(rename, headers=bob, data={"s": "user/-/label/Local", "dest": "user/-/label/Mine"}).text == "OK"
+    assert api.post("/api/greader/reader/api/0/disable-tag", headers=bob, data={"s": "user/-/label/Local"}).text == "OK"
+    assert len(_contents(api, headers, "user/-/label/Local")["items"]) == 2
+    assert api.post(rename, headers=headers, data={"s": "user/-/label/Later", "dest": "user/-/label/Soon"}).text == "OK"
+    assert api.post(rename, headers=headers, data={"s": "user/-/label/Local", "dest": "user/-/label/Nearby"}).text == "OK"
+    assert [i["id"] for i in _contents(api, headers, "user/-/label/Soon")["items"]] == [long_item_id(entry)]
+    assert _contents(api, headers, "user/-/label/Later")["items"] == []
+    nearby = {i["id"] for i in _contents(api, headers, "user/-/label/Nearby")["items"]}
+    assert nearby == {long_item_id(seeded.entries["harbour"]), long_item_id(seeded.entries["undated"])}
+    assert api.post(rename, headers=headers, data={"s": "user/-/label/Soon"}).status_code == 400
+    assert api.post(rename, headers=headers, data={"s": "feed/1", "dest": "user/-/label/X"}).status_code == 400
+    disable = "/api/greader/reader/api/0/disable-tag"
+    assert api.post(disable, headers=headers, data={"s": "user/-/label/Soon"}).text == "OK"
+    assert api.post(disable, headers=headers, data={"s": "user/-/label/Nearby"}).text == "OK"
+    tags = [t["id"] for t in api.get("/api/greader/reader/api/0/tag/list", headers=headers).json()["tags"]]
+    assert not any("/label/" in t for t in tags)
+    assert api.post(disable, headers=headers, data={"s": "nonsense"}).status_code == 400

@@ -476,7 +476,7 @@ async def rename_tag(request: Request, user: User, values: Params) -> Response:
     if not old or not new:
         raise bad_request("s and dest must be labels")
     with get_store(request).engine.begin() as conn:
-        db.rename_label(conn, user.user_id, old, new)
+        db.rename_label(conn, user.user_id, old, new, folders=user.is_admin)
     return _ok()
 
 
@@ -487,7 +487,7 @@ async def disable_tag(request: Request, user: User, values: Params) -> Response:
     if not label:
         raise bad_request("s must be a label")
     with get_store(request).engine.begin() as conn:
-        db.disable_label(conn, user.user_id, label)
+        db.disable_label(conn, user.user_id, label, folders=user.is_admin)
     return _ok()
 
 

@@ -333,17 +333,20 @@ def remove_labels(conn: Connection, user_id: int, entry_ids: Sequence[int], labe
         )
 
 
-def rename_label(conn: Connection, user_id: int, old: str, new: str) -> None:
-    """Rename a user's item label and a folder of that name (feeds' category)."""
+def rename_label(conn: Connection, user_id: int, old: str, new: str, *, folders: bool) -> None:
+    """Rename a user's item label and, with `folders` (an admin: feeds are shared), the folder of that name."""
     clashing = select(L.c.entry_id).where(L.c.user_id == user_id, L.c.label == new)
     conn.execute(delete(L).where(L.c.user_id == user_id, L.c.label == old, L.c.entry_id.in_(clashing)))
     conn.execute(update(L).where(L.c.user_id == user_id, L.c.label == old).values(label=new))
-    conn.execute(update(F).where(F.c.category == old).values(category=new))
+    if folders:
+        conn.execute(update(F).where(F.c.category == old).values(category=new))
 
 
-def disable_label(conn: Connection, user_id: int, label: str) -> None:
+def disable_label(conn: Connection, user_id: int, label: str, *, folders: bool) -> None:
+    """Remove a user's item label and, with `folders` (an admin), empty the folder of that name."""
     conn.execute(delete(L).where(L.c.user_id == user_id, L.c.label == label))
-    conn.execute(update(F).where(F.c.category == label).values(category=None))
+    if folders:
+        conn.execute(update(F).where(F.c.category == label).values(category=None))
 
 
 def crawled_before(moment: datetime) -> ColumnElement[bool]:

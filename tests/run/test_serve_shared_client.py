@@ -180,3 +180,24 @@ def test_in_a_cluster_serve_leaves_polling_to_the_workers_and_waits_for_a_hosts_
         assert not [p for _, p in starts if p == "/polled.xml"]  # serve did not poll: beat and workers do
     finally:
         store.close()
+
+
+def test_full_text_item_pages_follow_robots_txt_as_the_poller_does_but_a_page_asked_for_is_fetched(
+    make_settings: Any, sqlite_store: Store, local_site: Any, run_serve: Any
+) -> None:
+    timed_site(local_site, {"/feed.xml": ["/private/1", "/open/2"]})
+    local_site.serve("/private/3", article(3))
+    local_site.serve("/robots.txt", b"User-agent: *\nDisallow: /private\n", content_type="text/plain")
+    settings = make_settings(respect_robots=True, ftr_access="public", extract_workers=1)
+    base = run_serve(settings, sqlite_store)
+
+    feed = httpx.get(f"{base}/makefulltextfeed.php?{urlencode({'url': local_site.url('/feed.xml')})}", timeout=30)
+    assert feed.status_code == 200, feed.text
+    first, second = feed.text.split("<item>")[1:]
+    assert "[unable to retrieve full-text content]" in first and "word" not in first  # crawled: robots.txt says no
+    assert "word" in second  # extracted
+    assert local_site.hits.get("/private/1", 0) == 0
+
+    # a page the caller names is fetched as a browser would (FTR does not read robots.txt either)
+    page = httpx.get(f"{base}/extract.php?{urlencode({'url': local_site.url('/private/3')})}", timeout=30)
+    assert page.status_code == 200 and "word" in page.json()["content"]

@@ -18,6 +18,8 @@ syndic runs as users get it (`extract_article`, cleaning on: what
 with cleaning off. pages/s is pages divided by the CPU time this process
 spends in the extract calls (`time.process_time`: one core, and the same
 measure for every extractor however busy the machine is), parsing included;
+the extractors take turns page by page, so a drift in the machine's load
+during the run weighs on all of them alike;
 syndic's time includes decoding the bytes, while peers get a string already
 decoded by syndic's decoder (so a mis-declared page costs them nothing). A page an extractor raises on scores as empty and is
 counted in the last column; an extractor that is not installed is listed as
@@ -141,24 +143,31 @@ class Run:
         return len(self.outputs) / self.seconds if self.seconds else float("inf")
 
 
-def measure(extract: Extractor, pages: Sequence[Page]) -> Run:
-    """Outputs of `extract` on every page, the seconds spent in it, and how
-    many pages it raised on (those score as empty)."""
-    with contextlib.suppress(Exception):  # warm-up: lazy imports, caches
-        extract(pages[0].raw, pages[0].text, pages[0].url)
-    outputs: list[str] = []
-    spent = 0.0
-    errors = 0
-    for page in pages:
-        start = time.process_time()
-        try:
-            output = extract(page.raw, page.text, page.url)
-        except Exception:
-            output = ""
-            errors += 1
-        spent += time.process_time() - start
-        outputs.append(output)
-    return Run(outputs, spent, errors)
+def measure(extractors: Sequence[tuple[str, Extractor]], pages: Sequence[Page]) -> dict[str, Run]:
+    """Outputs of every extractor on every page, the CPU seconds each spent,
+    and how many pages each raised on (those score as empty).
+
+    The extractors take turns page by page (the first one of each page
+    rotating), not set by set: the machine's load drifts over a run (other
+    processes take the cores and the caches), and a comparison of speeds is
+    only fair when every extractor meets the same drift."""
+    for _, extract in extractors:
+        with contextlib.suppress(Exception):  # warm-up: lazy imports, caches
+            extract(pages[0].raw, pages[0].text, pages[0].url)
+    runs = {name: Run([], 0.0, 0) for name, _ in extractors}
+    for index, page in enumerate(pages):
+        turn = index % len(extractors)
+        for name, extract in [*extractors[turn:], *extractors[:turn]]:
+            run = runs[name]
+            start = time.process_time()
+            try:
+                output = extract(page.raw, page.text, page.url)
+            except Exception:
+                output = ""
+                run.errors += 1
+            run.seconds += time.process_time() - start
+            run.outputs.append(output)
+    return runs
 
 
 def half_of(url: str) -> int:
@@ -243,10 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"- {name}: unavailable ({type(error).__name__}: {error})")
     runs: dict[str, dict[str, Run]] = {}
     for set_name, pages in sets.items():
-        runs[set_name] = {}
-        for name, extract in factories:
-            runs[set_name][name] = measure(extract, pages)
-            print(f"{set_name}: {name} done", file=sys.stderr)
+        runs[set_name] = measure(factories, pages)
+        print(f"{set_name}: done", file=sys.stderr)
     for set_name, pages in sets.items():
         metric = ("word 4-gram shingles, P/R averaged per page" if set_name == "scrapinghub"
                   else "segments with/without, P/R over the totals")

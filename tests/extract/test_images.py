@@ -86,3 +86,18 @@ def test_tracking_pixels_and_unresolved_placeholders_are_dropped() -> None:
     article = extract_article(_page(body), URL)
     assert [i["src"] for i in _images(article.html)] == ["https://example.com/in-text.jpg"]
     assert article.image == "https://example.com/in-text.jpg"  # no og:image: the body's first picture
+
+
+def test_every_demo_article_keeps_its_lead_picture_first() -> None:
+    """The demo reader shows the stored article HTML: each demo page's lead
+    picture (in the article's header, above the body) is its first picture."""
+    from syndic.demo.pages import article_page, article_path, image_path
+    from syndic.demo.stories import STORIES
+
+    base = "http://127.0.0.1:8000"
+    for story in STORIES:
+        article = extract_article(article_page(story, base), base + article_path(story))
+        assert article.error is None, story.key
+        images = _images(article.html)
+        assert images and images[0]["src"] == base + image_path(story), story.key
+        assert article.image == base + image_path(story), story.key

@@ -365,4 +365,5 @@ def html_to_text(html: str) -> str:
 
 def inner_html(root: Element) -> str:
     """The markup inside `root` (its children and text), without `root` itself."""
-    return (root.text or "") + "".join(etree.tostring(c, encoding="unicode", method="html") for c in root)
+    whole = etree.tostring(root, encoding="unicode", method="html", with_tail=False)  # one call, not one a child
+    return whole[whole.index(">") + 1 : whole.rindex("</")]

@@ -178,14 +178,14 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
     if content_type and not any(kind in content_type.lower() for kind in _MARKUP_TYPES):
         return _failed(url, f"not an HTML page (content type {content_type.split(';')[0].strip()})")
     if isinstance(page, bytes):
-        if not page.strip():
+        if not page or page.isspace():  # (not strip(): that copies the page)
             return _failed(url, "empty page")
         if looks_binary(page):
             return _failed(url, "not an HTML page (binary data)")
         text = decode_page(page, content_type)
     else:
         text = page
-    if not text.strip():
+    if not text or text.isspace():
         return _failed(url, "empty page")
     reason = refusal(text)
     if reason:

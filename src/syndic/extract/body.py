@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -220,9 +221,13 @@ class Measure:
 
 
 def measure(root: LexborNode) -> Measure:
-    """Measure `root`'s tree in one walk: lexbor's pre-order traversal, an
-    element closing when the next node's parent is not inside it (an
-    explicit stack, not recursion: pages nest thousands of levels deep)."""
+    """Measure `root`'s tree in one walk over each element's children (an
+    explicit stack, not recursion: pages nest thousands of levels deep).
+
+    A frame is one open element: [key, node, its text pieces (a block's
+    own, inline children included), its link characters, inside a link,
+    is a block, its children left, then the characters, link characters
+    and prose characters of its subtree]."""
     chars: dict[int, int] = {}
     links: dict[int, int] = {}
     prose: dict[int, int] = {}
@@ -230,58 +235,47 @@ def measure(root: LexborNode) -> Measure:
     block_tags = pt.BLOCK_TAGS
     paragraph_tags = pt.PARAGRAPH_TAGS
     min_chars = pt.MIN_PARAGRAPH_CHARS
-
-    def close(key: int, node: LexborNode, acc: list[object], is_block: bool) -> None:
-        if not is_block:
-            return
-        pieces: list[str] = acc[0]  # type: ignore[assignment]
-        text = " ".join("".join(pieces).split())
-        if text:
-            length = len(text)
-            linked = min(length, acc[1])  # type: ignore[call-overload]
-            blocks.append((node, text, linked))
-            chars[key] += length
-            links[key] += linked
-            if node.tag in paragraph_tags and length >= min_chars and linked * 2 < length:
-                prose[key] += length
-
-    def pop() -> None:
-        key, node, acc, _, is_block = stack.pop()
-        close(key, node, acc, is_block)
-        parent = stack[-1][0]
-        chars[parent] += chars[key]
-        links[parent] += links[key]
-        prose[parent] += prose[key]
-
-    root_key = root.mem_id
-    chars[root_key] = links[root_key] = prose[root_key] = 0
-    # open elements: key, node, own text pieces and link characters [pieces, n], in a link, is a block
-    stack: list[tuple[int, LexborNode, list[object], bool, bool]] = [(root_key, root, [[], 0], False, True)]
-    nodes = root.traverse(include_text=True)
-    next(nodes)  # root itself
-    for node in nodes:
-        parent = node.parent
-        parent_key = parent.mem_id if parent is not None else root_key
-        while len(stack) > 1 and stack[-1][0] != parent_key:
-            pop()
-        _, _, acc, in_link, _ = stack[-1]
-        tag = node.tag
+    top: list[Any] = [root.mem_id, root, [], 0, False, True, root.iter(include_text=True), 0, 0, 0]
+    stack = [top]
+    open_blocks = [top]  # the innermost one gathers the text of inline elements
+    while stack:
+        frame = stack[-1]
+        child = next(frame[6], None)
+        if child is None:  # the element closes
+            stack.pop()
+            if frame[5]:
+                text = " ".join("".join(frame[2]).split())
+                if text:
+                    length = len(text)
+                    linked = min(length, frame[3])
+                    blocks.append((frame[1], text, linked))
+                    frame[7] += length
+                    frame[8] += linked
+                    if frame[1].tag in paragraph_tags and length >= min_chars and linked * 2 < length:
+                        frame[9] += length
+                open_blocks.pop()
+            key = frame[0]
+            chars[key], links[key], prose[key] = frame[7], frame[8], frame[9]
+            if stack:
+                parent = stack[-1]
+                parent[7] += frame[7]
+                parent[8] += frame[8]
+                parent[9] += frame[9]
+            continue
+        tag = child.tag
         if tag == "-text":
-            piece = node.text_content or ""
-            acc[0].append(piece)  # type: ignore[attr-defined]
-            if in_link:
-                acc[1] += len(piece.strip())  # type: ignore[operator]
+            piece = child.text_content or ""
+            block = open_blocks[-1]
+            block[2].append(piece)
+            if frame[4]:
+                block[3] += len(piece.strip())
         elif tag != "-comment":
-            key = node.mem_id
-            chars[key] = links[key] = prose[key] = 0
-            if tag in block_tags:
-                stack.append((key, node, [[], 0], in_link, True))
-            else:
-                stack.append((key, node, acc, in_link or tag == "a", False))
-    while len(stack) > 1:
-        pop()
-    key, node, acc, _, is_block = stack[0]
-    close(key, node, acc, is_block)
+            is_block = tag in block_tags
+            opened = [child.mem_id, child, [] if is_block else None, 0, frame[4] or (tag == "a" and not is_block),
+                      is_block, child.iter(include_text=True), 0, 0, 0]
+            if is_block:
+                open_blocks.append(opened)
+            stack.append(opened)
     blocks.reverse()  # closed innermost first; document order is what callers expect
     return Measure(chars, links, prose, blocks)
 

@@ -868,6 +868,24 @@ def campaign_run(ctx: click.Context, campaign_id: int) -> None:
     click.echo(report.summary)
 
 
+@campaign.command("due")
+@click.pass_context
+def campaign_due(ctx: click.Context) -> None:
+    """Run every campaign whose schedule says so, once, and deliver retries that are due.
+
+    What `syndic serve` does every 30 seconds, for a cron job instead: a slot
+    already run (by a server, a beat or another cron) is not run again.
+    """
+    from syndic.publish import run_due
+
+    store = _store(_settings(ctx))
+    reports = run_due(store)
+    for report in reports:
+        click.echo(report.summary)
+    if not reports:
+        click.echo("no campaign was due")
+
+
 @main.group("site-config")
 def site_config() -> None:
     """The FiveFilters site rules (one file per host) used by extraction."""

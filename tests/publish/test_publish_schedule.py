@@ -163,3 +163,21 @@ def test_a_failed_delivery_is_retried_between_runs(store, server, data) -> None:
         assert set(conn.execute(select(schema.posts.c.state)).scalars()) == {"sent"}
         runs = conn.execute(select(schema.post_log).where(schema.post_log.c.event == "run")).all()
     assert len(runs) == 1
+
+
+def test_campaign_due_for_cron(sqlite_store, server) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from syndic.cli import main
+
+    from .conftest import Data
+
+    receiver = Receiver(server)
+    data = Data(sqlite_store)
+    _campaign(sqlite_store, data, receiver)
+    url = sqlite_store.engine.url.render_as_string(hide_password=False)
+    first = CliRunner().invoke(main, ["--database", url, "campaign", "due"])
+    assert first.exit_code == 0, first.output
+    assert "2 new" in first.output and len(receiver.accepted) == 2
+    again = CliRunner().invoke(main, ["--database", url, "campaign", "due"])
+    assert again.exit_code == 0 and "no campaign was due" in again.output

@@ -66,6 +66,7 @@ class _Syndic(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        _stop_on_sigterm()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -82,6 +83,22 @@ class _Syndic(click.Group):
 
             logging.getLogger("syndic").debug("unexpected error", exc_info=True)
             _fail(f"unexpected {type(exc).__name__}: {_one_line(exc)} (syndic --log-level DEBUG … shows where)")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a command as Ctrl-C does: cleanup runs (open transactions roll back, the process
+    pool is stopped, in-flight fetches are cancelled), then the exit status is 143.
+
+    Commands with their own handling (serve's web server, worker, beat) replace this one.
+    """
+    import signal
+    import threading
+
+    def terminated(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminated)
 
 
 def _one_line(exc: BaseException) -> str:

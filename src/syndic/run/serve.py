@@ -40,6 +40,7 @@ from syndic.web.actions import WebActions
 log = logging.getLogger("syndic.serve")
 
 POLL_EVERY_SECONDS = 60.0
+SHUTDOWN_GRACE_S = 5
 CAMPAIGNS_EVERY_SECONDS = 30.0
 
 
@@ -191,7 +192,9 @@ async def serve_async(
         fetch, FtrCache(active), options=options, rules_dir=str(settings.resolved_site_config_dir()),
         fetch_page=fetch.page,
     )
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    # on SIGTERM/SIGINT open connections get a few seconds, then are cancelled (a long poll never holds a stop)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
+                            timeout_graceful_shutdown=SHUTDOWN_GRACE_S)
     server = uvicorn.Server(config)
     if background_poll and in_cluster(settings, active):
         log.warning("a broker is configured: feeds are polled by the cluster's workers (from `syndic beat`), "

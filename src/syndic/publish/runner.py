@@ -312,7 +312,7 @@ def _run(
         payload, notes = build_post(config, row, info)
         outcome = enqueue(
             store, campaign_id, story_id, int(row["article_id"]), payload, now=now,
-            state="review" if config.review else "pending", detail="; ".join(notes),
+            state="review" if config.review else "pending", detail="; ".join([repr(payload["title"]), *notes]),
         )
         report.notes.extend((story_id, note) for note in notes)
         if outcome == "created":

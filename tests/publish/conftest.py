@@ -156,6 +156,12 @@ def respond(h: BaseHTTPRequestHandler, status: int, body: bytes, content_type: s
 
 
 @pytest.fixture
-def server() -> Iterator[LocalServer]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalServer]:
+    """A loopback destination, and the explicit opt-in that lets the configured senders reach it.
+
+    Destinations go through the guarded client, which refuses loopback
+    unless SYNDIC_ALLOW_NETWORKS names it (tests/publish/test_attack_egress.py).
+    """
+    monkeypatch.setenv("SYNDIC_ALLOW_NETWORKS", "127.0.0.0/8")
     with LocalServer() as s:
         yield s

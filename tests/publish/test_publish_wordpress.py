@@ -101,7 +101,7 @@ LOOPBACK = NetSettings(allow_networks=parse_networks("127.0.0.0/8"), min_host_in
 
 
 def sender_factory(campaign_id, config):  # type: ignore[no-untyped-def]
-    return WordPressSender(parse_config(config).destination, fetch_image=network_image_fetcher(LOOPBACK))
+    return WordPressSender(parse_config(config).destination, net=LOOPBACK)  # the loopback WordPress, by opt-in
 
 
 def wp_config(wp: dict[str, str], **extra: object) -> dict[str, object]:
@@ -202,6 +202,9 @@ def test_killed_between_send_and_record_finds_the_post(store, wordpress, campaig
         from syndic.publish.campaigns import parse_config
         from syndic.publish.outbox import deliver_pending
         from syndic.publish.wordpress import WordPressSender
+        from syndic.net import NetSettings, parse_networks
+
+        LOOPBACK = NetSettings(allow_networks=parse_networks("127.0.0.0/8"))
 
         class DiesAfterSending:
             def __init__(self, inner):
@@ -211,7 +214,7 @@ def test_killed_between_send_and_record_finds_the_post(store, wordpress, campaig
                 os._exit(9)
 
         store = open_store({store.engine.url.render_as_string(hide_password=False)!r}, run_migrations=False)
-        deliver_pending(store, sender_factory=lambda c, cfg: DiesAfterSending(WordPressSender(parse_config(cfg).destination)))
+        deliver_pending(store, sender_factory=lambda c, cfg: DiesAfterSending(WordPressSender(parse_config(cfg).destination, net=LOOPBACK)))
         """
     )
     proc = subprocess.run(
@@ -276,7 +279,7 @@ def test_site_without_pretty_permalinks_is_reached_through_rest_route(wordpress)
         app_password=wordpress["app_password"],
     )
     key = f"plain{time.time_ns()}"
-    sender = WordPressSender(destination)
+    sender = WordPressSender(destination, net=LOOPBACK)
     try:
         delivery = sender.send(
             OutgoingPost(1, 1, 1, key, {"title": "Plain permalinks", "content_html": "<p>x</p>"}, None, {}, 1)
@@ -289,11 +292,14 @@ def test_site_without_pretty_permalinks_is_reached_through_rest_route(wordpress)
 
 
 def test_lead_image_on_a_refused_address_is_not_fetched(store, wordpress, campaign_data):  # type: ignore[no-untyped-def]
-    # the default image fetcher is syndic's guarded client: the loopback image server is refused
+    # images go through syndic's guarded client: with the default policy the loopback image server is refused
     d = campaign_data
     cid = save_campaign(store, "wp-guard", wp_config(wordpress, status="draft"), d["feeds"])
     report = run_campaign(
-        store, cid, now=T0, sender_factory=lambda c, cfg: WordPressSender(parse_config(cfg).destination)
+        store, cid, now=T0,
+        sender_factory=lambda c, cfg: WordPressSender(
+            parse_config(cfg).destination, net=LOOPBACK, fetch_image=network_image_fetcher()
+        ),
     )
     assert [e.event for e in report.deliveries] == ["created"]
     with store.engine.connect() as conn:

@@ -39,6 +39,7 @@ credentials (Authorization, Cookie) are not forwarded to another origin.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -233,6 +234,30 @@ class Fetcher:
             "POST", url, request_headers, body, accept=accept, check_robots=False, max_body_bytes=max_body_bytes
         )
 
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        max_body_bytes: int = 1024 * 1024,
+    ) -> FetchResult:
+        """One request to a destination syndic delivers to (WordPress, a webhook), through the guard.
+
+        Unlike `fetch`, any HTTP status is a result (the caller decides what
+        a 4xx means to it) and redirects are not followed: a destination
+        that moved is a configuration to fix, not a hop to take with the
+        credentials. No per-host politeness (syndic is the site's client by
+        the owner's choice); the address guard, the limits and the body cap
+        are the same as for every fetch.
+        """
+        request_headers: CIMultiDict[str] = CIMultiDict(headers or {})
+        return await self._request(
+            method.upper(), url, request_headers, body, accept=None, check_robots=False,
+            max_body_bytes=max_body_bytes, raise_for_status=False, follow_redirects=False, polite=False,
+        )
+
     async def _request(
         self,
         method: str,
@@ -243,6 +268,9 @@ class Fetcher:
         accept: str | None,
         check_robots: bool,
         max_body_bytes: int | None,
+        raise_for_status: bool = True,
+        follow_redirects: bool = True,
+        polite: bool = True,
     ) -> FetchResult:
         started = time.monotonic()
         try:
@@ -264,10 +292,13 @@ class Fetcher:
                     raise RobotsDisallowedError(f"{current}: disallowed by robots.txt for syndic")
                 delay = min(self._robots.crawl_delay(current), self._settings.max_crawl_delay)
             host = current.raw_host or ""
-            async with self._gate.slot(host, delay):
+            async with self._gate.slot(host, delay) if polite else contextlib.nullcontext():
                 hop_started = time.monotonic()
                 try:
-                    outcome = await self._one_hop(method, data, url, current, request_headers, cap, budget)
+                    outcome = await self._one_hop(
+                        method, data, url, current, request_headers, cap, budget,
+                        raise_for_status=raise_for_status, follow_redirects=follow_redirects,
+                    )
                 finally:
                     budget -= time.monotonic() - hop_started
             if isinstance(outcome, FetchResult):
@@ -288,11 +319,13 @@ class Fetcher:
 
     async def _one_hop(
         self, method: str, data: bytes | None, requested: str, url: URL, headers: CIMultiDict[str], cap: int,
-        budget: float,
+        budget: float, *, raise_for_status: bool = True, follow_redirects: bool = True,
     ) -> FetchResult | _Redirect:
         session = self._get_session()
         timeout = asyncio.timeout(max(budget, 0.0))
-        followed = REDIRECT_STATUSES if method == "GET" else _BODY_KEEPING_REDIRECTS
+        followed: frozenset[int] = frozenset()
+        if follow_redirects:
+            followed = REDIRECT_STATUSES if method == "GET" else _BODY_KEEPING_REDIRECTS
         try:
             async with timeout, session.request(
                 method, url, headers=headers, data=data, allow_redirects=False
@@ -309,7 +342,7 @@ class Fetcher:
                     return _Redirect(target)
                 if status == 304:
                     body = b""
-                elif 200 <= status < 300:
+                elif 200 <= status < 300 or not raise_for_status:
                     body = await self._read_body(resp, url, cap)
                 else:
                     raise HTTPStatusError(

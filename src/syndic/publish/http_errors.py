@@ -1,16 +1,20 @@
-"""How a destination's HTTP answer becomes a PublishError: retry, or refuse with the reason.
+"""How a destination's answer becomes a PublishError: retry, or refuse with a short reason.
 
-5xx, 408 and 429 (and anything that never got an answer) are worth retrying;
-every other 4xx is the destination saying no to this post (bad credentials,
-too large, an invalid category) and is recorded as the post's reason.
+5xx, 408, 425 and 429 (and anything that never got an answer) are worth
+retrying; every other 4xx is the destination saying no to this post (bad
+credentials, too large, an invalid category). The reason recorded on the
+post and in the campaign's log is the status line and at most a short error
+code (`Answer.summary()`), never the body: a destination's words are not
+ours to echo, and an answer from the wrong server must not leak through the
+delivery log. The parsed JSON body stays on the exception (`.body`) for the
+sender's own decisions (WordPress's `term_exists` carries the existing id).
 """
 
 from __future__ import annotations
 
-import httpx
-
 from syndic import bounds
-from syndic.errors import PublishError
+from syndic.errors import BlockedAddressError, FetchError, PublishError
+from syndic.net.blocking import Answer
 
 RETRYABLE_STATUS = frozenset({408, 425, 429})
 
@@ -23,41 +27,31 @@ class DestinationError(PublishError):
         self.retry_after = retry_after
         self.status = status
         self.body: object = None
+        self.code: str | None = None
 
 
-def _reason(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:300].strip()
-    if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("code", "message") if body.get(k)]
-        data = body.get("data")
-        if isinstance(data, dict) and isinstance(data.get("params"), dict):
-            parts.append("; ".join(f"{k}: {v}" for k, v in data["params"].items()))
-        if parts:
-            return " — ".join(parts)[:500]
-    return str(body)[:300]
-
-
-def check_response(response: httpx.Response, what: str) -> None:
-    """Raise DestinationError unless `response` is a success."""
-    if response.is_success:
+def check_response(answer: Answer, what: str) -> None:
+    """Raise DestinationError unless `answer` is a success."""
+    if answer.ok:
         return
-    status = response.status_code
+    status = answer.status
     retryable = status >= 500 or status in RETRYABLE_STATUS
     error = DestinationError(
-        f"{what}: HTTP {status} {response.reason_phrase}: {_reason(response)}",
+        f"{what}: {answer.summary()}",
         retryable=retryable,
-        retry_after=bounds.retry_after(response.headers.get("retry-after")),
+        retry_after=bounds.retry_after(answer.headers.get("retry-after")),
         status=status,
     )
     try:
-        error.body = response.json()
+        error.body = answer.json()
     except ValueError:
         error.body = None
+    error.code = answer.error_code()
     raise error
 
 
-def transport_error(exc: httpx.HTTPError, what: str) -> DestinationError:
-    return DestinationError(f"{what}: {type(exc).__name__}: {exc}", retryable=True)
+def transport_error(exc: FetchError, what: str) -> DestinationError:
+    """A request that got no answer: retried, unless the address guard refused the destination."""
+    if isinstance(exc, BlockedAddressError):
+        return DestinationError(f"{what}: the destination's address is refused ({exc})", retryable=False)
+    return DestinationError(f"{what}: {exc}", retryable=exc.retryable)

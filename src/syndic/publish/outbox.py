@@ -342,15 +342,24 @@ def _load(store: Store, post_id: int) -> tuple[OutgoingPost, str, Mapping[str, A
 
 
 def default_sender_factory(campaign_id: int, config: Mapping[str, Any]) -> Sender:
+    """The sender a campaign's destination names, on the configured network policy.
+
+    Destinations are reached through syndic's guarded client: a private or
+    loopback address is refused unless SYNDIC_ALLOW_NETWORKS names it.
+    """
+    from syndic.config import load_settings
+    from syndic.run.pipeline import net_settings
+
     from .campaigns import parse_config
     from .webhook import WebhookSender
     from .wordpress import WordPressSender
 
     destination = parse_config(config).destination
+    net = net_settings(load_settings())
     if destination.type == "wordpress":
-        return WordPressSender(destination)
+        return WordPressSender(destination, net=net)
     if destination.type == "webhook":
-        return WebhookSender(destination)
+        return WebhookSender(destination, net=net)
     raise ConfigError(f"campaign {campaign_id} has no destination to deliver to")
 
 

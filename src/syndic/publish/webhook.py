@@ -19,9 +19,10 @@ import hmac
 import json
 from typing import Any
 
-import httpx
-
 from syndic.clean.sanitize import sanitize_html
+from syndic.errors import FetchError
+from syndic.net import NetSettings
+from syndic.net.blocking import GuardedClient
 
 from .campaigns import Destination
 from .http_errors import check_response, transport_error
@@ -41,9 +42,13 @@ def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
 
 
 class WebhookSender:
-    def __init__(self, destination: Destination, client: httpx.Client | None = None) -> None:
+    """Posts signed JSON to one URL through syndic's guarded client (`net`: which networks it may reach)."""
+
+    def __init__(
+        self, destination: Destination, client: GuardedClient | None = None, *, net: NetSettings | None = None
+    ) -> None:
         self.destination = destination
-        self.client = client or httpx.Client(timeout=destination.timeout, follow_redirects=False)
+        self.client = client or GuardedClient(net, total_timeout=destination.timeout)
 
     def close(self) -> None:
         self.client.close()
@@ -69,8 +74,8 @@ class WebhookSender:
         }
         what = f"webhook {self.destination.url}"
         try:
-            response = self.client.post(self.destination.url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
+            response = self.client.request("POST", self.destination.url, content=body, headers=headers)
+        except FetchError as exc:
             raise transport_error(exc, what) from exc
         check_response(response, what)
         remote_id = post.remote_id or post.idempotency_key

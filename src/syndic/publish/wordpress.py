@@ -38,12 +38,12 @@ import mimetypes
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
 from lxml import html as lxml_html
 
 from syndic.clean.sanitize import sanitize_html
-from syndic.errors import PublishError
+from syndic.errors import FetchError, PublishError
 from syndic.net import NetSettings, fetch_sync
+from syndic.net.blocking import GuardedClient, basic_auth
 
 from .campaigns import Destination
 from .http_errors import DestinationError, check_response, transport_error
@@ -102,22 +102,29 @@ def network_image_fetcher(settings: NetSettings | None = None) -> ImageFetcher:
 
 
 class WordPressSender:
+    """Posts to one WordPress site over its REST API, through syndic's guarded client.
+
+    `net` is the network policy (which private networks may be reached; a
+    WordPress on the LAN or on loopback must be allowed there explicitly);
+    images are fetched with the same policy unless `fetch_image` is given.
+    """
+
     def __init__(
         self,
         destination: Destination,
         *,
         fetch_image: ImageFetcher | None = None,
-        client: httpx.Client | None = None,
+        net: NetSettings | None = None,
+        client: GuardedClient | None = None,
     ) -> None:
         self.destination = destination
         self.api = destination.url.rstrip("/") + "/wp-json/wp/v2"
-        self.fetch_image = fetch_image or network_image_fetcher()
-        self.client = client or httpx.Client(
-            timeout=destination.timeout,
-            auth=(destination.username, destination.app_password),
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=False,
-        )
+        self.client = client or GuardedClient(net, total_timeout=destination.timeout)
+        self.fetch_image = fetch_image or network_image_fetcher(self.client.settings)
+        self._headers = {
+            "User-Agent": USER_AGENT,
+            "Authorization": basic_auth(destination.username, destination.app_password),
+        }
         self._term_ids: dict[tuple[str, str], int] = {}
         self._signed_in = False
         self.images_uploaded = 0
@@ -125,18 +132,26 @@ class WordPressSender:
     # --- HTTP -----------------------------------------------------------------------------------
 
     def _request(
-        self, method: str, path: str, what: str, params: Mapping[str, Any] | None = None, **kw: Any
+        self,
+        method: str,
+        path: str,
+        what: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
-        url = httpx.URL(self.api + path)
-        if params:
-            url = url.copy_merge_params(dict(params))  # keeps ?rest_route= on sites without permalinks
         try:
-            response = self.client.request(method, url, **kw)
-        except httpx.HTTPError as exc:
+            answer = self.client.request(
+                method, self.api + path, params=params,  # merged: keeps ?rest_route= on sites without permalinks
+                headers={**self._headers, **(headers or {})}, content=content, json_body=json,
+            )
+        except FetchError as exc:
             raise transport_error(exc, f"WordPress {what}") from exc
-        check_response(response, f"WordPress {what}")
+        check_response(answer, f"WordPress {what}")
         try:
-            return response.json()
+            return answer.json()
         except ValueError as exc:
             raise DestinationError(f"WordPress {what}: the answer is not JSON", retryable=True) from exc
 

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -163,3 +164,14 @@ def test_state_is_each_users_own(fever: TestClient, store: Store, seeded: Seeded
     mine = call(fever, f"items&with_ids={harbour}", key=BOB_KEY)["items"][0]
     theirs = call(fever, f"items&with_ids={harbour}")["items"][0]
     assert (mine["is_read"], mine["is_saved"], theirs["is_read"], theirs["is_saved"]) == (1, 1, 0, 0)
+
+
+def test_odd_numbers_are_refused_never_a_crash(fever: TestClient, store: Store, seeded: Seeded) -> None:
+    for value in ["9" * 19, str(2**63), "-" + "9" * 19, "²", "٣", "1e3", "\x00"]:
+        quoted = quote(value)
+        for query, form in [(f"items&since_id={quoted}", {}), (f"items&max_id={quoted}", {}), (f"items&with_ids={quoted}", {}),
+                            ("", {"mark": "item", "as": "read", "id": value}),
+                            ("", {"mark": "feed", "as": "read", "id": "1", "before": value})]:
+            answer = fever.post(f"/fever/?api&{query}", data={"api_key": ANN_KEY, **form})
+            assert answer.status_code in (200, 400), (query, form, answer.status_code)
+    assert all(state(store, e) == (False, False) for e in seeded.entries.values())

@@ -371,3 +371,21 @@ def test_rename_and_disable_tag(api: TestClient, store: Store, seeded: Seeded) -
     tags = [t["id"] for t in api.get("/api/greader/reader/api/0/tag/list", headers=headers).json()["tags"]]
     assert not any("/label/" in t for t in tags)
     assert api.post(disable, headers=headers, data={"s": "nonsense"}).status_code == 400
+
+
+ODD_VALUES = ["9" * 19, str(2**63), "-" + "9" * 19, "²", "٣", "1e3", " 7 ", "\x00", "feed/" + "9" * 30, "user/-/label/" + "x" * 300,
+              "user/-/state/com.google/" + "z" * 50, "tag:google.com,2005:reader/item/" + "f" * 16, "0"]
+
+
+@pytest.mark.parametrize("param", ["n", "c", "ot", "nt", "xt", "it", "s", "r"])
+def test_odd_values_are_refused_or_answered_never_a_crash(api: TestClient, param: str) -> None:
+    headers = login(api)
+    for value in ODD_VALUES:
+        for path in ["stream/contents", "stream/items/ids"]:
+            answer = api.get(f"/api/greader/reader/api/0/{path}", headers=headers, params={param: value})
+            assert answer.status_code in (200, 400), (path, param, value, answer.status_code)
+    for value in ODD_VALUES:
+        for path, field in [("stream/items/contents", "i"), ("edit-tag", "i"), ("mark-all-as-read", "s"), ("mark-all-as-read", "ts")]:
+            data = {field: value, "a": STATE + "read", "s": STATE + "reading-list"} | {field: value}
+            answer = api.post(f"/api/greader/reader/api/0/{path}", headers=headers, data=data)
+            assert answer.status_code in (200, 400), (path, field, value, answer.status_code)

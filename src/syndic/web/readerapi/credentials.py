@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -132,7 +133,7 @@ def action_token(user: ApiUser) -> str:
 def check_auth_token(store: ReaderStore, token: str) -> ApiUser | None:
     """The user an `Auth` token was issued to, while their API password is unchanged."""
     head, _, mac = token.strip().partition("/")
-    if not head.isdigit() or len(head) > 18 or len(mac) != 64:
+    if not re.fullmatch(r"[0-9]{1,18}", head) or len(mac) != 64:
         return None
     user = _user_row(store, U.c.id == int(head))
     if user is None or not hmac.compare_digest(mac, _mac(user, _AUTH_LABEL)):

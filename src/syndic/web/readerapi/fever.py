@@ -34,6 +34,7 @@ from syndic.web.readerapi import items as db
 from syndic.web.readerapi.credentials import ApiUser, fever_user
 
 PAGE = 50
+MAX_ID = 2**63 - 1
 MAX_IDS_LISTED = 50_000
 # A neutral 1x1 grey GIF, Fever's own placeholder format ("mime;base64,data").
 BLANK_ICON = "image/gif;base64,R0lGODlhAQABAIAAAObm5gAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
@@ -53,7 +54,7 @@ def _number(values: dict[str, str], name: str) -> int | None:
     raw = values.get(name, "").strip()
     if raw == "":
         return None
-    if not re.fullmatch(r"-?\d{1,19}", raw):
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw) or abs(int(raw)) > MAX_ID:
         raise FeverError(f"{name} is not a number")
     return int(raw)
 
@@ -64,7 +65,7 @@ def _id_list(raw: str) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or len(part) > 19:
+        if not re.fullmatch(r"[0-9]{1,19}", part) or int(part) > MAX_ID:
             raise FeverError("with_ids must be numbers separated by commas")
         ids.append(int(part))
     if len(ids) > PAGE:

@@ -44,6 +44,7 @@ from syndic.web.readerapi.items import Item, Stream
 
 BASES = ("", "/api/greader", "/api/greader.php")
 MAX_ITEMS = 1000
+MAX_ID = 2**63 - 1
 MAX_IDS = 10_000
 MAX_EDIT_IDS = 10_000
 DEFAULT_ITEMS = 20
@@ -142,7 +143,7 @@ def parse_item_id(text: str) -> int:
             number = int(value[len(ITEM_PREFIX):], 16)
         elif re.fullmatch(r"[0-9a-fA-F]{16}", value) and not value.isdigit():
             number = int(value, 16)
-        elif re.fullmatch(r"-?[0-9]{1,20}", value):
+        elif re.fullmatch(r"-?[0-9]{1,20}", value):  # ASCII digits only
             number = int(value)
             if number < 0:
                 number += 2**64  # Google's short ids are the signed form of the 64-bit id
@@ -176,7 +177,7 @@ def parse_stream(conn: Connection, text: str) -> Stream:
     value = text.strip()
     if value.startswith("feed/"):
         rest = value[len("feed/"):]
-        if rest.isdigit() and len(rest) < 19:
+        if re.fullmatch(r"[0-9]{1,18}", rest):
             return Stream("feed", feed_id=int(rest))
         feed_id = db.feed_by_url(conn, rest)
         return Stream("feed", feed_id=feed_id or 0)
@@ -201,7 +202,7 @@ def _int(values: dict[str, list[str]], name: str, default: int | None = None, *,
     raw = _one(values, name)
     if raw == "":
         return default
-    if not re.fullmatch(r"-?\d{1,19}", raw.strip()):
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw.strip()) or abs(int(raw)) > MAX_ID:
         raise bad_request(f"{name} is not a number")
     number = int(raw)
     if number < low:
@@ -242,7 +243,7 @@ def _page(values: dict[str, list[str]], cap: int) -> tuple[int, int | None, bool
     cont = _one(values, "c").strip()
     after = None
     if cont:
-        if not cont.isdigit() or len(cont) > 19:
+        if not re.fullmatch(r"[0-9]{1,19}", cont) or int(cont) > MAX_ID:
             raise bad_request("malformed continuation")
         after = int(cont)
     return min(n, cap), after, _one(values, "r") == "o"
@@ -300,7 +301,8 @@ def _stream_title(conn: Connection, stream: Stream) -> str:
         return (row.title or row.url) if row else ""
     if stream.kind == "label":
         return stream.label
-    return {"all": "Reading list", "starred": "Starred items", "read": "Read items", "unread": "Unread items"}[stream.kind]
+    names = {"all": "Reading list", "starred": "Starred items", "read": "Read items", "unread": "Unread items"}
+    return names.get(stream.kind, "")
 
 
 # --- routes -------------------------------------------------------------------------

@@ -116,8 +116,8 @@ class Destination:
     type: str  # wordpress | webhook | none
     url: str = ""
     username: str = ""
-    app_password: str = ""
-    secret: str = ""
+    app_password: str = field(default="", repr=False)  # secrets never reach a log line through repr()
+    secret: str = field(default="", repr=False)
     timeout: float = 30.0
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from syndic.clean.sanitize import sanitize_html
-from syndic.web import queries
+from syndic.web import campaign_form, queries
 from syndic.web.auth import Viewer, authorize, require_api_token
 from syndic.web.campaign_config import config_problem
 from syndic.web.deps import get_settings, get_store
@@ -183,6 +183,9 @@ class StoryOut(BaseModel):
 
 
 class CampaignIn(BaseModel):
+    """A campaign to store. In `config.destination`, an `app_password` or `secret` given as
+    "(stored; not shown)" or left empty keeps the stored one: secrets are write-only."""
+
     name: str = Field(min_length=1, max_length=200)
     config: dict[str, Any] = Field(default_factory=dict)
     enabled: bool = True
@@ -236,7 +239,8 @@ def _story_article(row: Any) -> StoryArticle:
 
 
 def _campaign(row: Any, feed_ids: set[int]) -> CampaignOut:
-    config = row.config if isinstance(row.config, dict) else {}
+    # secrets are write-only: an application password or webhook secret is never sent back
+    config = campaign_form.redacted(row.config) if isinstance(row.config, dict) else {}
     return CampaignOut(
         id=row.id, name=row.name, config=config, enabled=bool(row.enabled), public=bool(row.public),
         last_run_at=_utc(row.last_run_at), next_run_at=_utc(row.next_run_at), feed_ids=sorted(feed_ids),
@@ -418,6 +422,13 @@ def create_api(parent: FastAPI) -> FastAPI:
 
     def save(request: Request, campaign_id: int | None, body: CampaignIn) -> CampaignOut:
         store = get_store(request)
+        stored: dict[str, Any] = {}
+        if campaign_id is not None:
+            with store.engine.connect() as conn:
+                row = queries.get_campaign(conn, campaign_id)
+            stored = dict(row.config) if row is not None and isinstance(row.config, dict) else {}
+        # the placeholder a GET showed (or an empty secret) keeps the stored secret
+        body.config = campaign_form.keep_secrets(dict(body.config), stored)
         problem = config_problem(body.config)
         if problem is not None:
             raise HTTPException(422, problem)

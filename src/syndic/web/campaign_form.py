@@ -154,24 +154,45 @@ def form_values(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def redacted_json(config: Mapping[str, Any]) -> str:
-    """The config as the advanced editor shows it: secrets replaced by SECRET_KEPT."""
+def redacted(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The config with every stored secret replaced by SECRET_KEPT: what a page or the API may show.
+
+    Secrets are write-only (#13): the reader's form, its JSON editor and
+    /api/v1/campaigns all show this, and `keep_secrets` turns the
+    placeholder back into the stored value when the config is saved again.
+    """
     shown = copy.deepcopy(dict(config))
     dest = shown.get("destination")
     if isinstance(dest, dict):
         for key in SECRET_FIELDS:
             if dest.get(key):
                 dest[key] = SECRET_KEPT
-    return json.dumps(shown, indent=2, ensure_ascii=False)
+    return shown
+
+
+def redacted_json(config: Mapping[str, Any]) -> str:
+    """The config as the advanced editor shows it: secrets replaced by SECRET_KEPT."""
+    return json.dumps(redacted(config), indent=2, ensure_ascii=False)
 
 
 def keep_secrets(config: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
-    """An empty or placeholder secret in `config` takes the stored one (same destination type)."""
+    """An empty or placeholder secret in `config` takes the stored one (same destination).
+
+    Only for the same type, address and user: a stored secret is never sent
+    somewhere new without being typed again, so pointing a campaign at
+    another server cannot carry the old password there (and read it back).
+    The placeholder itself is never stored as a secret.
+    """
     dest, old = config.get("destination"), stored.get("destination") or {}
-    if isinstance(dest, dict) and isinstance(old, Mapping) and dest.get("type") == old.get("type"):
-        for key in SECRET_FIELDS:
-            if dest.get(key) in (None, "", SECRET_KEPT) and old.get(key):
+    if not isinstance(dest, dict):
+        return config
+    same = isinstance(old, Mapping) and all(dest.get(key) == old.get(key) for key in ("type", "url", "username"))
+    for key in SECRET_FIELDS:
+        if dest.get(key) in (None, "", SECRET_KEPT):
+            if same and isinstance(old, Mapping) and old.get(key):
                 dest[key] = old[key]
+            elif dest.get(key) == SECRET_KEPT:
+                dest[key] = ""
     return config
 
 

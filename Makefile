@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh
 
+# make demo PORT=8081 serves the reader on another port.
 demo: $(STAMP)
-	$(BIN)/syndic demo
+	$(BIN)/syndic demo $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -304,8 +304,17 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
         if user_id is None:
             _fail(f"no user {username!r}" if username else "--unread/--starred need a user: syndic user add NAME")
     wanted = list(states) + (["failed", "given_up"] if failed else [])
+    if feed_id is not None:
+        from syndic.store.feeds import get_feed
+
+        if get_feed(store, feed_id) is None:
+            _fail(f"no feed {feed_id}; `syndic feeds` lists them")
     rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit,
                         states=wanted or None, user_id=user_id)
+    if not rows and not as_json:
+        # Silence reads as "broken" (or as the wrong store): say what is empty and why.
+        click.echo(_empty_list_message(store, feed_id, unread=unread, starred=starred, filtered=bool(wanted)),
+                   err=True)
     for r in rows:
         date = (r.published or r.first_seen_at).strftime("%Y-%m-%d %H:%M")
         next_try = r.extract_next_at.isoformat(timespec="seconds") if r.extract_next_at else None
@@ -323,6 +332,18 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
             if r.extract_error and r.extract_state != "done":
                 state += f": {r.extract_error[:80]}"
             click.echo(f"{r.id:>6}  {date}  {(r.feed_title or r.feed_url)[:24]:<24}  {(r.title or '')[:60]:<60}  {state}")
+
+
+def _empty_list_message(store: Any, feed_id: int | None, *, unread: bool, starred: bool, filtered: bool) -> str:
+    from syndic.store.feeds import list_feeds
+
+    if not list_feeds(store):
+        return ("no entries; subscribe with `syndic add URL` "
+                f"(store: {store.engine.url.render_as_string(hide_password=True)})")
+    scope = f"in feed {feed_id}" if feed_id is not None else "yet"
+    if unread or starred or filtered:
+        return f"no entries {scope} match these filters"
+    return f"no entries {scope}; `syndic poll` fetches new ones"
 
 
 @main.command("retry")

@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 
@@ -70,9 +71,15 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
             f"(copies of one story are grouped)"
         )
         password = secrets.token_urlsafe(9)
+        from syndic.store import ftr_keys
+        from syndic.web.tokens import create_token
         from syndic.web.users import create_user
 
-        create_user(store, "demo", password, is_admin=True)
+        user_id = create_user(store, "demo", password, is_admin=True)
+        token = create_token(store, "demo", user_id)
+        _key_index, ftr_secret = ftr_keys.add_key(store, "demo")
+        wire_feed = next(u for u in site.feed_urls if "northwind-wire" in u)
+        wire_feed_id = store_feeds.add_feed(store, wire_feed)  # idempotent: the id of the subscription
         click.echo(f"ready in {time.perf_counter() - started:.1f}s")
         if not serve:
             return
@@ -80,11 +87,24 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
         server = asyncio.create_task(
             serve_async(settings, host="127.0.0.1", port=port, store=store, ready=ready, background_poll=False)
         )
-        waiting = asyncio.create_task(ready.wait())
-        await asyncio.wait({server, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        if server.done():  # it could not start: its error, not a wait forever
-            waiting.cancel()
-            await server
+        await ready.wait()
+        base = f"http://127.0.0.1:{port}"
+        database = settings.resolved_database_url()
+        ftr_url = f"{base}/makefulltextfeed.php?" + urlencode(
+            {"url": wire_feed, "key": ftr_secret, "key_redirect": "0"}
+        )
+        click.echo("")
+        click.secho(f"  reader:          {base}/   (log in as demo / {password})", bold=True)
+        click.echo(f"  search:          {base}/search?q=harbour")
+        click.echo(f"  full-text feed:  {base}/full/feeds/{wire_feed_id}.rss?token={token}")
+        click.echo(f"  Full-Text RSS:   {ftr_url}")
+        click.echo(f"  API token:       {token}")
+        click.echo(f"  API:             curl -H 'Authorization: Bearer {token}' {base}/api/v1/stories")
+        click.echo(f"  OpenAPI:         curl -H 'Authorization: Bearer {token}' {base}/api/v1/openapi.json")
+        click.echo(f"  data:            {settings.data_dir}  (this run's store; the CLI on it: "
+                   f"syndic --database {database} list)")
+        click.echo("  The feed URLs carry their key: paste them into a feed reader or curl. Ctrl-C to stop.")
+        await server
         base = f"http://127.0.0.1:{port}"
         click.echo("")
         click.secho(f"  reader:        {base}/   (log in as demo / {password})", bold=True)

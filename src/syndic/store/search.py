@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -28,6 +29,20 @@ class SearchHit:
     title: str | None
     snippet_html: str
     url: str
+    site_name: str | None = None
+    published: datetime | None = None
+    is_original: bool = False  # the story's original (else one of its copies)
+    copy_count: int = 1  # articles in its story
+
+
+def _moment(value: object) -> datetime | None:
+    """A raw SQL row's timestamp (SQLite gives text) as an aware UTC datetime."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _marked_to_html(snippet: str) -> str:
@@ -54,9 +69,11 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> lis
             order = "bm25(articles_fts, 5.0, 1.0)" if (matches or 0) <= RANK_AT_MOST else "articles_fts.rowid DESC"
             rows = connection.execute(
                 text(
-                    "SELECT a.id, a.title, a.url, "
+                    "SELECT a.id, a.title, a.url, a.site_name, a.published, "
+                    "s.original_article_id = a.id AS is_original, s.copy_count, "
                     "snippet(articles_fts, 1, :o, :c, '…', 24) AS snip "
                     "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                    "LEFT JOIN stories s ON s.id = a.story_id "
                     f"WHERE articles_fts MATCH :match ORDER BY {order} "
                     "LIMIT :limit OFFSET :offset"
                 ),
@@ -66,8 +83,11 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> lis
             tsquery = " & ".join(w + ":*" for w in words)
             rows = connection.execute(
                 text(
-                    "SELECT a.id, a.title, a.url, ts_headline('simple', left(a.text, 20000), "
+                    "SELECT a.id, a.title, a.url, a.site_name, a.published, "
+                    "s.original_article_id = a.id AS is_original, s.copy_count, "
+                    "ts_headline('simple', left(a.text, 20000), "
                     "to_tsquery('simple', :q), :opts) AS snip FROM articles a "
+                    "LEFT JOIN stories s ON s.id = a.story_id "
                     "WHERE a.search_vector @@ to_tsquery('simple', :q) "
                     "ORDER BY ts_rank(a.search_vector, to_tsquery('simple', :q)) DESC "
                     "LIMIT :limit OFFSET :offset"
@@ -79,4 +99,8 @@ def search(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> lis
                     "offset": offset,
                 },
             ).all()
-    return [SearchHit(r.id, r.title, _marked_to_html(r.snip or ""), r.url) for r in rows]
+    return [
+        SearchHit(r.id, r.title, _marked_to_html(r.snip or ""), r.url, r.site_name, _moment(r.published),
+                  bool(r.is_original), int(r.copy_count or 1))
+        for r in rows
+    ]

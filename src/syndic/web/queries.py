@@ -60,14 +60,14 @@ class EntryFilter:
     # whose read/starred state the list shows (store/reading.py); None: nobody's,
     # and then read/starred filters are refused
     user_id: int | None = None
-    # The reader shows a story once: an entry is hidden when an earlier entry
-    # (from any feed) carries a copy of the same story. The API lists raw entries.
+    # The reader shows a story once, as the entry of its original (else its earliest
+    # entry): the other entries carrying a copy are hidden. The API lists raw entries.
     one_per_story: bool = False
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []
         if self.one_per_story:
-            where.append(~_earlier_copy_exists())
+            where.append(~_preferred_copy_exists())
         wants_state = self.view != "all" or self.read is not None or self.starred is not None
         if wants_state and self.user_id is None:
             raise ValueError("read/starred filters need the user whose state they are")
@@ -96,14 +96,35 @@ class EntryFilter:
         return where
 
 
-def _earlier_copy_exists() -> ColumnElement[bool]:
-    """An earlier entry's article belongs to this entry's story."""
-    earlier, earlier_article = E.alias("earlier"), A.alias("earlier_article")
+def _preferred_copy_exists() -> ColumnElement[bool]:
+    """Another entry of this entry's story is the story's row: the original's entry, else the earliest.
+
+    One row per story whichever feed came first: the wire's entry stands for
+    the story even when a partner's copy was polled before it.
+    """
+    other, other_article = E.alias("other"), A.alias("other_article")
+    S = schema.stories
     story_of_entry = select(A.c.story_id).where(A.c.id == E.c.article_id).correlate(E).scalar_subquery()
+    original = (
+        select(S.c.original_article_id)
+        .select_from(S.join(A, A.c.story_id == S.c.id))
+        .where(A.c.id == E.c.article_id)
+        .correlate(E)
+        .scalar_subquery()
+    )
+    this_is_original = E.c.article_id == original
+    other_is_original = other.c.article_id == original
     return exists(
-        select(earlier.c.id)
-        .select_from(earlier.join(earlier_article, earlier_article.c.id == earlier.c.article_id))
-        .where(earlier_article.c.story_id == story_of_entry, earlier.c.id < E.c.id)
+        select(other.c.id)
+        .select_from(other.join(other_article, other_article.c.id == other.c.article_id))
+        .where(
+            other_article.c.story_id == story_of_entry,
+            other.c.id != E.c.id,
+            or_(
+                and_(other_is_original, ~this_is_original),
+                and_(other.c.id < E.c.id, other_is_original == this_is_original),
+            ),
+        )
     )
 
 
@@ -165,6 +186,10 @@ def _page(
 
     def run(extra: list[ColumnElement[bool]], order: list[Any], count: int) -> list[AnyRow]:
         source = E.join(F, F.c.id == E.c.feed_id) if join_feeds else E
+        if join_feeds:
+            source = source.outerjoin(A, A.c.id == E.c.article_id).outerjoin(
+                schema.stories, schema.stories.c.id == A.c.story_id
+            )
         stmt = select(*columns).select_from(source).where(and_(true(), *where, *extra)).order_by(*order)
         return list(conn.execute(stmt.limit(count)).all())
 
@@ -190,6 +215,15 @@ LIST_COLUMNS = (
     F.c.title.label("feed_title"),
     F.c.url.label("feed_url"),
 )
+# What a list row shows beside the title (the reader's list; joined only there).
+ROW_COLUMNS = (
+    A.c.site_name,
+    A.c.description.label("excerpt"),
+    func.substr(A.c.text, 1, 400).label("text_start"),
+    func.coalesce(A.c.image, E.c.image).label("thumbnail"),
+    func.coalesce(schema.stories.c.copy_count, 1).label("copy_count"),
+    (schema.stories.c.original_article_id == A.c.id).label("is_original"),
+)
 
 
 def state_columns(user_id: int | None) -> tuple[Any, ...]:
@@ -203,7 +237,7 @@ def list_entries(
     conn: Connection, flt: EntryFilter, *, limit: int, cursor: Cursor | None = None
 ) -> tuple[Sequence[AnyRow], Cursor | None]:
     """One page of entries, newest first, and the cursor of the next page (None at the end)."""
-    columns = (*LIST_COLUMNS, *state_columns(flt.user_id))
+    columns = (*LIST_COLUMNS, *ROW_COLUMNS, *state_columns(flt.user_id))
     rows = _page(conn, columns, flt.conditions(), cursor, limit + 1, join_feeds=True)
     next_cursor = None
     if len(rows) > limit:
@@ -276,6 +310,17 @@ def story_articles(conn: Connection, story_id: int, limit: int = 100) -> Sequenc
     ).all()
 
 
+def byline_problems(conn: Connection, limit: int = 50) -> Sequence[AnyRow]:
+    """The latest articles whose byline lost a name or could not be repaired (an admin's diagnostic)."""
+    return conn.execute(
+        select(A.c.id, A.c.url, A.c.title, A.c.site_name, A.c.byline_problem, E.c.id.label("entry_id"))
+        .outerjoin(E, E.c.article_id == A.c.id)
+        .where(A.c.byline_problem.is_not(None), A.c.byline_problem != "")
+        .order_by(A.c.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def list_articles(
     conn: Connection, *, limit: int, offset: int = 0, since: datetime | None = None
 ) -> Sequence[AnyRow]:
@@ -321,8 +366,17 @@ def feed_titles(conn: Connection) -> Sequence[AnyRow]:
 
 
 def counts(conn: Connection, user_id: int) -> dict[str, int]:
-    """The user's unread and starred totals for the navigation."""
+    """The user's unread and starred totals, entry by entry."""
     return reading.state_counts(conn, user_id)
+
+
+def reader_counts(conn: Connection, user_id: int) -> dict[str, int]:
+    """The totals above the reader's list: unread counts stories as the unread
+    list shows them (one row per story), so the number agrees with the rows."""
+    totals = reading.state_counts(conn, user_id)
+    unread = EntryFilter(view="unread", user_id=user_id, one_per_story=True).conditions()
+    rows = conn.execute(select(func.count()).select_from(E).where(and_(true(), *unread))).scalar()
+    return {**totals, "unread": int(rows or 0)}
 
 
 def set_entry_state(

@@ -45,7 +45,23 @@ def names(value: Any) -> str:
     return str(value or "")
 
 
+def is_http(url: str | None) -> bool:
+    """Only http(s) addresses become links or images in a page."""
+    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+
+
+def excerpt(text: str | None, limit: int = 220) -> str:
+    """The start of a text on a word boundary, for a list row (escaped by the template)."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0].rstrip(",;:—-")
+    return cut + "…"
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters["is_http"] = is_http
+templates.env.filters["excerpt"] = excerpt
 templates.env.filters["safe_article"] = safe_article
 templates.env.filters["when"] = when
 templates.env.filters["iso"] = iso

@@ -173,4 +173,48 @@
         break;
     }
   });
+
+  // Times in the reader's own time zone, as "3 h ago" (the page says UTC without script).
+  function relativeTimes() {
+    var units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+                 ["hour", 3600], ["minute", 60]];
+    var format = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }) : null;
+    Array.prototype.forEach.call(document.querySelectorAll("time[datetime]"), function (el) {
+      var when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) { return; }
+      el.setAttribute("title", when.toLocaleString());
+      if (!el.classList.contains("relative") || !format) { return; }
+      var seconds = (when.getTime() - Date.now()) / 1000;
+      for (var i = 0; i < units.length; i++) {
+        if (Math.abs(seconds) >= units[i][1] || i === units.length - 1) {
+          el.textContent = format.format(Math.round(seconds / units[i][1]), units[i][0]);
+          return;
+        }
+      }
+    });
+  }
+
+  // Compact density: one line a row, remembered in this browser.
+  function density() {
+    var button = document.getElementById("density-toggle");
+    var list = document.getElementById("entries");
+    if (!button || !list) { return; }
+    function apply(compact) {
+      list.classList.toggle("compact", compact);
+      button.setAttribute("aria-pressed", compact ? "true" : "false");
+      button.textContent = compact ? "Comfortable list" : "Compact list";
+    }
+    var stored = false;
+    try { stored = window.localStorage.getItem("syndic.density") === "compact"; } catch (e) { stored = false; }
+    apply(stored);
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var compact = !list.classList.contains("compact");
+      apply(compact);
+      try { window.localStorage.setItem("syndic.density", compact ? "compact" : "comfortable"); } catch (e) { /* private mode */ }
+    });
+  }
+
+  relativeTimes();
+  density();
 })();

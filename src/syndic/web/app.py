@@ -1,15 +1,14 @@
 """Building the FastAPI app: routes, middleware, error pages, the publish routers.
 
 `create_app` wires the reader (HTML), the JSON API (mounted at /api/v1 with
-its own OpenAPI document), /healthz, /metrics and, when the publish stage
-provides `syndic.publish.web_routes.router`, the full-text feed URLs. Every
-response carries the security headers; every request is timed (the
-`Server-Timing` header and the latency histogram).
+its own OpenAPI document), /healthz, /metrics and the full-text feed URLs
+(`syndic.publish.web_routes.router`). Every response carries the security
+headers; every request is timed (the `Server-Timing` header and the latency
+histogram).
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from syndic.publish import web_routes
 from syndic.web import api, campaign_review, ftr, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
@@ -33,14 +33,6 @@ from syndic.web.settings import WebSettings
 from syndic.web.templating import templates
 
 STATIC = Path(__file__).with_name("static")
-
-
-def _publish_router() -> object | None:
-    try:
-        module = importlib.import_module("syndic.publish.web_routes")
-    except ImportError:
-        return None
-    return getattr(module, "router", None)
 
 
 def create_app(
@@ -106,9 +98,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/api/v1", api.create_api(app))
-    publish = _publish_router()
-    if publish is not None:
-        app.include_router(publish)  # type: ignore[arg-type]
+    app.include_router(web_routes.router)
     app.include_router(ftr.router)
     app.include_router(websub.router)
     readerapi.install(app)

@@ -260,11 +260,13 @@ def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None
             with _progress("pages", len(pending)) as step:
                 results = await extract_pending(rt, progress=step)
         errors = [o for o in outcomes if o.error]
+        failed = sum(1 for r in results if r.error)
+        given_up = sum(1 for r in results if r.given_up)
         click.echo(
             f"{len(outcomes)} feeds polled ({len(errors)} failed), "
             f"{sum(o.new_entries for o in outcomes)} new entries, "
-            f"{sum(1 for r in results if r.article_id)} articles extracted "
-            f"({sum(1 for r in results if r.error)} failed)"
+            f"{sum(1 for r in results if r.article_id)} articles extracted ({failed} failed"
+            + (f", {given_up} of them given up: syndic list --failed" if given_up else "") + ")"
         )
         for o in errors:
             click.echo(f"  feed {o.url}: {o.error}", err=True)

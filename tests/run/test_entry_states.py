@@ -94,6 +94,7 @@ def test_a_raising_stage_fails_only_its_entry_then_retries_then_gives_up(
     rows = _states(any_store)
     assert {k: r.extract_state for k, r in rows.items()} == {
         "breakwater": "done", "council": "done", "harbour": "done", "bug": "failed"}
+    assert not next(a for a in report.articles if a.error).given_up
     bug = rows["bug"]
     assert bug.extract_attempts == 1 and bug.extract_error == "KeyError: 'a bug in a stage'"
     assert bug.extract_next_at > datetime.now(UTC) + timedelta(seconds=60)  # backed off
@@ -129,11 +130,13 @@ def test_a_permanent_failure_is_given_up_at_once(any_store: Store, local_site: A
     local_site.serve("/breakwater", page("Breakwater to be rebuilt", PARAGRAPHS))
     store_feeds.add_feed(any_store, local_site.url("/feed.xml"))
 
-    _poll(settings, any_store)
+    report = _poll(settings, any_store)
 
     rows = _states(any_store)
     assert rows["breakwater"].extract_state == "done"
     assert rows["binary"].extract_state == "given_up" and rows["binary"].extract_error
+    [given_up] = [a for a in report.articles if a.error]
+    assert given_up.given_up
 
 
 def test_a_store_failing_while_recording_a_failure_does_not_stop_the_batch(
@@ -212,3 +215,33 @@ def test_the_cli_shows_failed_entries_feed_health_and_retries(
     assert retried.exit_code == 0 and "1 entries queued again" in retried.output
     assert runner.invoke(main, ["list", "--failed"], env=env).output == ""
     store.close()
+
+
+def test_in_a_celery_task_a_database_error_is_raised_for_the_tasks_retries(
+    sqlite_store: Store, local_site: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deadlock is not the entry's fault: the task retries it quickly; one process counts it as an attempt."""
+    from sqlalchemy.exc import OperationalError
+
+    from syndic.types import ParsedEntry
+
+    feed_id = store_feeds.add_feed(sqlite_store, local_site.url("/feed.xml"))
+    store_entries.upsert_entries(sqlite_store, feed_id, [ParsedEntry(guid="a", link=local_site.url("/a"))])
+
+    async def deadlock(*_: Any) -> Any:
+        raise OperationalError("INSERT INTO host_leases", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(pipeline, "_fetch_article", deadlock)
+
+    async def go(in_task: bool) -> Any:
+        async with open_runtime(settings, store=sqlite_store, inline=True) as rt:
+            rt.database_errors_raise = in_task
+            [entry] = store_entries.pending_entries(sqlite_store, limit=1)
+            return await pipeline.extract_entry(rt, entry)
+
+    with pytest.raises(OperationalError):
+        asyncio.run(go(True))
+    assert set(r.extract_state for r in _states(sqlite_store).values()) == {"pending"}
+    outcome = asyncio.run(go(False))
+    assert outcome.error and outcome.error.startswith("OperationalError")
+    assert "failed" in {r.extract_state for r in _states(sqlite_store).values()}

@@ -17,8 +17,10 @@ What a task does when things go wrong:
   (feed, key), articles are keyed by URL, a repeated revision is ignored,
   and a poll delivered for a due time already polled is skipped.
 - A failure that belongs to the item (a feed that 404s, a page without an
-  article) is recorded on it by the stage itself, as in one process.
-- Anything else that raises (the database is down, a bug) is retried with
+  article, a stage that raises: a bug) is recorded on it by the stage's own
+  boundary, in the states of syndic/retry.py, as in one process.
+- A database error (the server down, a deadlock) is not the item's: it is
+  raised to the task (`Runtime.database_errors_raise`) and retried with
   exponential backoff and jitter, at most `task_max_retries` times; then it
   is given up, and the reason is recorded on the feed or entry (the same
   states as in one process: `syndic feeds --health`, `syndic list`). If even
@@ -260,7 +262,7 @@ async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Run
     """A Runtime whose politeness and robots.txt are shared with every worker, through the store."""
     fetcher = cluster_fetcher(settings, store)
     try:
-        yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None)
+        yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None, database_errors_raise=True)
     finally:
         await fetcher.aclose()
 

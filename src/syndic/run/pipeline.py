@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from syndic import clean, dedupe, feeds, retry
 from syndic.config import Settings
@@ -88,6 +89,15 @@ class Runtime:
     rng: random.Random = field(default_factory=random.Random)
     make_executor: Callable[[], Executor | None] | None = None
     """Builds a fresh executor when a pool process died (killed, out of memory, a crash in C)."""
+    database_errors_raise: bool = False
+    """A Celery task runs the stages: a database error (a deadlock, the server down) is not the item's
+    fault, so it is raised for the task's own quick bounded retries (then recorded as given up) instead
+    of being recorded on the item with the item's much longer backoff. In one process it counts as an
+    attempt of the item, so an item that always makes the store fail is given up, never retried forever."""
+
+    def raises(self, exc: BaseException) -> bool:
+        """Whether `exc` passes the item's boundary (see `database_errors_raise`)."""
+        return self.database_errors_raise and isinstance(exc, StoreError | SQLAlchemyError)
     writer: GroupWriter = field(init=False)
     """Shares transactions between feeds polled together (see group_writer.py)."""
 
@@ -131,6 +141,8 @@ class ExtractOutcome:
     article_id: int | None = None
     story_id: int | None = None
     error: str | None = None
+    given_up: bool = False
+    """The error was the last try (retry.GIVEN_UP); otherwise a failed entry is tried again later."""
 
 
 @dataclass
@@ -246,6 +258,8 @@ async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
                   extra={"feed_id": outcome.feed_id, "url": feed.url, "status": result.status,
                          "new_entries": outcome.new_entries})
     except Exception as exc:  # the feed's boundary: whatever went wrong is this feed's state, not the batch's
+        if rt.raises(exc):
+            raise
         if isinstance(exc, FetchError | FeedError):
             outcome.error = str(exc) or exc.__class__.__name__
         else:
@@ -396,6 +410,8 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
     try:
         failure = await _try_extract(rt, entry, outcome)
     except Exception as exc:  # a bug, or the unexpected: retried with backoff, then given up
+        if rt.raises(exc):
+            raise
         failure = (reason_of(exc), True)
         log.error("entry %s (%s): %s", outcome.entry_id, entry.link, failure[0], exc_info=True,
                   extra={"entry_id": outcome.entry_id, "url": entry.link, "error": failure[0]})
@@ -414,6 +430,7 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
              extra={"entry_id": outcome.entry_id, "url": entry.link, "error": error, "state": decision.state,
                     "attempts": decision.attempts})
     outcome.error = error
+    outcome.given_up = decision.state == retry.GIVEN_UP
     return outcome
 
 
@@ -426,6 +443,8 @@ async def _try_extract(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> tupl
     except FetchError as exc:
         return str(exc) or exc.__class__.__name__, exc.retryable
     except StoreError as exc:  # the shared robots/politeness state: the database, not the page
+        if rt.raises(exc):
+            raise
         return f"{entry.link}: {exc}", True
     except SyndicError as exc:
         return f"{entry.link}: {exc}", False
@@ -439,6 +458,8 @@ async def _try_extract(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> tupl
             url_key=page.canonical_url, fetched_url=entry.link,
         )
     except StoreError as exc:
+        if rt.raises(exc):
+            raise
         return f"{entry.link}: {exc}", True
     outcome.article_id, outcome.story_id = recorded.article_id, recorded.story_id
     return None

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     for set_name, pages in sets.items():
         metric = ("word 4-gram shingles, P/R averaged per page" if set_name == "scrapinghub"
                   else "segments with/without, P/R over the totals")
-        print(f"\n{set_name}: {len(pages)} pages ({metric}), one core, sequential\n")
+        print(f"\n{set_name}: {len(pages)} pages ({metric}), one core, extractors taking turns page by page\n")
         print("| extractor | F1 | precision | recall | pages/s | pages raised on |")
         print("|---|---:|---:|---:|---:|---:|")
         for name, run in runs[set_name].items():

@@ -35,7 +35,6 @@ from syndic.extract import patterns as pt
 from syndic.extract.body import LISTING, Body, extract_body, paragraphs_of, prune, read_noscript
 from syndic.extract.decode import decode_page, looks_binary
 from syndic.extract.guard import MAX_ARTICLE_CHARS, refusal
-from syndic.extract.jsonld import ARTICLE_TYPES
 from syndic.extract.language import guess_language
 from syndic.extract.markdown import to_markdown
 from syndic.extract.media import mark_captions, resolve_images
@@ -144,24 +143,13 @@ def _ruled_body(
     return Body(nodes, paragraphs_of(nodes)), ruled.next_page_url
 
 
-_ARTICLE_TYPE_RE = re.compile(
-    r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:' + "|".join(sorted(ARTICLE_TYPES)) + r')"', re.IGNORECASE
-)
-
-
-def says_article(tree: LexborHTMLParser) -> bool:
-    """Whether the page declares itself an article: JSON-LD of an article
-    type, og:type=article, an articleBody element, or one <article>."""
-    if tree.css_first(pt.ARTICLE_EVIDENCE_SELECTOR) is not None or len(tree.css("article")) == 1:
-        return True
-    return any(_ARTICLE_TYPE_RE.search(n.text()) for n in tree.css('script[type="application/ld+json"]'))
-
-
-def _generic_body(tree: LexborHTMLParser, text: str) -> Body | str:
+def _generic_body(tree: LexborHTMLParser, text: str, declares_article: bool) -> Body | str:
     """The generic extractor's body; when the first pass keeps little or
     nothing (the body sits in a container named like furniture), a second
-    pass on a fresh parse that ignores class names, if it finds clearly more."""
-    least = pt.MIN_ARTICLE_CHARS if says_article(tree) else pt.MIN_BODY_CHARS
+    pass on a fresh parse that ignores class names, if it finds clearly more.
+    A page that declares itself an article (`Metadata.declares_article`)
+    may be one short paragraph."""
+    least = pt.MIN_ARTICLE_CHARS if declares_article else pt.MIN_BODY_CHARS
     found = extract_body(tree, min_chars=least)
     if found == LISTING:
         return found
@@ -208,7 +196,7 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
         named = f": {', '.join(frames[:3])}" if frames else ""
         return _failed(url, f"no article found: the page is a frameset, its text is in other pages{named}", meta, extra)
     if body is None:
-        found = _generic_body(tree, text)
+        found = _generic_body(tree, text, meta.declares_article)
         if isinstance(found, str):
             return _failed(url, f"no article found: {found}", meta, extra)
         body = found

@@ -103,6 +103,9 @@ class Metadata:
     social: dict[str, str] = field(default_factory=dict)
     """The page's Open Graph and Twitter card values (`og:title`, `twitter:card`, …), as
     written: the Full-Text-RSS endpoints return them to scripts."""
+    declares_article: bool = False
+    """The page says it is an article: JSON-LD of an article type, og:type=article, an
+    articleBody element, or one <article> (then a short text is still its body)."""
 
 
 SOCIAL_META = (
@@ -111,10 +114,52 @@ SOCIAL_META = (
 )
 
 
-def _meta_map(tree: LexborHTMLParser) -> dict[str, str]:
+# Every element metadata reads, found in one pass over the page: each css() call walks the
+# whole tree, and a selector list costs about what one selector does.
+_PAGE_NODES = ('meta[content], script[type="application/ld+json"], h1, time[datetime], article, '
+               '[itemprop="articleBody"]')
+_ARTICLE_TYPE_RE = re.compile(
+    r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:' + "|".join(sorted(jsonld.ARTICLE_TYPES)) + r')"', re.IGNORECASE
+)
+
+
+@dataclass
+class _PageNodes:
+    metas: list[LexborNode] = field(default_factory=list)
+    json_ld: list[str] = field(default_factory=list)
+    h1s: list[LexborNode] = field(default_factory=list)
+    first_time: LexborNode | None = None
+    articles: int = 0
+    article_body: bool = False  # an element marked itemprop=articleBody
+    og_article: bool = False  # <meta property="og:type" content="article">
+
+
+def _page_nodes(tree: LexborHTMLParser) -> _PageNodes:
+    found = _PageNodes()
+    for node in tree.css(_PAGE_NODES):
+        tag = node.tag
+        attrs = node.attributes
+        if attrs.get("itemprop") == "articleBody":
+            found.article_body = True
+        if tag == "meta":
+            found.metas.append(node)
+            if attrs.get("property") == "og:type" and (attrs.get("content") or "").lower() == "article":
+                found.og_article = True
+        elif tag == "script":
+            found.json_ld.append(node.text())
+        elif tag == "h1":
+            found.h1s.append(node)
+        elif tag == "time" and "datetime" in attrs:
+            found.first_time = found.first_time or node
+        elif tag == "article":
+            found.articles += 1
+    return found
+
+
+def _meta_map(metas: list[LexborNode]) -> dict[str, str]:
     """First value of every `<meta>` by lower-cased property/name/itemprop."""
     found: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
+    for node in metas:
         attrs = node.attributes
         content = (attrs.get("content") or "").strip()
         if not content:
@@ -326,16 +371,19 @@ def _short_texts(markup: str) -> list[str]:
 
 def extract_metadata(tree: LexborHTMLParser, url: str, page: str | None = None) -> Metadata:
     """Read every metadata field of an unmodified page tree (`page`: its HTML, as parsed)."""
-    metas = _meta_map(tree)
-    ld = jsonld.parse_blocks(
-        [n.text() for n in tree.css('script[type="application/ld+json"]')]
-    )
+    nodes = _page_nodes(tree)
+    metas = _meta_map(nodes.metas)
+    ld = jsonld.parse_blocks(nodes.json_ld)
     meta = Metadata()
+    meta.declares_article = (
+        nodes.article_body or nodes.og_article or nodes.articles == 1
+        or any(_ARTICLE_TYPE_RE.search(text) for text in nodes.json_ld)
+    )
     meta.site_name = _first(metas, "og:site_name", "application-name") or ld.site_name
     if meta.site_name and meta.site_name.startswith("@"):  # a social handle, not a name
         meta.site_name = None
     title_tag = _node_text(tree.css_first("title"))
-    h1s = tree.css("h1")
+    h1s = nodes.h1s
     title = (
         ld.title
         or _first(metas, "og:title", "twitter:title")
@@ -356,7 +404,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str, page: str | None = None) 
             break
     if not meta.authors:
         meta.authors = _byline_authors(tree, meta.site_name)
-    first_time = tree.css_first("time[datetime]")
+    first_time = nodes.first_time
     meta.published = (
         parse_date(
             ld.published

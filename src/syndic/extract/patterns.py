@@ -217,7 +217,6 @@ LISTING_MAX_CHARS_PER_HEADING = 250
 # or articleBody element): then one paragraph of MIN_ARTICLE_CHARS will do.
 MIN_BODY_CHARS = 100
 MIN_ARTICLE_CHARS = 25
-ARTICLE_EVIDENCE_SELECTOR = '[itemprop="articleBody"], meta[property="og:type"][content="article" i]'
 
 # Shorter blocks are not scored as paragraphs.
 MIN_PARAGRAPH_CHARS = 25

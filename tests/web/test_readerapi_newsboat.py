@@ -100,8 +100,17 @@ def _read_state(store: Store, username: str = "admin") -> dict[int, bool]:
         return {i: reading.entry_state(conn, user_id, i).read for i in ids}
 
 
-def _drive(command: list[str], env: dict[str, str], keys: list[tuple[float, bytes]], wait_for: Callable[[], bool]) -> bytes:
-    """Run newsboat on a pseudo-terminal, typing `keys` (delay, bytes); stop when `wait_for()` is true."""
+Ready = bytes | float | Callable[[], bool]
+
+
+def _drive(command: list[str], env: dict[str, str], steps: list[tuple[Ready, bytes]], done: Callable[[], bool]) -> bytes:
+    """Run newsboat on a pseudo-terminal and type each step's key once the step is ready.
+
+    Ready is text the screen must show after the previous key (newsboat has drawn
+    that view), a condition (the server saw the request), or plain seconds; each wait
+    gives up after 30 s and the test's own assertion then says what did not happen.
+    Stops when `done()` is true.
+    """
     primary, secondary = pty.openpty()
     os.set_blocking(primary, False)
     process = subprocess.Popen(
@@ -114,20 +123,30 @@ def _drive(command: list[str], env: dict[str, str], keys: list[tuple[float, byte
     def pump(seconds: float) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            ready, _, _ = wait_readable([primary], [], [], 0.1)
+            ready, _, _ = wait_readable([primary], [], [], 0.05)
             if ready:
                 try:
                     screen.extend(os.read(primary, 65536))
                 except OSError:
                     return
 
-    try:
-        for delay, key in keys:
-            pump(delay)
-            os.write(primary, key)
+    def wait(condition: Callable[[], bool]) -> None:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not wait_for():
-            pump(0.2)
+        while time.monotonic() < deadline and process.poll() is None and not condition():
+            pump(0.1)
+
+    try:
+        for ready, key in steps:
+            mark = len(screen)
+            if isinstance(ready, bytes):
+                wait(lambda text=ready, since=mark: text in screen[since:])
+            elif isinstance(ready, float):
+                pump(ready)
+            else:
+                wait(ready)
+            pump(0.3)  # let it finish drawing before the next key
+            os.write(primary, key)
+        wait(done)
         os.write(primary, b"Q")
         pump(1.0)
     finally:
@@ -176,7 +195,19 @@ def test_newsboat_syncs_with_syndic(served: Served, tmp_path: Path) -> None:
         return any(now[e] for e in first_entries) and all(now[e] for e in second_entries)
 
     down = b"\x1bOB"  # the down arrow, as a terminal in keypad mode (curses turns it on) sends it
-    screen = _drive(command, env, [(4.0, b"\r"), (1.5, b"\r"), (1.5, b"q"), (1.0, b"q"), (1.0, down), (0.5, b"A")], synced)
+    def opened() -> bool:
+        now = state()
+        return any(now[e] for e in first_entries)
+
+    steps: list[tuple[Ready, bytes]] = [
+        (b"Your feeds", b"\r"),  # the feed list is drawn: open the first feed
+        (b"Articles in feed", b"\r"),  # its items: open the first
+        (1.0, b"q"),  # back to the items (newsboat sends the edit-tag on leaving the article)
+        (opened, b"q"),  # syndic saw it: back to the feeds
+        (b"Your feeds", down),
+        (0.5, b"A"),  # mark the second feed read
+    ]
+    screen = _drive(command, env, steps, synced)
     now = state()
     assert synced(), (now, screen[-2000:])
     assert sum(now[e] for e in first_entries) == 1  # only the article opened

@@ -82,23 +82,36 @@ def test_login_without_its_csrf_token_is_refused(client: TestClient, user: str) 
 
 def test_login_is_rate_limited(store: Store, user: str) -> None:
     app = create_app(store, WebSettings(login_attempts=3, login_window_seconds=60))
+    limiter = app.state.login_limiter
     with TestClient(app, follow_redirects=False) as c:
         token = csrf_of(c.get("/login", headers=HTML).text)
         codes = [c.post("/login", data={"username": "admin", "password": f"guess{i}", "csrf_token": token}).status_code
-                 for i in range(4)]
-        assert codes == [401, 401, 401, 429]
-        # even the right password waits until the window has passed
+                 for i in range(3)]
+        assert codes == [401, 401, 401]
+        limiter.record_failure("admin", "testclient")  # a fifth failure: the pair now waits 2 s
+        # even the right password waits until the delay has passed
         right = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
         assert right.status_code == 429 and int(right.headers["retry-after"]) > 0
 
 
-def test_rate_limiter_window_slides() -> None:
+def test_delays_grow_per_pair_and_a_success_clears_them() -> None:
     limiter = LoginRateLimiter(attempts=2, window_seconds=10)
-    limiter.record_failure(["ip:a"], now=0)
-    limiter.record_failure(["ip:a"], now=1)
-    assert limiter.retry_after(["ip:a"], now=2) == pytest.approx(8)
-    assert limiter.retry_after(["ip:b"], now=2) == 0
-    assert limiter.retry_after(["ip:a"], now=10.5) == 0
+    waits = []
+    for now in range(6):
+        limiter.record_failure("Admin", "10.0.0.66", now=now * 100)
+        waits.append(limiter.retry_after("admin", "10.0.0.66", now=now * 100))
+    assert waits == [0, 1, 2, 4, 8, 10]  # free, then doubling, capped at the window
+    assert limiter.retry_after("admin", "10.0.0.1", now=500) == 0  # the owner's own address
+    limiter.record_success("admin", "10.0.0.66")
+    assert limiter.retry_after("admin", "10.0.0.66", now=500) == 0
+
+
+def test_one_address_spraying_user_names_is_slowed_only_there() -> None:
+    limiter = LoginRateLimiter(attempts=5, window_seconds=60, per_address=10)
+    for i in range(10):
+        limiter.record_failure(f"user{i}", "10.0.0.66", now=i)
+    assert limiter.retry_after("someone-new", "10.0.0.66", now=10) == pytest.approx(50)
+    assert limiter.retry_after("someone-new", "10.0.0.1", now=10) == 0
 
 
 def test_state_changes_need_the_csrf_token(logged_in: tuple[TestClient, str], seeded: object) -> None:

@@ -44,6 +44,7 @@ from syndic.web.auth import (
 from syndic.web.campaign_config import config_problem
 from syndic.web.deps import get_actions, get_settings, get_store, store_search
 from syndic.web.queries import Cursor, EntryFilter, View
+from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.security import safe_next
 from syndic.web.templating import templates
 from syndic.web.users import authenticate
@@ -85,10 +86,6 @@ def _is_script(request: Request) -> bool:
 # --- login ------------------------------------------------------------------
 
 
-def _client_key(request: Request) -> str:
-    return "ip:" + (request.client.host if request.client else "unknown")
-
-
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     if current_viewer(request) is not None:
@@ -116,17 +113,18 @@ def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         return _login_form(request, next, "Your login form expired; please try again.", 403)
-    limiter = request.app.state.login_limiter
-    keys = [_client_key(request), "user:" + username.strip().lower()]
-    wait = limiter.retry_after(keys)
+    limiter: LoginRateLimiter = request.app.state.login_limiter
+    address = client_address(request.client.host if request.client else None)
+    wait = limiter.retry_after(username, address)
     if wait > 0:
         response = _login_form(request, next, f"Too many failed logins. Try again in {int(wait) + 1} s.", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
     user_id = authenticate(get_store(request), username, password)
     if user_id is None:
-        limiter.record_failure(keys)
+        limiter.record_failure(username, address)
         return _login_form(request, next, "Wrong user name or password.", 401)
+    limiter.record_success(username, address)
     settings = get_settings(request)
     secret, _csrf = start_session(get_store(request), user_id, settings.session_lifetime_seconds)
     response = RedirectResponse(safe_next(next), status_code=303)

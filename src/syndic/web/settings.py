@@ -18,8 +18,9 @@ class WebSettings:
     secure_cookies: send cookies with `Secure` (set it whenever syndic is
         served behind TLS; browsers then never send them over plain HTTP).
     session_lifetime_seconds: how long a login lasts.
-    login_attempts / login_window_seconds: at most this many failed logins
-        per client address and per user name within the window.
+    login_attempts / login_window_seconds: failed logins one (user name,
+        client address) pair gets before each further try waits twice as
+        long as the last, up to the window (web/ratelimit.py).
     public_feeds_allowed: when False, feeds and campaigns marked public are
         still served only to logged-in users (a kill switch).
     page_size: entries per page in the reader.

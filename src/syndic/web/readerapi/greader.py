@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from syndic.errors import SyndicError
 from syndic.store import schema
 from syndic.web.deps import get_actions, get_settings, get_store
+from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.readerapi import items as db
 from syndic.web.readerapi.credentials import (
     ApiUser,
@@ -314,15 +315,16 @@ router = APIRouter(include_in_schema=False)
 async def client_login_route(request: Request, values: Params) -> Response:
     _enabled(request)
     email, password = _one(values, "Email"), _one(values, "Passwd")
-    limiter = request.app.state.login_limiter
-    keys = [f"greader:{request.client.host if request.client else '-'}", "user:" + email.strip().lower()]
-    wait = limiter.retry_after(keys)
+    limiter: LoginRateLimiter = request.app.state.login_limiter
+    address = client_address(request.client.host if request.client else None)
+    wait = limiter.retry_after(email, address)
     if wait > 0:
         return PlainTextResponse("Error=TooManyAttempts\n", 429, {"Retry-After": str(int(wait) + 1)})
     user = client_login(get_store(request), email, password) if email and password else None
     if user is None:
-        limiter.record_failure(keys)
+        limiter.record_failure(email, address)
         return PlainTextResponse("Error=BadAuthentication\n", 403)
+    limiter.record_success(email, address)
     token = auth_token(user)
     if _one(values, "output") == "json":
         return JSONResponse({"SID": token, "LSID": "null", "Auth": token})

@@ -24,6 +24,8 @@ def test_review_queue_edit_approve_reject(logged_in, seeded: Seeded, store: Stor
     cid = data.campaign("Reviewed", [seeded.feeds["news"]], config={"review": True})
     first = _candidate(store, cid, seeded, seeded.story_id, "Harbour bridge reopens")
     second = _candidate(store, cid, seeded, seeded.story_id + 1000, "Another <story>")
+    listing = client.get("/campaigns", headers=HTML).text
+    assert f'href="/campaigns/{cid}/review">2 waiting</a>' in listing
     page = client.get(f"/campaigns/{cid}/review", headers=HTML)
     assert page.status_code == 200
     assert "Harbour bridge reopens" in page.text and "Excerpt of Harbour bridge reopens" in page.text

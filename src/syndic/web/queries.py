@@ -408,9 +408,16 @@ def list_campaigns(conn: Connection) -> Sequence[AnyRow]:
     feeds_per = (
         select(CF.c.campaign_id, func.count().label("feed_count")).group_by(CF.c.campaign_id).subquery()
     )
+    P = schema.posts
+    review_per = (
+        select(P.c.campaign_id, func.count().label("review_count"))
+        .where(P.c.state == "review").group_by(P.c.campaign_id).subquery()
+    )
     return conn.execute(
-        select(C, func.coalesce(feeds_per.c.feed_count, 0).label("feed_count"))
+        select(C, func.coalesce(feeds_per.c.feed_count, 0).label("feed_count"),
+               func.coalesce(review_per.c.review_count, 0).label("review_count"))
         .outerjoin(feeds_per, feeds_per.c.campaign_id == C.c.id)
+        .outerjoin(review_per, review_per.c.campaign_id == C.c.id)
         .order_by(C.c.name)
     ).all()
 

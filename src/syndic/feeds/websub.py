@@ -74,7 +74,28 @@ def check_intent(query: Mapping[str, str], expected_topic: str, pending: Collect
     if topic != expected_topic or not challenge:
         return None
     if mode == "subscribe":
-        lease = query.get("hub.lease_seconds")
-        if lease is not None and not lease.strip().isdigit():
+        try:
+            parse_lease(query.get("hub.lease_seconds"))
+        except ValueError:
             return None
     return challenge
+
+
+MIN_LEASE_S = 3600
+MAX_LEASE_S = 30 * 24 * 3600
+
+
+def parse_lease(text: str | None) -> int | None:
+    """`hub.lease_seconds` as a number of seconds clamped to 1 hour … 30 days; None when absent.
+
+    A hub may grant what it likes, but a forged or careless lease must not
+    keep a feed "pushed" (hence rarely polled) for decades, nor make syndic
+    renew every few seconds. Anything but plain decimal digits (`1e20`,
+    `-5`, `3600.5`, thirty digits) raises ValueError: the caller answers 400.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        raise ValueError(f"hub.lease_seconds must be a whole number of seconds, not {text[:40]!r}")
+    return max(MIN_LEASE_S, min(int(value), MAX_LEASE_S))

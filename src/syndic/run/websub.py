@@ -31,10 +31,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
-from syndic import bounds, feeds
+from syndic import feeds
 from syndic.config import Settings
 from syndic.errors import FeedError, FetchError
-from syndic.feeds.websub import check_intent, verify_signature, websub_subscribe_params
+from syndic.feeds.websub import check_intent, parse_lease, verify_signature, websub_subscribe_params
 from syndic.net import Fetcher
 from syndic.store import Store
 from syndic.store import entries as store_entries
@@ -176,27 +176,37 @@ class CallbackAnswer:
 
 
 def answer_verification(store: Store, feed_id: int, query: Mapping[str, str]) -> CallbackAnswer:
-    """A hub's GET: echo the challenge only for a request we made (or a denial notice)."""
+    """A hub's GET: echo the challenge only for a request syndic made and is waiting on.
+
+    - subscribe / unsubscribe: answered only when that very mode is pending
+      (we asked the hub and it has not verified yet) for the topic we asked
+      about; an active subscription is never "re-verified" by a stranger.
+    - the lease is clamped to 1 hour … 30 days; a malformed number is a 400.
+    - denied: taken only for a subscription that is pending or active, on its topic.
+    """
+    mode = query.get("hub.mode")
+    if mode not in ("subscribe", "unsubscribe", "denied"):
+        return CallbackAnswer(400, "hub.mode must be subscribe, unsubscribe or denied")
+    lease: int | None = None
+    if mode == "subscribe":
+        try:
+            lease = parse_lease(query.get("hub.lease_seconds"))
+        except ValueError as exc:
+            return CallbackAnswer(400, str(exc))
     feed = store_feeds.get_feed(store, feed_id)
     if feed is None or not feed.websub_topic:
         return CallbackAnswer(404, "no subscription here")
-    mode = query.get("hub.mode")
     if mode == "denied":
-        if query.get("hub.topic") != feed.websub_topic:
-            return CallbackAnswer(404, "not our topic")
+        live = feed.websub_pending is not None or feed.websub_state == "subscribed"
+        if query.get("hub.topic") != feed.websub_topic or not live:
+            return CallbackAnswer(404, "no such subscription")
         store_websub.record_denied(store, feed_id, (query.get("hub.reason") or "")[:500])
         return CallbackAnswer(200)
-    # we want to stay subscribed while subscribed; an unsubscribe only when we asked for one
-    wanted = {m for m in (feed.websub_pending,) if m}
-    if feed.websub_state == "subscribed" and feed.websub_pending != "unsubscribe":
-        wanted.add("subscribe")
+    wanted = {feed.websub_pending} if feed.websub_pending else set()
     challenge = check_intent(query, feed.websub_topic, wanted)
     if challenge is None:
         return CallbackAnswer(404, "no such request pending")
-    lease = query.get("hub.lease_seconds") if mode == "subscribe" else None
-    store_websub.record_verified(
-        store, feed_id, str(mode), bounds.count(lease, upper=bounds.YEAR_SECONDS), DEFAULT_LEASE_S
-    )
+    store_websub.record_verified(store, feed_id, str(mode), lease, DEFAULT_LEASE_S)
     log.info("feed %s: hub verified our %s request (lease %s s)", feed_id, mode, lease or "unstated",
              extra={"feed_id": feed_id, "mode": mode, "lease_seconds": lease})
     return CallbackAnswer(200, challenge)

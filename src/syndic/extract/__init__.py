@@ -38,7 +38,7 @@ from syndic.extract.guard import MAX_ARTICLE_CHARS, refusal
 from syndic.extract.language import guess_language
 from syndic.extract.markdown import to_markdown
 from syndic.extract.media import mark_captions, resolve_images
-from syndic.extract.metadata import Metadata, clean_authors, extract_metadata, parse_date
+from syndic.extract.metadata import Metadata, clean_authors, extract_metadata, parse_date, scan_page
 from syndic.extract.multipage import find_next_page, merge_pages
 from syndic.extract.siteconfig import SiteRules, apply_site_rules, load_site_rules
 from syndic.types import Article
@@ -179,8 +179,10 @@ def _extract(page: bytes | str, url: str, content_type: str | None, rules: SiteR
     if reason:
         return _failed(url, reason)
     tree = LexborHTMLParser(text)
-    meta = extract_metadata(tree, url, page=text)
-    next_page = find_next_page(tree, url, has_pager=any(word in text for word in _PAGER_WORDS))
+    nodes = scan_page(tree)
+    meta = extract_metadata(tree, url, page=text, nodes=nodes)
+    next_page = find_next_page(tree, url, has_pager=any(word in text for word in _PAGER_WORDS),
+                               next_links=nodes.next_links)
     body: Body | None = None
     extra: dict[str, str] = {}
     if rules is not None:

@@ -117,14 +117,16 @@ SOCIAL_META = (
 # Every element metadata reads, found in one pass over the page: each css() call walks the
 # whole tree, and a selector list costs about what one selector does.
 _PAGE_NODES = ('meta[content], script[type="application/ld+json"], h1, time[datetime], article, '
-               '[itemprop="articleBody"]')
+               '[itemprop="articleBody"], link[rel~="next"][href], a[rel~="next"][href]')
 _ARTICLE_TYPE_RE = re.compile(
     r'"@type"\s*:\s*(?:\[[^\]]*?)?"(?:' + "|".join(sorted(jsonld.ARTICLE_TYPES)) + r')"', re.IGNORECASE
 )
 
 
 @dataclass
-class _PageNodes:
+class PageNodes:
+    """The elements of a page that metadata and the next-page search read (`scan_page`)."""
+
     metas: list[LexborNode] = field(default_factory=list)
     json_ld: list[str] = field(default_factory=list)
     h1s: list[LexborNode] = field(default_factory=list)
@@ -132,10 +134,12 @@ class _PageNodes:
     articles: int = 0
     article_body: bool = False  # an element marked itemprop=articleBody
     og_article: bool = False  # <meta property="og:type" content="article">
+    next_links: list[LexborNode] = field(default_factory=list)  # <link>s and <a>s with rel=next and an href
 
 
-def _page_nodes(tree: LexborHTMLParser) -> _PageNodes:
-    found = _PageNodes()
+def scan_page(tree: LexborHTMLParser) -> PageNodes:
+    """The page's `PageNodes`, in one pass over its tree."""
+    found = PageNodes()
     for node in tree.css(_PAGE_NODES):
         tag = node.tag
         attrs = node.attributes
@@ -153,6 +157,8 @@ def _page_nodes(tree: LexborHTMLParser) -> _PageNodes:
             found.first_time = found.first_time or node
         elif tag == "article":
             found.articles += 1
+        if tag in ("link", "a") and "href" in attrs and "next" in (attrs.get("rel") or "").lower().split():
+            found.next_links.append(node)
     return found
 
 
@@ -369,9 +375,12 @@ def _short_texts(markup: str) -> list[str]:
     return texts
 
 
-def extract_metadata(tree: LexborHTMLParser, url: str, page: str | None = None) -> Metadata:
-    """Read every metadata field of an unmodified page tree (`page`: its HTML, as parsed)."""
-    nodes = _page_nodes(tree)
+def extract_metadata(
+    tree: LexborHTMLParser, url: str, page: str | None = None, nodes: PageNodes | None = None
+) -> Metadata:
+    """Read every metadata field of an unmodified page tree (`page`: its HTML, as parsed;
+    `nodes`: its `scan_page`, when the caller has it)."""
+    nodes = nodes or scan_page(tree)
     metas = _meta_map(nodes.metas)
     ld = jsonld.parse_blocks(nodes.json_ld)
     meta = Metadata()

@@ -52,12 +52,18 @@ def is_next_page_of(url: str, candidate: str) -> bool:
     return _strip_page_mark(url) == _strip_page_mark(candidate)
 
 
-def find_next_page(tree: LexborHTMLParser, url: str, *, has_pager: bool = True) -> str | None:
+def find_next_page(
+    tree: LexborHTMLParser, url: str, *, has_pager: bool = True, next_links: Sequence[LexborNode] | None = None
+) -> str | None:
     """A confident next-page URL, else None: a `rel="next"` link, or a
     pagination link reading "next" or "2", in both cases only to a URL that
     is this article's with a page number. `has_pager=False` (no pagination
-    class in the page's source) skips the search for pagination links."""
-    for node in tree.css('link[rel~="next"][href], a[rel~="next"][href]'):
+    class in the page's source) skips the search for pagination links;
+    `next_links` are the page's rel=next links when the caller has them
+    (`metadata.scan_page`)."""
+    if next_links is None:
+        next_links = tree.css('link[rel~="next"][href], a[rel~="next"][href]')
+    for node in next_links:
         candidate = _href(node, url)
         if candidate and is_next_page_of(url, candidate):
             return candidate

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from syndic.errors import ConfigError
+from syndic.net import Limits, NetSettings
 from syndic.net.guard import parse_networks
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -176,3 +177,23 @@ def _check_ftr(settings: Settings) -> None:
         FtrOptions.from_settings(settings)
     except ValueError as exc:
         raise ConfigError(f"setting {exc}") from None
+
+
+def net_settings(settings: Settings) -> NetSettings:
+    """The network settings a Settings asks for (the pipeline's client and the publish senders' alike)."""
+    base = NetSettings(user_agent=settings.user_agent) if settings.user_agent else NetSettings()
+    return replace(
+        base,
+        limits=Limits(
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            total_timeout=settings.total_timeout,
+            max_redirects=settings.max_redirects,
+            max_body_bytes=settings.max_body_bytes,
+        ),
+        allow_networks=settings.allow_networks,
+        per_host_concurrency=settings.per_host_concurrency,
+        min_host_interval=settings.min_host_interval,
+        max_connections=settings.max_connections,
+        max_crawl_delay=settings.max_crawl_delay_s,
+    )

@@ -167,7 +167,6 @@ def test_passwords_are_hashed_with_argon2(store: Store) -> None:
 
 
 def test_published_feeds_need_login_unless_public(client: TestClient, store: Store, seeded: Seeded, token: str) -> None:
-    pytest.importorskip("syndic.publish.web_routes")
     from sqlalchemy import update
 
     from syndic.store import schema
@@ -184,7 +183,6 @@ def test_published_feeds_need_login_unless_public(client: TestClient, store: Sto
 
 
 def test_public_switch_off_closes_public_feeds(store: Store, seeded: Seeded) -> None:
-    pytest.importorskip("syndic.publish.web_routes")
     from sqlalchemy import update
 
     from syndic.store import schema

@@ -9,8 +9,8 @@ The functions other stages call:
 - `feed_document / campaign_document / search_document` + `write_feed(doc, fmt)`
 - `FullTextService` (makefulltextfeed.php / extract.php semantics)
 
-`syndic.publish.web_routes.router` is the FastAPI router the web app mounts
-(the Full-Text RSS routes are `syndic.web.ftr`).
+Nothing here speaks HTTP: the web app serves these documents
+(`syndic.web.full_feeds` for /full/*, `syndic.web.ftr` for the Full-Text RSS URLs).
 """
 
 from .campaigns import CampaignConfig, load_campaign, parse_config, save_campaign

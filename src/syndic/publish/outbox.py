@@ -347,8 +347,7 @@ def default_sender_factory(campaign_id: int, config: Mapping[str, Any]) -> Sende
     Destinations are reached through syndic's guarded client: a private or
     loopback address is refused unless SYNDIC_ALLOW_NETWORKS names it.
     """
-    from syndic.config import load_settings
-    from syndic.run.pipeline import net_settings
+    from syndic.config import load_settings, net_settings
 
     from .campaigns import parse_config
     from .webhook import WebhookSender

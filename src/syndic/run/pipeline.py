@@ -33,8 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from syndic import clean, dedupe, feeds, retry
 from syndic.config import Settings
+from syndic.config import net_settings as net_settings  # re-exported: run/ and the CLI import it from here
 from syndic.errors import FeedError, FetchError, HTTPStatusError, StoreError, SyndicError
-from syndic.net import Fetcher, FetchResult, Limits, NetSettings
+from syndic.net import Fetcher, FetchResult
 from syndic.run import websub
 from syndic.run.article import article_from_url
 from syndic.run.group_writer import GroupWriter
@@ -56,26 +57,6 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 Progress = Callable[[int], None]
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
-
-
-def net_settings(settings: Settings) -> NetSettings:
-    """The network settings a Settings asks for."""
-    base = NetSettings(user_agent=settings.user_agent) if settings.user_agent else NetSettings()
-    return replace(
-        base,
-        limits=Limits(
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            total_timeout=settings.total_timeout,
-            max_redirects=settings.max_redirects,
-            max_body_bytes=settings.max_body_bytes,
-        ),
-        allow_networks=settings.allow_networks,
-        per_host_concurrency=settings.per_host_concurrency,
-        min_host_interval=settings.min_host_interval,
-        max_connections=settings.max_connections,
-        max_crawl_delay=settings.max_crawl_delay_s,
-    )
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 `create_app` wires the reader (HTML), the JSON API (mounted at /api/v1 with
 its own OpenAPI document), /healthz, /metrics and the full-text feed URLs
-(`syndic.publish.web_routes.router`). Every response carries the security
+(`syndic.web.full_feeds`). Every response carries the security
 headers; every request is timed (the `Server-Timing` header and the latency
 histogram).
 """
@@ -21,8 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from syndic.publish import web_routes
-from syndic.web import api, campaign_review, ftr, reader, readerapi, websub
+from syndic.web import api, campaign_review, ftr, full_feeds, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
 from syndic.web.deps import ReaderStore
@@ -98,7 +97,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/api/v1", api.create_api(app))
-    app.include_router(web_routes.router)
+    app.include_router(full_feeds.router)
     app.include_router(ftr.router)
     app.include_router(websub.router)
     readerapi.install(app)

@@ -40,10 +40,10 @@ from syndic.publish.ftr import (
     network_fetch,
 )
 from syndic.publish.ftr.access import key_hash
-from syndic.publish.web_routes import conditional
 from syndic.store import ftr_keys
 from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
 from syndic.web.deps import get_store
+from syndic.web.full_feeds import conditional
 from syndic.web.tokens import TOKEN_PREFIX
 
 router = APIRouter(tags=["Full-Text RSS"])

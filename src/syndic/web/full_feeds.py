@@ -1,4 +1,4 @@
-"""The publish stage's HTTP routes, mounted by the web app when it finds `router`.
+"""The full-text feed URLs: the publish stage's documents over HTTP.
 
     GET /full/feeds/{feed_id}.{rss|atom|json}         a subscribed feed, full text
     GET /full/campaigns/{campaign_id}.{rss|atom|json} a campaign, one item per story
@@ -22,11 +22,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
+from syndic.publish.outputs import NotFound, campaign_document, feed_document, search_document
+from syndic.publish.writers import MEDIA_TYPES, write_feed
 from syndic.web.auth import Viewer, require_user_or_public
 from syndic.web.deps import get_store
-
-from .outputs import NotFound, campaign_document, feed_document, search_document
-from .writers import MEDIA_TYPES, write_feed
 
 router = APIRouter(tags=["full-text feeds"])
 FORMATS = tuple(MEDIA_TYPES)

@@ -8,6 +8,7 @@ cookie), and drives Debian's chromium through Playwright over the reader.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -118,8 +119,19 @@ def test_the_printed_full_text_rss_url_and_api_token_work_in_curl(demo: Demo) ->
     token = demo.printed["API token"]
     status, body = _curl(demo.base_url + "/api/v1/openapi.json", f"Authorization: Bearer {token}")
     assert status == 200 and b'"openapi"' in body
-    status, _ = _curl(demo.base_url + "/api/v1/stories", f"Authorization: Bearer {token}")
+    status, body = _curl(demo.base_url + "/api/v1/stories?limit=100", f"Authorization: Bearer {token}")
     assert status == 200
+    stories = json.loads(body)
+    stories = stories["items"] if isinstance(stories, dict) else stories
+    wire = [s for s in stories if s["copy_count"] == 4]
+    assert len(wire) == 1
+    status, body = _curl(f"{demo.base_url}/api/v1/stories/{wire[0]['id']}", f"Authorization: Bearer {token}")
+    story = json.loads(body)
+    # the story's links are the real addresses (http, trailing slash), never the dedupe key
+    assert story["original"]["url"] == expected.original_url(demo.site_url)
+    assert sorted([story["original"]["url"], *(c["url"] for c in story["copies"])]) == sorted(
+        expected.same_story_urls(demo.site_url)
+    )
     assert Path(demo.printed["data"].split("  ")[0]).is_dir()
 
 

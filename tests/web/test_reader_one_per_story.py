@@ -22,8 +22,8 @@ def _add(store: Store, feed_url: str, link: str, text: str, when: datetime) -> N
     feed_id = store_feeds.add_feed(store, feed_url)
     store_entries.upsert_entries(store, feed_id, [ParsedEntry(guid=link, link=link, title=link, published=when)])
     entry = store_entries.pending_entries(store, feed_id=feed_id)[0]
-    store_articles.record_article(store, entry.id, Article(url=link, title=link, text=text, html=f"<p>{text}</p>"),
-                                  url_key=link)
+    article = Article(url=link, title=link, text=text, html=f"<p>{text}</p>", published=when)
+    store_articles.record_article(store, entry.id, article, url_key=link)
 
 
 def test_copies_from_other_feeds_are_listed_once(any_store: Store) -> None:
@@ -37,3 +37,26 @@ def test_copies_from_other_feeds_are_listed_once(any_store: Store) -> None:
         api_rows, _ = list_entries(conn, EntryFilter(), limit=50)
     assert sorted(r.link for r in reader_rows) == ["https://garden.example/show", "https://wire.example/crane"]
     assert len(api_rows) == 4
+
+
+def test_the_row_is_the_originals_entry_and_the_unread_count_matches_the_rows(any_store: Store) -> None:
+    from syndic.store import reading
+    from syndic.web import queries
+    from syndic.web.users import create_user
+
+    t = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    # the partner's copy is polled first; the wire (the original: earliest) comes later
+    _add(any_store, "https://partner.example/feed", "https://partner.example/crane", STORY, t + timedelta(hours=1))
+    _add(any_store, "https://wire.example/feed", "https://wire.example/crane", STORY, t)
+    _add(any_store, "https://garden.example/feed", "https://garden.example/show", OTHER, t + timedelta(hours=3))
+    user = create_user(any_store, "ann", "correct horse battery staple")
+    with any_store.engine.begin() as conn:
+        unread = queries.EntryFilter(view="unread", user_id=user, one_per_story=True)
+        rows, _ = list_entries(conn, unread, limit=50)
+        assert sorted(r.link for r in rows) == ["https://garden.example/show", "https://wire.example/crane"]
+        wire_row = next(r for r in rows if r.link == "https://wire.example/crane")
+        assert wire_row.copy_count == 2 and wire_row.is_original
+        assert queries.reader_counts(conn, user)["unread"] == len(rows) == 2
+        reading.set_entry_state(conn, user, wire_row.id, read=True)
+        rows, _ = list_entries(conn, unread, limit=50)
+        assert queries.reader_counts(conn, user)["unread"] == len(rows) == 1

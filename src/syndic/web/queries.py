@@ -372,11 +372,47 @@ def counts(conn: Connection, user_id: int) -> dict[str, int]:
 
 def reader_counts(conn: Connection, user_id: int) -> dict[str, int]:
     """The totals above the reader's list: unread counts stories as the unread
-    list shows them (one row per story), so the number agrees with the rows."""
+    list shows them (one row per story), so the number agrees with the rows.
+
+    One grouped pass rather than the list's per-row condition (which costs a
+    lookup per entry, ~0.4 s at 30,000): each story's row is its original's
+    earliest entry, else its earliest entry (`_preferred_copy_exists`), and
+    it counts when that entry is unread; entries without a story count alone.
+    """
     totals = reading.state_counts(conn, user_id)
-    unread = EntryFilter(view="unread", user_id=user_id, one_per_story=True).conditions()
-    rows = conn.execute(select(func.count()).select_from(E).where(and_(true(), *unread))).scalar()
-    return {**totals, "unread": int(rows or 0)}
+    S = schema.stories
+    per_story = (
+        select(
+            func.coalesce(
+                func.min(case((A.c.id == S.c.original_article_id, E.c.id))), func.min(E.c.id)
+            ).label("entry_id"),
+            func.count(E.c.id).label("entries"),
+        )
+        .select_from(E.join(A, A.c.id == E.c.article_id).join(S, S.c.id == A.c.story_id))
+        .group_by(A.c.story_id)
+        .subquery()
+    )
+    read = schema.entry_states
+    shown_read = exists(
+        select(read.c.entry_id).where(
+            read.c.user_id == user_id, read.c.entry_id == per_story.c.entry_id, read.c.read == True  # noqa: E712
+        )
+    )
+    stories_unread, with_story = conn.execute(
+        select(func.sum(case((~shown_read, 1), else_=0)), func.sum(per_story.c.entries)).select_from(per_story)
+    ).one()
+    # Entries without a story, by difference: counting them directly walks every entry's article row.
+    storied = E.join(A, A.c.id == E.c.article_id)
+    total = conn.execute(select(func.count()).select_from(E)).scalar() or 0
+    mine_read = (read.c.user_id == user_id, read.c.read == True)  # noqa: E712
+    read_total = conn.execute(select(func.count()).select_from(read).where(*mine_read)).scalar() or 0
+    read_with_story = conn.execute(
+        select(func.count())
+        .select_from(read.join(storied, E.c.id == read.c.entry_id))
+        .where(*mine_read, A.c.story_id.is_not(None))
+    ).scalar() or 0
+    alone_unread = (int(total) - int(with_story or 0)) - (int(read_total) - int(read_with_story))
+    return {**totals, "unread": int(stories_unread or 0) + max(0, alone_unread)}
 
 
 def set_entry_state(

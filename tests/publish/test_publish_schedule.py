@@ -181,3 +181,19 @@ def test_campaign_due_for_cron(sqlite_store, server) -> None:  # type: ignore[no
     assert "2 new" in first.output and len(receiver.accepted) == 2
     again = CliRunner().invoke(main, ["--database", url, "campaign", "due"])
     assert again.exit_code == 0 and "no campaign was due" in again.output
+
+
+def test_a_campaign_that_cannot_run_says_so_once_per_slot(store, server, data) -> None:  # type: ignore[no-untyped-def]
+    receiver = Receiver(server)
+    cid, _feed, _stories = _campaign(store, data, receiver)
+    other = save_campaign(store, "other", webhook_config(receiver.url), [_feed], now=T0)
+    with store.engine.begin() as conn:  # a config stored before today's rules (or edited in the database)
+        conn.execute(schema.campaigns.update().where(schema.campaigns.c.id == cid)
+                     .values(config={"status": "live"}))
+    assert [r.campaign_id for r in run_due(store, T0)] == [other]  # the others still run
+    for minutes in (1, 2, 30):
+        run_due(store, T0 + timedelta(minutes=minutes))
+    with store.engine.connect() as conn:
+        failed = conn.execute(select(schema.post_log.c.detail).where(
+            schema.post_log.c.event == "run-failed")).scalars().all()
+    assert len(failed) == 1 and "status must be one of" in failed[0]

@@ -47,6 +47,7 @@ from .template import TemplateValues, render
 log = logging.getLogger("syndic.publish.runner")
 
 WINDOW = 500
+FAILED_RUN_PERIOD_MINUTES = 60
 
 
 @dataclass
@@ -389,9 +390,18 @@ def run_due(
         try:
             report = run_scheduled(store, campaign_id, now=now, sender_factory=sender_factory)
         except Exception as exc:  # a broken campaign is recorded on it; the others still run
-            log.exception("campaign %s failed", campaign_id, extra={"campaign_id": campaign_id})
-            with store.engine.begin() as conn:
-                log_event(conn, 0, campaign_id, "run-failed", f"{type(exc).__name__}: {exc}", now)
+            # its slot is taken anyway (an hour when its own period cannot be read), so a campaign
+            # that cannot run says so once per slot, not every round
+            lease = claim_slot(store, campaign_id, now, timedelta(minutes=FAILED_RUN_PERIOD_MINUTES))
+            if lease is None:
+                continue  # it ran (and failed) in a slot that was claimed: already recorded
+            try:
+                log.error("campaign %s failed: %s", campaign_id, exc, exc_info=True,
+                          extra={"campaign_id": campaign_id})
+                with store.engine.begin() as conn:
+                    log_event(conn, 0, campaign_id, "run-failed", f"{type(exc).__name__}: {exc}", now)
+            finally:
+                release(store, lease, now)
             continue
         if report is not None:
             reports.append(report)

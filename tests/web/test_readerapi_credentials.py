@@ -8,6 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import PASSWORD
 
@@ -18,6 +19,9 @@ from syndic.web.users import create_user
 
 LOGIN = "correct horse battery staple"
 API = "app-password-0123"
+
+
+__all__ = ["cheap_password_hashing"]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import T0, Data, Seeded
 
@@ -22,6 +23,9 @@ from syndic.web.users import create_user
 ANN_KEY = hashlib.md5(b"ann:ann-app-password-1").hexdigest()  # what a Fever client computes
 BOB_KEY = hashlib.md5(b"bob:bob-app-password-2").hexdigest()
 
+
+
+__all__ = ["cheap_password_hashing"]
 
 
 @pytest.fixture

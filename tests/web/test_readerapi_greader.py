@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import T0, Data, RecordingActions, Seeded
 
@@ -21,6 +22,9 @@ API_PASSWORD = "ann-app-password-1"
 BOB_PASSWORD = "bob-app-password-2"
 STATE = "user/-/state/com.google/"
 
+
+
+__all__ = ["cheap_password_hashing"]
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from select import select as wait_readable
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import Data as Rows
 from web_helpers import Seeded, log_in, seed
@@ -48,6 +49,9 @@ class Served:
     base: str
     store: Store
     seeded: Seeded
+
+
+__all__ = ["cheap_password_hashing"]
 
 
 @pytest.fixture

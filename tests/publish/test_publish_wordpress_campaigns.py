@@ -264,3 +264,35 @@ def test_approval_flow_on_wordpress(store, wordpress, data, images):  # type: ig
     post = wp_get(wordpress, f"/posts/{rows[kept].remote_id}")
     assert post["title"]["raw"] == "Shelbyville storm, checked"  # type: ignore[index]
     assert "Shelbyville, corrected." in post["content"]["raw"]  # type: ignore[index]
+
+
+MP3 = b"ID3\x03\x00\x00\x00\x00\x00\x00" + (b"\xff\xfb\x90\x64" + b"\x00" * 413) * 4
+
+
+def test_audio_enclosure_goes_to_the_media_library(store, wordpress, data, server):  # type: ignore[no-untyped-def]
+    server.routes[("GET", "/pod.mp3")] = lambda h: server.respond(h, 200, MP3, "audio/mpeg")
+    feed = data.feed(f"https://w0.example/rss-{time.time_ns()}", title="Podcast")
+    story = data.story()
+    art = data.article(f"https://w0.example/ep-{time.time_ns()}", story_id=story, original=True, title="Episode 1")
+    data.entry(feed, f"ep-{time.time_ns()}", art, first_seen_at=T0,
+               enclosures=[{"url": server.url + "/pod.mp3", "type": "audio/mpeg", "length": len(MP3)},
+                           {"url": server.url + "/cover.jpg", "type": "image/jpeg", "length": 1}])
+    cid = save_campaign(store, "podcast", wp_config(wordpress, upload_media=True, featured_image=False), [feed],
+                        now=T0 - HOUR)
+    report = run_campaign(store, cid, now=T0, sender_factory=sender_factory)
+    assert [e.event for e in report.deliveries] == ["created"]
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.posts)).mappings().one()
+        log = conn.execute(select(schema.post_log.c.detail).where(schema.post_log.c.event == "created")).scalar_one()
+    content = wp_get(wordpress, f"/posts/{row['remote_id']}")["content"]["raw"]  # type: ignore[index]
+    found = re.search(r'\[audio src="([^"]+)"\]', content)
+    assert found and found.group(1).startswith(wordpress["url"] + "/wp-content/uploads/"), content
+    assert httpx.get(found.group(1), timeout=10).content == MP3
+    assert "1 audio/video files uploaded" in log
+    # an update uploads nothing again
+    data.touch_article(row["article_id"], html="<p>Show notes, corrected.</p>")
+    again = run_campaign(store, cid, now=T0 + HOUR, sender_factory=sender_factory)
+    assert [e.event for e in again.deliveries] == ["updated"]
+    with store.engine.connect() as conn:
+        last = conn.execute(select(schema.post_log.c.detail).where(schema.post_log.c.event == "updated")).scalar_one()
+    assert "audio/video" not in last

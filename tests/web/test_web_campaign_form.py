@@ -21,7 +21,7 @@ def fields(csrf: str, seeded: Seeded, **over: Any) -> dict[str, Any]:
         "dest_type": "wordpress", "dest_url": "https://blog.example", "dest_username": "editor",
         "dest_password": PASSWORD, "every_minutes": "30", "max_posts_per_run": "5", "max_per_feed": "2",
         "backfill": "3", "comments": "closed", "post_date": "now", "status": "private", "post_type": "post", "post_format": "aside", "author": "",
-        "featured_image": "on", "upload_images": "on", "review": "on",
+        "featured_image": "on", "upload_images": "on", "upload_media": "on", "review": "on",
         "template": "<style>p { margin: 0 }</style>{title}{content}",
         "attribution_template": '<p>Via <a href="{permalink}">{source}</a></p>', "attribution_position": "before",
         "categories": "News, 12", "categories_from_feed": "on", "tags": "syndic",
@@ -62,6 +62,7 @@ def test_fields_save_a_valid_config_and_secrets_stay_write_only(logged_in, seede
                                      "app_password": PASSWORD}
     assert config["schedule"] == {"every_minutes": 30} and config["max_per_feed"] == 2 and config["backfill"] == 3
     assert config["status"] == "private" and config["post_format"] == "aside" and config["review"] is True
+    assert config["upload_media"] is True and config["upload_images"] is True
     assert config["comments"] == "closed" and "pings" not in config and config["post_date"] == "now"
     assert config["categories"] == {"fixed": ["News", 12], "from_feed": True}
     assert config["filters"]["require"] == ["storm", {"regex": "hurricanes?"}, {"keyword": "rain", "in": "title"}]

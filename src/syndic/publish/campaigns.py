@@ -17,6 +17,7 @@ The config (stored as JSON in `campaigns.config`):
                       "position": "after"},     # or "before"; must link {permalink}
       "featured_image": true,                   # the lead image as featured image (not repeated in the content)
       "upload_images": true,                    # content images go to the media library (src and srcset)
+      "upload_media": false,                    # the feed's audio/video enclosures too, as [audio]/[video]
       "status": "draft",                        # draft | pending | private | publish
       "post_type": "post",                      # post | page | a custom type's REST base
       "post_format": "standard",                # standard | aside | chat | gallery | link | image | quote | ...
@@ -80,6 +81,7 @@ KNOWN_OPTIONS = {
     "strip_html",
     "comments",
     "pings",
+    "upload_media",
     "post_date",
     "filters",
     "categories",
@@ -146,6 +148,7 @@ class CampaignConfig:
     rules: ContentRules = field(default_factory=ContentRules)
     comments: str | None = None
     pings: str | None = None
+    upload_media: bool = False
     date_from_item: bool = True
 
 
@@ -309,6 +312,7 @@ def parse_config(raw: Mapping[str, Any]) -> CampaignConfig:
         review=bool(raw.get("review", False)),
         rules=parse_rules(raw),
         comments=raw.get("comments"),
+        upload_media=bool(raw.get("upload_media", False)),
         pings=raw.get("pings"),
         date_from_item=raw.get("post_date", "item") == "item",
     )

@@ -174,6 +174,7 @@ def build_post(
         "image_url": row["image"],
         "date_gmt": _gmt(published) if config.date_from_item else None,
         "comment_status": config.comments,
+        **({"enclosures": _media(row.get("enclosures"))} if config.upload_media else {}),
         "ping_status": config.pings,
         "permalink": permalink,
         "original_url": original_url,
@@ -186,6 +187,18 @@ def build_post(
 def build_payload(config: CampaignConfig, row: Mapping[Any, Any]) -> dict[str, Any]:
     """The destination-neutral post for one candidate row."""
     return build_post(config, row)[0]
+
+
+def _media(enclosures: Any) -> list[dict[str, str]]:
+    """The audio and video enclosures of an entry (http(s) only), for destinations that take them."""
+    out: list[dict[str, str]] = []
+    for item in enclosures or []:
+        if not isinstance(item, Mapping):
+            continue
+        url, kind = str(item.get("url") or ""), str(item.get("type") or "")
+        if url.startswith(("http://", "https://")) and kind.startswith(("audio/", "video/")):
+            out.append({"url": url, "type": kind})
+    return out
 
 
 def _info(store: Store, campaign_id: int) -> CampaignInfo:
@@ -203,6 +216,7 @@ def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Map
             e.c.id.label("entry_id"),
             e.c.title.label("entry_title"),
             e.c.categories,
+            e.c.enclosures,
             e.c.feed_id,
             e.c.first_seen_at,
             e.c.summary.label("entry_summary"),

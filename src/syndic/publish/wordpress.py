@@ -91,6 +91,23 @@ def image_slug(idempotency_key: str, image_url: str) -> str:
     return f"syndic-{idempotency_key}-{hashlib.sha256(image_url.encode()).hexdigest()[:10]}"
 
 
+MAX_MEDIA_BYTES = 100 * 1024 * 1024
+# Audio and video WordPress plays with its [audio] and [video] shortcodes.
+MEDIA_TYPES = frozenset({"audio/mpeg", "audio/mp4", "audio/x-m4a", "audio/ogg", "audio/wav", "audio/x-wav",
+                         "video/mp4", "video/webm", "video/ogg"})
+
+
+def network_media_fetcher(settings: NetSettings | None = None) -> ImageFetcher:
+    """A feed's audio and video enclosures through the guarded client, up to MAX_MEDIA_BYTES."""
+
+    def fetch(url: str) -> tuple[bytes, str]:
+        result = fetch_sync(url, settings or NetSettings(), accept="audio/*, video/*",
+                            max_body_bytes=MAX_MEDIA_BYTES)
+        return result.body, (result.content_type or "").split(";")[0].strip().lower()
+
+    return fetch
+
+
 def network_image_fetcher(settings: NetSettings | None = None) -> ImageFetcher:
     """Images through syndic's guarded client: the URL came from a stranger's page."""
 
@@ -114,6 +131,7 @@ class WordPressSender:
         destination: Destination,
         *,
         fetch_image: ImageFetcher | None = None,
+        fetch_media: ImageFetcher | None = None,
         net: NetSettings | None = None,
         client: GuardedClient | None = None,
     ) -> None:
@@ -121,6 +139,7 @@ class WordPressSender:
         self.api = destination.url.rstrip("/") + "/wp-json/wp/v2"
         self.client = client or GuardedClient(net, total_timeout=destination.timeout)
         self.fetch_image = fetch_image or network_image_fetcher(self.client.settings)
+        self.fetch_media = fetch_media or network_media_fetcher(self.client.settings)
         self._headers = {
             "User-Agent": USER_AGENT,
             "Authorization": basic_auth(destination.username, destination.app_password),
@@ -128,6 +147,7 @@ class WordPressSender:
         self._term_ids: dict[tuple[str, str], int] = {}
         self._signed_in = False
         self.images_uploaded = 0
+        self.media_uploaded = 0
 
     # --- HTTP -----------------------------------------------------------------------------------
 
@@ -215,23 +235,33 @@ class WordPressSender:
         self, post: OutgoingPost, image_url: str, notes: list[str], what: str
     ) -> tuple[int, str] | None:
         """The media library's (id, address) for an image, uploaded unless it is there already."""
-        slug = image_slug(post.idempotency_key, image_url)
+        found = self.upload_file(post, image_url, notes, what, self.fetch_image, IMAGE_TYPES, MAX_IMAGE_BYTES)
+        if found is not None and found[2]:
+            self.images_uploaded += 1
+        return None if found is None else (found[0], found[1])
+
+    def upload_file(
+        self, post: OutgoingPost, url: str, notes: list[str], what: str, fetch: ImageFetcher,
+        types: frozenset[str], max_bytes: int,
+    ) -> tuple[int, str, bool] | None:
+        """(id, address, uploaded now) of a file in the media library; found by its slug after a crash."""
+        slug = image_slug(post.idempotency_key, url)
         existing = self._find_one("media", slug)
         if existing is not None:
-            return int(existing["id"]), str(existing.get("source_url") or "")
+            return int(existing["id"]), str(existing.get("source_url") or ""), False
         try:
-            data, content_type = self.fetch_image(image_url)
-        except Exception as exc:  # the image's host is not the destination: post without it
+            data, content_type = fetch(url)
+        except Exception as exc:  # the file's host is not the destination: post without it
             notes.append(f"{what} not fetched ({exc})")
             return None
-        if content_type not in IMAGE_TYPES or not data or len(data) > MAX_IMAGE_BYTES:
+        if content_type not in types or not data or len(data) > max_bytes:
             notes.append(f"{what} refused ({content_type or 'no type'}, {len(data)} bytes)")
             return None
-        extension = mimetypes.guess_extension(content_type) or ".img"
+        extension = mimetypes.guess_extension(content_type) or ".bin"
         uploaded = self._request(
             "POST",
             "/media",
-            f"uploading the image {image_url}",
+            f"uploading {url}",
             content=data,
             headers={
                 "Content-Type": content_type,
@@ -240,9 +270,34 @@ class WordPressSender:
         )
         media_id = int(uploaded["id"])
         if uploaded.get("slug") != slug:
-            self._request("POST", f"/media/{media_id}", "naming the image", json={"slug": slug})
-        self.images_uploaded += 1
-        return media_id, str(uploaded.get("source_url") or "")
+            self._request("POST", f"/media/{media_id}", "naming the file", json={"slug": slug})
+        return media_id, str(uploaded.get("source_url") or ""), True
+
+    def enclosures(
+        self, post: OutgoingPost, enclosures: Any, state: dict[str, Any], notes: list[str]
+    ) -> str:
+        """The feed's audio and video, copied to the media library, as [audio]/[video] shortcodes."""
+        known: dict[str, list[Any]] = dict(state.get("media") or {})
+        out: list[str] = []
+        for item in enclosures if isinstance(enclosures, list) else []:
+            url = item.get("url") if isinstance(item, Mapping) else None
+            if not _http(url):
+                continue
+            assert isinstance(url, str)
+            if url not in known:
+                found = self.upload_file(post, url, notes, f"enclosure {url}", self.fetch_media, MEDIA_TYPES,
+                                         MAX_MEDIA_BYTES)
+                if found is None or not found[1]:
+                    continue  # never hot-linked; the reason is in the post's log
+                if found[2]:
+                    self.media_uploaded += 1
+                known[url] = [found[0], found[1]]
+            address = str(known[url][1])
+            kind = "video" if str(item.get("type") or "").startswith("video/") else "audio"
+            out.append(f'<p>[{kind} src="{html.escape(address, quote=True)}"]</p>')
+        if known:
+            state["media"] = known
+        return "".join(out)
 
     def content_images(
         self, post: OutgoingPost, content: str, featured: str | None, state: dict[str, Any], notes: list[str]
@@ -334,6 +389,7 @@ class WordPressSender:
     def send(self, post: OutgoingPost) -> Delivery:
         self.check_credentials()
         self.images_uploaded = 0
+        self.media_uploaded = 0
         payload = post.payload
         post_type = str(payload.get("post_type") or "post")
         coll = collection(post_type)
@@ -398,6 +454,8 @@ class WordPressSender:
             content = self.content_images(post, content, featured, remote_state, notes)
         elif featured:
             content = self.content_images_dropping(content, featured)
+        if payload.get("enclosures"):
+            content += self.enclosures(post, payload["enclosures"], remote_state, notes)
         body["content"] = content
         if remote_id is not None:
             saved = self._request("POST", f"/{coll}/{remote_id}", f"updating {post_type} {remote_id}", json=body)
@@ -407,6 +465,8 @@ class WordPressSender:
             raise PublishError("WordPress answered without a post id")
         if self.images_uploaded:
             notes.append(f"{self.images_uploaded} images uploaded")
+        if self.media_uploaded:
+            notes.append(f"{self.media_uploaded} audio/video files uploaded")
         return Delivery(
             remote_id=str(saved["id"]),
             remote_url=saved.get("link") if isinstance(saved.get("link"), str) else None,

@@ -60,6 +60,8 @@ HELP: Mapping[str, str] = {
     "post_date": "The post's date: the article's publication date, or when it is posted.",
     "featured_image": "The article's lead image becomes the featured image (and is not repeated in the text).",
     "upload_images": "Every image of the text is copied to the media library, never hot-linked.",
+    "upload_media": "The feed's audio and video files are copied to the media library and played with "
+                    "WordPress's [audio]/[video] players.",
     "review": "New stories wait in the review queue until someone approves them.",
     "template": "The post's HTML. Tags: " + ", ".join("{" + t + "}" for t in TAGS)
                 + ". Write {{tag}} for the literal text {tag}; other braces (CSS) are text.",
@@ -133,6 +135,7 @@ def form_values(config: Mapping[str, Any]) -> dict[str, Any]:
         "post_date": config.get("post_date", "item"),
         "featured_image": bool(config.get("featured_image", True)),
         "upload_images": bool(config.get("upload_images", True)),
+        "upload_media": bool(config.get("upload_media", False)),
         "review": bool(config.get("review", False)),
         "template": config.get("template", DEFAULT_TEMPLATE),
         "attribution_template": attribution.get("template", DEFAULT_ATTRIBUTION),
@@ -323,7 +326,7 @@ def config_from_form(
         if text(name):
             config[name] = text(name)
     config["post_date"] = text("post_date") or "item"
-    for name in ("featured_image", "upload_images", "review", "strip_links", "strip_html"):
+    for name in ("featured_image", "upload_images", "upload_media", "review", "strip_links", "strip_html"):
         config[name] = flag(name)
     config["template"] = get("template") or DEFAULT_TEMPLATE
     config["attribution"] = {

@@ -73,7 +73,7 @@ class _Syndic(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("", err=True)
-            sys.exit(130)
+            sys.exit(143 if _TERMINATED else 130)
         except SyndicError as exc:
             _fail(_one_line(exc))
         except OSError as exc:
@@ -85,17 +85,31 @@ class _Syndic(click.Group):
             _fail(f"unexpected {type(exc).__name__}: {_one_line(exc)} (syndic --log-level DEBUG … shows where)")
 
 
-def _stop_on_sigterm() -> None:
-    """SIGTERM stops a command as Ctrl-C does: cleanup runs (open transactions roll back, the process
-    pool is stopped, in-flight fetches are cancelled), then the exit status is 143.
+_TERMINATED: list[int] = []
 
-    Commands with their own handling (serve's web server, worker, beat) replace this one.
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a command exactly as Ctrl-C does, then exits 143.
+
+    The handler hands the signal to whatever handles SIGINT at that moment:
+    asyncio's runner (which cancels the command's main task, so cleanup
+    runs: open transactions roll back, the process pool is stopped,
+    in-flight fetches are cancelled) or Python's default (KeyboardInterrupt).
+    Raising from the handler instead would land anywhere, inside a task's
+    step too, and leave "Task exception was never retrieved" behind.
+    Commands with their own handling (serve's web server, worker, beat)
+    replace it while they run.
     """
     import signal
     import threading
 
-    def terminated(signum: int, _frame: Any) -> None:
-        raise SystemExit(128 + signum)
+    def terminated(signum: int, frame: Any) -> None:
+        _TERMINATED.append(signum)
+        on_interrupt = signal.getsignal(signal.SIGINT)
+        if callable(on_interrupt):
+            on_interrupt(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, terminated)

@@ -164,3 +164,29 @@ def test_serve_stops_within_10_s_and_frees_its_port(tmp_path: Path, hanging_site
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))  # nothing holds the port any more
+
+
+def test_demo_stops_within_10_s_and_frees_its_port(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SYNDIC_DATA_DIR": str(tmp_path), "SYNDIC_EXTRACT_WORKERS": "2"}
+    env.pop("SYNDIC_DATABASE_URL", None)
+    process = _start(["demo", "--port", str(port), "--data-dir", str(tmp_path / "demo")], env)
+
+    def serving() -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0 or process.poll() is not None
+
+    _wait(serving, 120, "the demo never served")
+    assert process.poll() is None, process.communicate()
+    children = _children(process.pid)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=15)
+    assert time.monotonic() - started < 10, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    _wait(lambda: not any(_alive(c) for c in children), 3, "a child outlived syndic demo")
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))

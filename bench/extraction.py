@@ -5,7 +5,7 @@ extractor runs in this one process, one after another, on the same pages of
 both labelled sets in `../shared/bench`:
 
 - `scrapinghub`: 181 news pages with their whole article body; scored by word
-  4-gram shingles (`syndic.extract.evaluate.score_pages`, the metric of the
+  4-gram shingles (`bench/evaluate.py` `score_pages`, the metric of the
   Scrapinghub benchmark and of the quality gate), P and R averaged per page.
 - `trafilatura-dev`: 506 pages of every kind with text segments that must
   (`with`) or must not (`without`) be in the output; scored by trafilatura's
@@ -41,9 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from syndic.extract import extract_article
-from syndic.extract.decode import decode_page
-from syndic.extract.evaluate import (
+from evaluate import (
     METADATA_FIELDS,
     SegmentPage,
     load_benchmark,
@@ -53,6 +51,8 @@ from syndic.extract.evaluate import (
     score_pages,
     score_segments,
 )
+from syndic.extract import extract_article
+from syndic.extract.decode import decode_page
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
 if not SHARED.is_dir():

@@ -32,14 +32,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from syndic.extract import extract_article
-from syndic.extract.evaluate import authors_hit as shared_authors_hit
-from syndic.extract.evaluate import (
+from evaluate import authors_hit as shared_authors_hit
+from evaluate import (
     load_benchmark,
     load_date_author_labels,
     load_metadata_labels,
     published_date_hit,
 )
+from syndic.extract import extract_article
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"

@@ -13,9 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from tests.extract.bench_outputs import SETS, outputs, pages
-
-from syndic.extract.evaluate import (
+from bench.evaluate import (
     LabelledPage,
     SegmentPage,
     page_counts,
@@ -23,6 +21,7 @@ from syndic.extract.evaluate import (
     score_segments,
     segment_counts,
 )
+from tests.extract.bench_outputs import SETS, outputs, pages
 
 MAX_RECALL_DROP = 0.02
 SHOWN = 12

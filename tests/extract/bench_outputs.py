@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from bench.evaluate import LabelledPage, SegmentPage, load_benchmark, load_segment_benchmark
 
 from syndic.extract import clean_extracted, extract_article
-from syndic.extract.evaluate import LabelledPage, SegmentPage, load_benchmark, load_segment_benchmark
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "bench"
 if not SHARED.is_dir():

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from bench.evaluate import authors_hit, load_date_author_labels, published_date_hit
 from tests.extract.bench_outputs import SHARED, data_or_skip
 from tests.extract.pages import PARAGRAPHS, news_page
 
 from syndic.clean.byline import read_names
 from syndic.extract import extract_article
-from syndic.extract.evaluate import authors_hit, load_date_author_labels, published_date_hit
 from syndic.extract.metadata import parse_date
 from syndic.feeds.dates import parse_date as feed_date
 

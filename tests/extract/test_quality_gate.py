@@ -11,10 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.extract.bench_outputs import outputs, pages
-
-from syndic.extract import extract_article
-from syndic.extract.evaluate import (
+from bench.evaluate import (
     LabelledPage,
     SegmentPage,
     load_benchmark,
@@ -25,6 +22,9 @@ from syndic.extract.evaluate import (
     score_segments,
     segment_counts,
 )
+from tests.extract.bench_outputs import outputs, pages
+
+from syndic.extract import extract_article
 
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text())
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "bench"
@@ -51,7 +51,7 @@ def test_metric_on_known_cases() -> None:
 
 
 def test_segment_metric_on_known_cases() -> None:
-    from syndic.extract.evaluate import SegmentPage
+    from bench.evaluate import SegmentPage
 
     page = SegmentPage("k", "u", b"", ("kept line", "second kept"), ("menu item",))
     assert segment_counts("a\n kept   line\nmenu item", page) == (1, 1, 1, 0)

@@ -6,10 +6,10 @@ import random
 import time
 
 import pytest
+from tests.dedupe.near_duplicate_index import NearDuplicateIndex
 
 from syndic.clean import clean_text
 from syndic.dedupe import (
-    NearDuplicateIndex,
     Signature,
     band_keys,
     containment,

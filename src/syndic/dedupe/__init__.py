@@ -5,7 +5,6 @@
     signature(text) -> Signature                  MinHash sketches of a text
     band_keys(sig) -> list[int]                   LSH keys for the article_band table
     similarity(a, b), is_copy(...), same_story()  the copy decision
-    NearDuplicateIndex                            the same index in memory
     elect_original(copies) -> Copy                the story's original
 """
 
@@ -14,12 +13,11 @@ from __future__ import annotations
 from syndic.dedupe.canonical import canonical_url, host_of, real_address
 from syndic.dedupe.decide import containment, is_copy, is_excerpt_of, lead_containment, same_story
 from syndic.dedupe.elect import Copy, elect_original, original_url
-from syndic.dedupe.lsh import NearDuplicateIndex, band_keys
+from syndic.dedupe.lsh import band_keys
 from syndic.dedupe.minhash import Signature, lead_similarity, signature, similarity
 
 __all__ = [
     "Copy",
-    "NearDuplicateIndex",
     "Signature",
     "band_keys",
     "canonical_url",

@@ -42,6 +42,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ABSOLUTE_HTTP = re.compile(r"https?://[^/?#\s]+", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "poster", "cite"})
 # An absolute http(s) address that urljoin leaves as it is (no dot segment, no empty query or
 # fragment, no surrounding space).
@@ -75,3 +77,28 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         strip_comments=True,
         attribute_filter=absolutize if base_url else None,
     )
+
+
+def plain_text(value: str | None) -> str:
+    """A text field (title, byline, category, description) as plain text for an output.
+
+    Its characters are kept as they are — "a <b> c" is a title about a tag,
+    not markup — minus control characters, with whitespace folded; each
+    writer then escapes it for its format (and HTML-escapes it where the
+    format reads the field as HTML: RSS titles, descriptions, bylines and
+    categories), so a page's `<img onerror=…>` meta description is shown
+    as text by every reader and run by none.
+    """
+    if not value:
+        return ""
+    return " ".join(_CONTROL.sub("", value).split())
+
+
+def http_url(value: str | None) -> str | None:
+    """An absolute http(s) URL as it may appear in an output, else None (javascript:, data:, relative …)."""
+    if not value:
+        return None
+    text = value.strip()
+    if not _ABSOLUTE_HTTP.match(text) or _CONTROL.search(text) or any(ch in text for ch in "\t\n\r "):
+        return None
+    return text

@@ -16,6 +16,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
+from syndic.clean.sanitize import http_url
 from syndic.errors import FeedError
 from syndic.feeds.encoding import decode_document
 from syndic.feeds.xmlsafe import parse_xml
@@ -56,13 +57,16 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
         for element in parent:
             if not isinstance(element.tag, str) or element.tag.lower() != "outline":
                 continue
-            xml_url = (element.get("xmlUrl") or element.get("xmlurl") or element.get("url") or "").strip()
+            raw_url = (element.get("xmlUrl") or element.get("xmlurl") or element.get("url") or "").strip()
+            xml_url = http_url(raw_url)  # javascript:, data:, file: … name no feed: the outline is skipped
+            if raw_url and not xml_url:
+                continue
             if xml_url and (element.get("type") or "rss").lower() != "link":
                 category = "/".join(path) if path else None
                 if category is None:
                     declared = (element.get("category") or "").split(",", 1)[0].strip().strip("/")
                     category = declared or None
-                html_url = (element.get("htmlUrl") or element.get("htmlurl") or "").strip() or None
+                html_url = http_url((element.get("htmlUrl") or element.get("htmlurl") or "").strip())
                 found.append(OpmlOutline(xml_url, _title(element), html_url, category))
             else:
                 title = _title(element)

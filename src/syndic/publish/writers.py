@@ -11,19 +11,29 @@ authors without e-mail addresses, its own namespace for the copy count and
 the original's link, and an exact, predictable mapping that the round-trip
 tests pin. lxml escapes every text node, so no input can break out of its
 element; item HTML is sanitized again here, whatever the caller promised.
+
+Sanitized at the writer (`safe_document`), whatever the caller built: text
+fields (titles, descriptions, authors, categories) are plain text, HTML
+fields go through the one allowlist sanitizer, and every URL is an absolute
+http(s) one or left out. RSS readers (feedparser among them) read an item's
+title, description, dc:creator and category as HTML, so in RSS those plain
+texts are HTML-escaped (`_html_text`): a reader shows "<img onerror=…>" as
+the text it is, never as an element. Atom says type="text"; JSON Feed's
+fields are plain text by the spec.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
 from lxml import etree
 
-from syndic.clean.sanitize import sanitize_html
+from syndic.clean.sanitize import http_url, plain_text, sanitize_html
 from syndic.types import Enclosure
 
 SYNDIC_NS = "https://syndic.dev/ns/1.0"
@@ -79,6 +89,47 @@ class FeedDocument:
     items: tuple[FeedItem, ...] = field(default_factory=tuple)
 
 
+def _html_text(text: str) -> str:
+    """A plain text where RSS expects HTML: escaped, so markup in it is shown, not rendered."""
+    return html.escape(text, quote=False)
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else plain_text(value)
+
+
+def _safe_item(item: FeedItem) -> FeedItem:
+    image = item.image
+    if image is not None:
+        url = http_url(image.url)
+        image = replace(image, url=url, type=plain_text(image.type) or None) if url else None
+    return replace(
+        item,
+        title=_text(item.title),
+        link=http_url(item.link),
+        content_html=sanitize_html(item.content_html) if item.content_html else "",
+        summary=_text(item.summary) or None,
+        authors=tuple(a for a in (plain_text(x) for x in item.authors) if a),
+        categories=tuple(c for c in (plain_text(x) for x in item.categories) if c),
+        image=image,
+        original_url=http_url(item.original_url),
+        language=_text(item.language) or None,
+    )
+
+
+def safe_document(doc: FeedDocument) -> FeedDocument:
+    """The document as it may be written: plain text, sanitized HTML, http(s) URLs (see the module doc)."""
+    return replace(
+        doc,
+        title=plain_text(doc.title) or "syndic",
+        link=http_url(doc.link),
+        description=_text(doc.description) or None,
+        self_url=http_url(doc.self_url),
+        language=_text(doc.language) or None,
+        items=tuple(_safe_item(item) for item in doc.items),
+    )
+
+
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -123,12 +174,13 @@ def _document_updated(doc: FeedDocument) -> datetime:
 
 def write_rss(doc: FeedDocument) -> bytes:
     """RSS 2.0 with content:encoded, dc:creator, enclosure, media:content and syndic:* elements."""
+    doc = safe_document(doc)
     nsmap = {k: v for k, v in NAMESPACES.items() if k != "dcterms"} | {"dcterms": NAMESPACES["dcterms"]}
     rss = etree.Element("rss", {"version": "2.0"}, nsmap=nsmap)
     channel = _sub(rss, "channel")
-    _sub(channel, "title", doc.title)
+    _sub(channel, "title", _html_text(doc.title))
     _sub(channel, "link", doc.link or doc.self_url or "")
-    _sub(channel, "description", doc.description or doc.title)
+    _sub(channel, "description", _html_text(doc.description or doc.title))
     if doc.self_url:
         _sub(channel, _q("atom", "link"), rel="self", href=doc.self_url, type="application/rss+xml")
     if doc.language:
@@ -138,22 +190,22 @@ def write_rss(doc: FeedDocument) -> bytes:
     for item in doc.items:
         node = _sub(channel, "item")
         if item.title is not None:
-            _sub(node, "title", item.title)
+            _sub(node, "title", _html_text(item.title))
         if item.link:
             _sub(node, "link", item.link)
         _sub(node, "guid", item.id, isPermaLink="false")
         if item.summary:
-            _sub(node, "description", item.summary)
+            _sub(node, "description", _html_text(item.summary))
         if item.content_html:
             _sub(node, _q("content", "encoded"), sanitize_html(item.content_html))
         for author in item.authors:
-            _sub(node, _q("dc", "creator"), author)
+            _sub(node, _q("dc", "creator"), _html_text(author))
         if item.published is not None:
             _sub(node, "pubDate", _rfc822(item.published))
         if item.updated is not None:
             _sub(node, _q("dcterms", "modified"), _iso(item.updated))
         for category in item.categories:
-            _sub(node, "category", category)
+            _sub(node, "category", _html_text(category))
         if item.image is not None:
             image_type = item.image.type or "image/jpeg"
             _sub(node, "enclosure", url=item.image.url, type=image_type, length=str(item.image.length or 0))
@@ -167,13 +219,14 @@ def write_rss(doc: FeedDocument) -> bytes:
 
 def write_atom(doc: FeedDocument) -> bytes:
     """Atom 1.0; the lead image is a `rel="enclosure"` link, the original a `rel="related"` link."""
+    doc = safe_document(doc)
     nsmap: Any = {None: ATOM_NS, "syndic": SYNDIC_NS, "media": NAMESPACES["media"]}
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap=nsmap)
     a = f"{{{ATOM_NS}}}"
     _sub(feed, a + "id", doc.self_url or doc.link or f"urn:syndic:{doc.title}")
     _sub(feed, a + "title", doc.title)
     if doc.description:
-        _sub(feed, a + "subtitle", doc.description)
+        _sub(feed, a + "subtitle", doc.description, type="text")
     _sub(feed, a + "updated", _iso(_document_updated(doc)))
     if doc.link:
         _sub(feed, a + "link", rel="alternate", href=doc.link)
@@ -217,6 +270,7 @@ def write_atom(doc: FeedDocument) -> bytes:
 
 def json_feed_object(doc: FeedDocument) -> dict[str, Any]:
     """JSON Feed 1.1 as a dict; syndic's extra facts live under `_syndic` (the spec's extension rule)."""
+    doc = safe_document(doc)
     out: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": doc.title}
     if doc.link:
         out["home_page_url"] = doc.link

@@ -7,7 +7,8 @@ Reads need the token's `read` scope, changing one's own read/star state
 otherwise 403. Read and starred are the token owner's own.
 Lists are paginated (entries by an opaque cursor, the rest by
 limit/offset) and capped at `WebSettings.api_max_limit`. HTML in answers is
-sanitized on the way out, like the reader's.
+sanitized on the way out, like the reader's; every URL in an answer is an
+absolute http(s) one (or null / "").
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from syndic.clean.sanitize import sanitize_html
+from syndic.clean.sanitize import http_url, sanitize_html
 from syndic.web import campaign_form, queries
 from syndic.web.auth import Viewer, authorize, require_api_token
 from syndic.web.campaign_config import config_problem
@@ -227,14 +228,14 @@ def _feed(row: Any) -> FeedOut:
 def _entry_fields(row: Any) -> dict[str, Any]:
     return {
         "id": row.id, "feed_id": row.feed_id, "feed_title": row.feed_title, "title": row.title,
-        "link": row.link, "published": _utc(row.published), "authors": _names(row.authors),
+        "link": http_url(row.link), "published": _utc(row.published), "authors": _names(row.authors),
         "read": bool(row.read), "starred": bool(row.starred), "article_id": row.article_id,
     }
 
 
 def _story_article(row: Any) -> StoryArticle:
     return StoryArticle(
-        id=row.id, url=row.url, title=row.title, site_name=row.site_name, published=_utc(row.published)
+        id=row.id, url=http_url(row.url) or "", title=row.title, site_name=row.site_name, published=_utc(row.published)
     )
 
 
@@ -353,7 +354,7 @@ def create_api(parent: FastAPI) -> FastAPI:
             rows = queries.list_articles(conn, limit=cap(request, limit), offset=offset, since=_utc(since))
         return [
             ArticleSummary(
-                id=r.id, url=r.url, title=r.title, published=_utc(r.published), site_name=r.site_name,
+                id=r.id, url=http_url(r.url) or "", title=r.title, published=_utc(r.published), site_name=r.site_name,
                 story_id=r.story_id, revision=r.revision, word_count=r.word_count,
             )
             for r in rows
@@ -368,10 +369,10 @@ def create_api(parent: FastAPI) -> FastAPI:
                 raise HTTPException(404, "no such article")
             revs = queries.revisions(conn, article_id)
         return ArticleOut(
-            id=row.id, url=row.url, title=row.title, published=_utc(row.published), site_name=row.site_name,
+            id=row.id, url=http_url(row.url) or "", title=row.title, published=_utc(row.published), site_name=row.site_name,
             story_id=row.story_id, revision=row.revision, word_count=row.word_count,
-            fetched_url=row.fetched_url, html=sanitize_html(row.html or "", base_url=row.url), text=row.text,
-            authors=_names(row.authors), modified=_utc(row.modified), image=row.image, language=row.language,
+            fetched_url=http_url(row.fetched_url), html=sanitize_html(row.html or "", base_url=row.url), text=row.text,
+            authors=_names(row.authors), modified=_utc(row.modified), image=http_url(row.image), language=row.language,
             description=row.description, byline_problem=row.byline_problem, is_excerpt=bool(row.is_excerpt),
             revisions=[
                 RevisionOut(revision=r.revision, title=r.title, text=r.text, created_at=_utc(r.created_at))
@@ -470,7 +471,7 @@ def create_api(parent: FastAPI) -> FastAPI:
 
         hits = run_search(get_store(request), q, limit=cap(request, limit), offset=offset)
         return [
-            SearchHitOut(article_id=h.article_id, title=h.title, url=getattr(h, "url", ""), snippet_html=h.snippet_html)
+            SearchHitOut(article_id=h.article_id, title=h.title, url=http_url(getattr(h, "url", "")) or "", snippet_html=h.snippet_html)
             for h in hits
         ]
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from syndic.clean.sanitize import sanitize_html
+from syndic.clean.sanitize import http_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -46,8 +46,8 @@ def names(value: Any) -> str:
 
 
 def is_http(url: str | None) -> bool:
-    """Only http(s) addresses become links or images in a page."""
-    return bool(url) and str(url).lower().startswith(("http://", "https://"))
+    """Only absolute http(s) addresses become links or images in a page (the one rule: `http_url`)."""
+    return http_url(str(url) if url else None) is not None
 
 
 def excerpt(text: str | None, limit: int = 220) -> str:

@@ -22,9 +22,11 @@ refuses, 413 for an oversized POST, 502 when `accept=feed` finds no feed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote_plus
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -41,6 +43,7 @@ from syndic.publish.ftr import (
 )
 from syndic.publish.ftr.access import key_hash
 from syndic.store import ftr_keys
+from syndic.web.admission import Admission, Busy
 from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
 from syndic.web.deps import get_store
 from syndic.web.full_feeds import conditional
@@ -49,6 +52,8 @@ from syndic.web.tokens import TOKEN_PREFIX
 router = APIRouter(tags=["Full-Text RSS"])
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+DISCONNECT_POLL_S = 0.25  # how soon a fetch stops after its client has gone
+T = TypeVar("T")
 # The parameters FTR carries into a feed's self link, in its order (bare ones have no value).
 SELF_PARAMS = ("html", "accept", "max", "links", "images", "exc", "format", "callback", "l", "lang")
 SELF_SWITCHES = ("xss", "use_extracted_title", "use_effective_url")
@@ -170,6 +175,45 @@ async def _form(request: Request, cap: int) -> dict[str, str]:
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
+def admission(request: Request) -> Admission:
+    """The app's bounded queue per caller for these endpoints (`app.state.ftr_admission`)."""
+    state = request.app.state
+    found: Admission | None = getattr(state, "ftr_admission", None)
+    if found is None:
+        found = state.ftr_admission = Admission()
+    return found
+
+
+def _caller_keys(request: Request, access: Access) -> list[str]:
+    """Who waits in which line: the client's address always, and its token or FTR key when it has one."""
+    keys = ["addr:" + (request.client.host if request.client else "unknown")]
+    if access.viewer is not None and access.viewer.token_id is not None:
+        keys.append(f"token:{access.viewer.token_id}")
+    elif access.viewer is not None and access.viewer.user_id is not None:
+        keys.append(f"user:{access.viewer.user_id}")
+    if access.key_index is not None:
+        keys.append(f"ftrkey:{access.key_index}")
+    return keys
+
+
+async def _unless_gone(request: Request, work: Coroutine[Any, Any, T]) -> T | None:
+    """Run `work`, cancelling it (and its fetches) as soon as the client disconnects; None then."""
+    task = asyncio.ensure_future(work)
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=DISCONNECT_POLL_S)
+            if done:
+                return task.result()
+            if await request.is_disconnected():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                return None
+    finally:
+        if not task.done():
+            task.cancel()
+
+
 def _refusal(exc: Refused | BadRequest, status: int) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
     return PlainTextResponse(str(exc), status_code=status, headers=headers)
@@ -187,7 +231,17 @@ async def _serve(request: Request, *, simple: bool) -> Response:
             return access
         key = (access.key_index, access.secret) if access.key_index is not None and access.secret else None
         own = None if simple else self_url(request, params, ftr_request.url, key)
-        answer = await fulltext_service(request).answer(ftr_request, valid_key=access.valid_key, self_url=own)
+        service = fulltext_service(request)
+        answer = await service.cached_answer(ftr_request, valid_key=access.valid_key)  # cached: no queue
+        if answer is None:
+            async with admission(request).slot(_caller_keys(request, access)):
+                answer = await _unless_gone(
+                    request, service.answer(ftr_request, valid_key=access.valid_key, self_url=own)
+                )
+        if answer is None:
+            return Response(status_code=499)  # the client went away; its fetch was cancelled
+    except Busy as exc:
+        return PlainTextResponse(str(exc), 429, {"Retry-After": str(exc.retry_after)})
     except BadRequest as exc:
         return _refusal(exc, 400)
     except Refused as exc:

@@ -159,6 +159,23 @@ class FullTextService:
 
     # -- the two endpoints ------------------------------------------------
 
+    async def cached_answer(
+        self, request: FtrRequest, *, valid_key: bool, now: datetime | None = None
+    ) -> Answer | None:
+        """The answer from the cache alone (None when it must be built): served before any queue."""
+        now = now or datetime.now(UTC)
+        if not self.options.url_allowed(request.url) or request.input_html is not None:
+            return None
+        items = 1 if request.simple else self.options.items_for(request.max_items, valid_key=valid_key)
+        key = request.cache_key(items=items, valid_key=valid_key, policy=self.options.output_policy)
+        cached = await self._cache_get(key, now)
+        if cached is None:
+            return None
+        body, media_type = cached
+        if request.callback:
+            return Answer(jsonp(request.callback, body), JSONP_MEDIA_TYPE)
+        return Answer(body, media_type)
+
     async def answer(
         self, request: FtrRequest, *, valid_key: bool, self_url: str | None = None, now: datetime | None = None
     ) -> Answer:

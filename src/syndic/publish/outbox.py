@@ -28,18 +28,24 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from syndic import bounds
+from syndic.config import load_settings, net_settings
 from syndic.errors import ConfigError, PublishError
 from syndic.store import schema
 from syndic.store.database import Store
+
+from .campaigns import parse_config
+from .sender import AlreadyOnDestination, Delivery, GoneFromDestination, OutgoingPost, Sender
+from .webhook import WebhookSender
+from .wordpress import WordPressSender
 
 SENDING_LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(seconds=30)
@@ -52,51 +58,6 @@ EDITS_KEY = "_edits"  # a reviewer's changes (title, categories), kept across re
 #   duplicate  the destination already had this story (found by its source URL or title): never sent
 #   gone       the destination deleted (or trashed) the post we made: not posted again unless retried
 STATES = ("pending", "sending", "sent", "failed", "rejected", "review", "dismissed", "duplicate", "gone")
-
-
-class AlreadyOnDestination(PublishError):
-    """The destination has a post of this story that syndic did not make (or made for another campaign)."""
-
-    def __init__(self, message: str, remote_id: str, remote_url: str | None = None) -> None:
-        super().__init__(message, retryable=False)
-        self.remote_id = remote_id
-        self.remote_url = remote_url
-
-
-class GoneFromDestination(PublishError):
-    """The post syndic made was deleted or trashed on the destination: an editor's decision, kept."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, retryable=False)
-
-
-@dataclass(frozen=True)
-class OutgoingPost:
-    """What a sender gets: the payload, and what syndic knows of the remote side."""
-
-    post_id: int
-    campaign_id: int
-    story_id: int
-    idempotency_key: str
-    payload: Mapping[str, Any]
-    remote_id: str | None
-    remote_state: Mapping[str, Any]
-    attempt: int
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What a sender reports back after the destination accepted the post."""
-
-    remote_id: str
-    remote_url: str | None = None
-    remote_state: Mapping[str, Any] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
-    images_uploaded: int = 0
-
-
-class Sender(Protocol):
-    def send(self, post: OutgoingPost) -> Delivery: ...
 
 
 @dataclass(frozen=True)
@@ -347,12 +308,6 @@ def default_sender_factory(campaign_id: int, config: Mapping[str, Any]) -> Sende
     Destinations are reached through syndic's guarded client: a private or
     loopback address is refused unless SYNDIC_ALLOW_NETWORKS names it.
     """
-    from syndic.config import load_settings, net_settings
-
-    from .campaigns import parse_config
-    from .webhook import WebhookSender
-    from .wordpress import WordPressSender
-
     destination = parse_config(config).destination
     net = net_settings(load_settings())
     if destination.type == "wordpress":

@@ -26,7 +26,7 @@ from syndic.net.blocking import GuardedClient
 
 from .campaigns import Destination
 from .http_errors import check_response, transport_error
-from .outbox import Delivery, OutgoingPost
+from .sender import Delivery, OutgoingPost
 
 SIGNATURE_HEADER = "X-Syndic-Signature"
 USER_AGENT = "syndic-publish/1"

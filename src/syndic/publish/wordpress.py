@@ -47,7 +47,7 @@ from syndic.net.blocking import GuardedClient, basic_auth
 
 from .campaigns import Destination
 from .http_errors import DestinationError, check_response, transport_error
-from .outbox import AlreadyOnDestination, Delivery, GoneFromDestination, OutgoingPost
+from .sender import AlreadyOnDestination, Delivery, GoneFromDestination, OutgoingPost
 
 USER_AGENT = "syndic-publish/1"
 MAX_IMAGE_BYTES = 20 * 1024 * 1024

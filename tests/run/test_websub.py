@@ -31,9 +31,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import update
 
+from syndic import websub
 from syndic.cli import main as cli_main
 from syndic.config import Settings
-from syndic.run import websub
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import poll
 from syndic.run.serve import serve_async

@@ -31,12 +31,11 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from syndic import clean, dedupe, feeds, retry
+from syndic import clean, dedupe, feeds, retry, websub
 from syndic.config import Settings
 from syndic.config import net_settings as net_settings  # re-exported: run/ and the CLI import it from here
 from syndic.errors import FeedError, FetchError, HTTPStatusError, StoreError, SyndicError
 from syndic.net import Fetcher, FetchResult
-from syndic.run import websub
 from syndic.run.article import article_from_url
 from syndic.run.group_writer import GroupWriter
 from syndic.run.stages import PageResult

@@ -1,7 +1,7 @@
 """The WebSub callback: `/websub/{feed_id}`, the one URL hubs call.
 
 No login and no CSRF token: hubs are not users. What protects it is in
-`syndic.run.websub`: a verification is answered only for a request we
+`syndic.websub`: a verification is answered only for a request we
 made, and content is taken only with a valid HMAC signature from the
 subscription's secret. The body is read up to `max_push_bytes` and no
 further; the store work runs off the event loop.
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from syndic.run import websub
+from syndic import websub
 from syndic.web.settings import WebSettings
 
 router = APIRouter()

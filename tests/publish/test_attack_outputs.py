@@ -89,3 +89,15 @@ def test_opml_import_drops_script_and_data_urls() -> None:
     )
     outlines = parse_opml(document)
     assert [(o.xml_url, o.html_url) for o in outlines] == [("https://good.example/feed", None)]
+
+
+def test_ftr_rss_escapes_markup_in_titles_and_sanitizes_the_channel_description() -> None:
+    from syndic.publish.ftr import FtrFeed, write_rss
+    from syndic.publish.ftr.document import Element
+
+    item = (Element("title", PAYLOAD), Element("dc:creator", "<script>x()</script>Ann"), Element("guid", "g"))
+    xml = write_rss(FtrFeed(title="F", link="http://x.example/", description="<script>alert(1)</script>D",
+                            items=(item,)))
+    parsed = feedparser.parse(xml, sanitize_html=False)
+    assert "<" not in parsed.entries[0].title and PAYLOAD == html.unescape(parsed.entries[0].title)
+    assert b"&lt;script" not in xml and b"<script" not in xml and b"&lt;img" not in xml

@@ -189,7 +189,8 @@ def test_writers_keep_ftrs_shapes() -> None:
     )
     feed = FtrFeed(title="F", link="http://x.example/", description="D", items=(item,))
     xml = write_rss(feed).decode()
-    assert "<title>T &lt;b&gt;</title>" in xml and "javascript:" not in xml and "og:" not in xml
+    # a title is plain text that RSS readers read as HTML: escaped into it, so "<b>" is shown, not rendered (#13)
+    assert "<title>T &amp;lt;b&amp;gt;</title>" in xml and "javascript:" not in xml and "og:" not in xml
     assert "onclick" not in xml and "bad()" not in xml and "data:image" not in xml
     channel = json_object(feed)["rss"]["channel"]
     assert isinstance(channel["item"], dict) and channel["item"]["og_title"] == "OG"

@@ -24,6 +24,7 @@ URL attributes, and escape every text (lxml for XML, json for JSON).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ NAMESPACES = {
     "media": "http://search.yahoo.com/mrss/",
 }
 HTML_ELEMENTS = frozenset({"description", "content:encoded"})
+# Plain texts that RSS readers (feedparser among them) read as HTML: escaped into RSS so that
+# markup in a page's title or byline is shown, never rendered (issue 13). JSON keeps them plain.
+RSS_TEXT_READ_AS_HTML = frozenset({"title", "dc:creator", "category"})
 URL_ELEMENTS = frozenset({"link", "dc:identifier"})
 URL_ATTRIBUTES = frozenset({"url", "href"})
 JSON_ONLY_PREFIXES = ("og:", "twitter:")
@@ -162,7 +166,10 @@ def write_rss(feed: FtrFeed) -> bytes:
         for element in item:
             if element.name.startswith(JSON_ONLY_PREFIXES):
                 continue
-            _sub(node, element.name, _safe_value(element), _safe_attributes(element))
+            value = _safe_value(element)
+            if value is not None and element.name in RSS_TEXT_READ_AS_HTML:
+                value = html.escape(value, quote=False)
+            _sub(node, element.name, value, _safe_attributes(element))
     return bytes(etree.tostring(rss, xml_declaration=True, encoding="utf-8"))
 
 
@@ -170,7 +177,7 @@ def _channel_elements(feed: FtrFeed) -> list[tuple[str, Any]]:
     elements: list[tuple[str, Any]] = [
         ("title", feed.title),
         ("link", _safe_url(feed.link)),
-        ("description", feed.description),
+        ("description", sanitize_html(feed.description) if feed.description else feed.description),
     ]
     if feed.ttl is not None:
         elements.append(("ttl", str(feed.ttl)))

@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from syndic import bounds
 from syndic.config import load_settings, net_settings
 from syndic.errors import ConfigError, PublishError
+from syndic.net import NetSettings
 from syndic.store import schema
 from syndic.store.database import Store
 
@@ -302,19 +303,27 @@ def _load(store: Store, post_id: int) -> tuple[OutgoingPost, str, Mapping[str, A
     return post, row["payload_hash"], row["config"]
 
 
+def senders_on(net: NetSettings) -> SenderFactory:
+    """A sender factory on a given network policy (what `syndic serve` was configured with)."""
+
+    def factory(campaign_id: int, config: Mapping[str, Any]) -> Sender:
+        destination = parse_config(config).destination
+        if destination.type == "wordpress":
+            return WordPressSender(destination, net=net)
+        if destination.type == "webhook":
+            return WebhookSender(destination, net=net)
+        raise ConfigError(f"campaign {campaign_id} has no destination to deliver to")
+
+    return factory
+
+
 def default_sender_factory(campaign_id: int, config: Mapping[str, Any]) -> Sender:
     """The sender a campaign's destination names, on the configured network policy.
 
     Destinations are reached through syndic's guarded client: a private or
     loopback address is refused unless SYNDIC_ALLOW_NETWORKS names it.
     """
-    destination = parse_config(config).destination
-    net = net_settings(load_settings())
-    if destination.type == "wordpress":
-        return WordPressSender(destination, net=net)
-    if destination.type == "webhook":
-        return WebhookSender(destination, net=net)
-    raise ConfigError(f"campaign {campaign_id} has no destination to deliver to")
+    return senders_on(net_settings(load_settings()))(campaign_id, config)
 
 
 def deliver_pending(

@@ -99,10 +99,13 @@ def make_actions(
     async def run_campaign(campaign_id: int) -> str:
         from syndic.publish import CampaignBusy
         from syndic.publish import run_campaign as publish_campaign
+        from syndic.publish.outbox import senders_on
 
         # campaign delivery is synchronous (WordPress answers slowly): keep it off the event loop
         try:
-            result: Any = await asyncio.to_thread(publish_campaign, store, campaign_id)
+            result: Any = await asyncio.to_thread(
+                publish_campaign, store, campaign_id, sender_factory=senders_on(net_settings(settings))
+            )
         except CampaignBusy as exc:
             return str(exc)  # "already running": the page says so instead of running it twice
         return str(getattr(result, "summary", result))
@@ -146,7 +149,9 @@ async def poll_forever(
         await asyncio.sleep(every)
 
 
-async def campaigns_forever(store: Store, every: float = CAMPAIGNS_EVERY_SECONDS) -> None:
+async def campaigns_forever(
+    store: Store, every: float = CAMPAIGNS_EVERY_SECONDS, settings: Settings | None = None
+) -> None:
     """Run due campaigns on their schedules, forever (publish/schedule.py keeps each slot to one run).
 
     Delivery is synchronous (WordPress answers slowly), so each round runs in
@@ -154,10 +159,13 @@ async def campaigns_forever(store: Store, every: float = CAMPAIGNS_EVERY_SECONDS
     comes anyway.
     """
     from syndic.publish import run_due
+    from syndic.publish.outbox import default_sender_factory, senders_on
 
+    # the destinations are reached on the server's own network policy (its allow_networks)
+    factory = senders_on(net_settings(settings)) if settings is not None else default_sender_factory
     while True:
         try:
-            await asyncio.to_thread(run_due, store)
+            await asyncio.to_thread(run_due, store, sender_factory=factory)
         except Exception:  # the scheduler must never take the server down
             log.exception("campaign round failed")
         await asyncio.sleep(every)
@@ -201,7 +209,9 @@ async def serve_async(
                     "not by serve")
         background_poll = False
     poller = asyncio.create_task(poll_forever(settings, active, wake=wake, fetcher=fetcher)) if background_poll else None
-    scheduler = asyncio.create_task(campaigns_forever(active)) if background_campaigns else None
+    scheduler = (
+        asyncio.create_task(campaigns_forever(active, settings=settings)) if background_campaigns else None
+    )
     try:
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():

@@ -151,3 +151,36 @@ def test_token_cli_create_list_revoke(sqlite_store: Store, monkeypatch: pytest.M
     token_id = listed.output.split()[0]
     assert runner.invoke(main, ["token", "revoke", token_id]).exit_code == 0
     assert list_tokens(sqlite_store) == []
+
+
+def test_every_campaign_and_feed_management_route_refuses_a_reader(world: tuple[Store, Seeded, RecordingActions]) -> None:
+    """Walks the app's routes, so a management page added later is covered without editing this test."""
+    from starlette.routing import Route
+
+    store, seeded, actions = world
+    app = create_app(store, WebSettings(), actions.as_web_actions())
+
+    def walk(routes: list[object]) -> list[Route]:
+        found: list[Route] = []
+        for route in routes:
+            if isinstance(route, Route):
+                found.append(route)
+            inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+            if inner is not None and getattr(inner, "routes", None) is not None:
+                found += walk(list(inner.routes))
+        return found
+
+    managed = [r for r in walk(list(app.routes))
+               if r.path.startswith("/campaigns") or r.path.startswith("/feeds/{feed_id}")]
+    assert len(managed) >= 8
+    ids = {"campaign_id": seeded.campaign_id, "feed_id": seeded.feeds["news"], "post_id": 1}
+    with TestClient(app, follow_redirects=False) as client:
+        csrf = log_in(client, "reader")
+        for route in managed:
+            path = route.path.format(**ids)
+            for method in sorted(route.methods or ()):
+                if method == "HEAD":
+                    continue
+                answer = client.request(method, path, headers=HTML, data={"csrf_token": csrf, "action": "approve"})
+                assert answer.status_code == 403, (method, route.path, answer.status_code)
+    assert actions.campaign_runs == [] and not _public(store, seeded.feeds["news"])

@@ -159,8 +159,8 @@ def main() -> None:
         conn.exec_driver_sql("DROP TABLE IF EXISTS sqlite_stat1")  # plans as a fresh store makes them (no ANALYZE)
         conn.execute(schema.users.delete())
         conn.execute(schema.api_tokens.delete())
-    create_user(store, "bench", "bench-password")
-    token = create_token(store, "bench")
+    create_user(store, "bench", "bench-password", is_admin=True)  # campaign pages are admin-only
+    token = create_token(store, "bench", "bench")  # tokens belong to a user
     app = create_app(store, WebSettings())
     client = TestClient(app, follow_redirects=False)
     login = client.get("/login", headers={"Accept": "text/html"})

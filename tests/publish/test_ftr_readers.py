@@ -19,6 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,6 +31,7 @@ import uvicorn
 
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
+from syndic.run.article import run_in_pool
 from syndic.store import open_store
 from syndic.store.ftr_keys import add_key
 from syndic.web.app import create_app
@@ -56,7 +58,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     add_key(store, "readers", index=3, secret=SECRET)
     app = create_app(store)
     app.state.ftr_options = FtrOptions()
-    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store))
+    pool = ProcessPoolExecutor(max_workers=2)  # as `syndic serve` extracts full-text pages
+    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), run_cpu=run_in_pool(pool))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -73,6 +76,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         finally:
             server.should_exit = True
             thread.join(timeout=5)
+            pool.shutdown(wait=False, cancel_futures=True)
             store.close()
 
 
@@ -101,8 +105,8 @@ def test_feedparser_reads_the_full_text_feed(served: Served) -> None:
 
 
 def test_the_server_keeps_answering_while_a_page_is_extracted(served: Served) -> None:
-    """Extraction runs off the event loop: /healthz keeps answering while a long page is
-    extracted for extract.php (a blocked loop leaves one long silence)."""
+    """Extraction runs off the event loop, in another process as under `syndic serve`: /healthz keeps
+    answering while a long page is extracted for extract.php (a blocked loop leaves one long silence)."""
     url = f"{served.base}/extract.php?" + urlencode({"url": served.site.url("/big"), "key": SECRET})
     span: list[float] = []
 

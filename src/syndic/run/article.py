@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from typing import Protocol, TypeVar
 
 from syndic.errors import SyndicError
@@ -59,8 +60,22 @@ async def run_inline(fn: Callable[[_In], _Out], arg: _In, /) -> _Out:
 
 
 async def run_in_thread(fn: Callable[[_In], _Out], arg: _In, /) -> _Out:
-    """The runner for a server: the event loop keeps answering while a page is extracted."""
+    """A runner that keeps the event loop answering while a page is extracted, without a pool.
+
+    The extractor's C parts (lxml, the sanitizer) hold the GIL for tenths of a second on a
+    large page, so a busy server should prefer `run_in_pool`.
+    """
     return await asyncio.to_thread(fn, arg)
+
+
+def run_in_pool(executor: Executor) -> CpuRunner:
+    """The runner for a server: pages extracted in other processes, so no step of the
+    extraction can hold the server's interpreter (and its event loop) while it runs."""
+
+    async def run(fn: Callable[[_In], _Out], arg: _In, /) -> _Out:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn, arg)
+
+    return run
 
 
 async def article_from_page(

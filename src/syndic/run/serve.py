@@ -31,7 +31,8 @@ from syndic.errors import ConfigError
 from syndic.net import Fetcher
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.run import subscriptions
-from syndic.run.local import open_runtime
+from syndic.run.article import run_in_pool
+from syndic.run.local import make_executor, open_runtime, stop_executor
 from syndic.run.pipeline import discover_and_add, extract_pending, net_settings, poll, poll_feed
 from syndic.store import Store, open_store
 from syndic.store import feeds as store_feeds
@@ -196,9 +197,11 @@ async def serve_async(
     app.state.site_config_dir = settings.resolved_site_config_dir()
     options = app.state.ftr_options = FtrOptions.from_settings(settings)  # for whom and which URLs, as chosen
     fetch = network_fetch(fetcher=fetcher, check_robots=settings.respect_robots)  # the poller's client and rules
+    # full-text pages are extracted in their own processes: a large page's parse never stalls the reader
+    ftr_pool = make_executor(settings)
     app.state.fulltext_service = FullTextService(
         fetch, FtrCache(active), options=options, rules_dir=str(settings.resolved_site_config_dir()),
-        fetch_page=fetch.page,
+        fetch_page=fetch.page, run_cpu=run_in_pool(ftr_pool) if ftr_pool is not None else None,
     )
     # on SIGTERM/SIGINT open connections get a few seconds, then are cancelled (a long poll never holds a stop)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,
@@ -235,6 +238,8 @@ async def serve_async(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await fetcher.aclose()
+        if ftr_pool is not None:
+            stop_executor(ftr_pool, interrupted=True)
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, secure_cookies: bool = False) -> None:

@@ -56,6 +56,7 @@ from .params import FtrRequest
 
 if TYPE_CHECKING:
     from syndic.net import Fetcher
+    from syndic.run.article import CpuRunner
 
 log = logging.getLogger("syndic.publish.ftr")
 
@@ -140,6 +141,7 @@ class FullTextService:
         options: FtrOptions | None = None,
         rules_dir: str | None = None,
         fetch_page: Fetch | None = None,
+        run_cpu: CpuRunner | None = None,
     ) -> None:
         self.fetch = fetch  # the URL the caller names (a feed, or the page it asks for)
         self.fetch_page = fetch_page or fetch  # the pages of a feed's items, crawled on its behalf
@@ -147,6 +149,7 @@ class FullTextService:
         self.options = options or FtrOptions()
         self.rules_dir = rules_dir  # the site-config folder, as the pipeline uses it
         self._pages = asyncio.Semaphore(PAGE_CONCURRENCY)
+        self.run_cpu = run_cpu  # where pages are extracted: serve passes a process pool; a thread if none
 
     @property
     def ttl(self) -> timedelta:
@@ -335,7 +338,9 @@ class FullTextService:
             # a multi-page article's later pages are crawled; inputhtml is that page only
             follow = None if isinstance(fetched, _Given) else self.fetch_page if crawled else self.fetch
             async with self._pages:
-                result = await article_from_page(fetched, fetch=follow, run_cpu=run_in_thread, rules_dir=self.rules_dir)
+                result = await article_from_page(
+                    fetched, fetch=follow, run_cpu=self.run_cpu or run_in_thread, rules_dir=self.rules_dir
+                )
             article = result.article
             social = {name: article.extra[name] for name in SOCIAL_FIELDS if article.extra.get(name)}
             page = Page(url=url, effective_url=fetched.final_url, article=article, social=social)

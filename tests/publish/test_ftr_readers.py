@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -27,7 +26,7 @@ from urllib.parse import urlencode
 import feedparser
 import httpx
 import pytest
-import uvicorn
+from tests.live_server import serve_app
 
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
@@ -60,24 +59,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     app.state.ftr_options = FtrOptions()
     pool = ProcessPoolExecutor(max_workers=2)  # as `syndic serve` extracts full-text pages
     app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), run_cpu=run_in_pool(pool))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    with serve_site() as site:
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.started, "uvicorn did not start"
-        try:
-            yield Served(f"http://127.0.0.1:{port}", site)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=5)
-            pool.shutdown(wait=False, cancel_futures=True)
-            store.close()
+    try:
+        with serve_site() as site, serve_app(app) as base:
+            yield Served(base, site)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        store.close()
 
 
 def test_feedparser_reads_the_full_text_feed(served: Served) -> None:

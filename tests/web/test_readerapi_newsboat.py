@@ -14,10 +14,8 @@ from __future__ import annotations
 import os
 import pty
 import shutil
-import socket
 import sqlite3
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,10 +23,10 @@ from pathlib import Path
 from select import select as wait_readable
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
+from tests.live_server import serve_app
 from web_helpers import Data as Rows
 from web_helpers import Seeded, log_in, seed
 
@@ -61,21 +59,10 @@ def served(tmp_path: Path) -> Iterator[Served]:
     create_user(store, "admin", LOGIN_PASSWORD, is_admin=True)
     set_api_password(store, "admin", API_PASSWORD)
     app = create_app(store, WebSettings(greader_api=True))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
     try:
-        yield Served(f"http://127.0.0.1:{port}", store, seeded)
+        with serve_app(app) as base:
+            yield Served(base, store, seeded)
     finally:
-        server.should_exit = True
-        thread.join(timeout=5)
         store.close()
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import insert
+from tests.live_server import serve_app
 from web_helpers import PASSWORD, XSS_HTML
 
 from syndic.store import Store, open_store, schema
@@ -162,19 +160,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     store = open_store(f"sqlite:///{folder / 'syndic.db'}")
     create_user(store, "admin", PASSWORD, is_admin=True)
     app = create_app(store, WebSettings(), real_actions(store, folder))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield Live(f"http://127.0.0.1:{port}", store)
-    server.should_exit = True
-    thread.join(timeout=5)
+    with serve_app(app) as base:
+        yield Live(base, store)
     store.close()
 
 

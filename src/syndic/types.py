@@ -7,8 +7,10 @@ same value can be handed to a process pool or a Celery task unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -280,3 +282,20 @@ class Article:
     @property
     def word_count(self) -> int:
         return len(self.text.split())
+
+
+class Fetched(Protocol):
+    """What a fetch gives back (syndic.net.FetchResult is one): the extraction path and the
+    Full-Text RSS service both take any fetch that answers this way, so tests and archives can
+    hand pages in without the network."""
+
+    @property
+    def final_url(self) -> str: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def content_type(self) -> str | None: ...
+
+
+Fetch = Callable[[str], Awaitable[Fetched]]
+"""A URL in, its page out (the guarded client, with or without robots.txt)."""

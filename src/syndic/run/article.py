@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 
 from syndic.errors import SyndicError
 from syndic.run.stages import JoinJob, PageJob, PageResult, join_pages, page_to_article
-from syndic.types import Article
+from syndic.types import Article, Fetch, Fetched
 
 log = logging.getLogger("syndic.run")
 
@@ -34,18 +34,6 @@ _In = TypeVar("_In")
 _Out = TypeVar("_Out")
 
 
-class Fetched(Protocol):
-    """What a fetch gives back (syndic.net.FetchResult is one)."""
-
-    @property
-    def final_url(self) -> str: ...
-    @property
-    def body(self) -> bytes: ...
-    @property
-    def content_type(self) -> str | None: ...
-
-
-Fetch = Callable[[str], Awaitable[Fetched]]
 
 
 class CpuRunner(Protocol):

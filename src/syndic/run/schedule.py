@@ -88,6 +88,18 @@ def _batches(store: Store, query: Any, key_column: Any) -> Any:
         last = int(rows[-1][0])
 
 
+def _enqueue(
+    store: Store, settings: Settings, publish: Publish, *, kind: str, task: str, query: Any, key_column: Any,
+    due: Callable[[Any], str], now: datetime,
+) -> int:
+    """Claim and publish, batch by batch, a task for each row of `query` keyed by (id, `due(row)`)."""
+    count = 0
+    for rows in _batches(store, query, key_column):
+        batch = [(int(r.id), due(r)) for r in rows]
+        count += _claim_and_publish(store, kind, task, batch, publish, now=now, stale_after=settings.claim_stale_after_s)
+    return count
+
+
 def enqueue_polls(
     store: Store, settings: Settings, publish: Publish, *, due_only: bool = True, now: datetime | None = None
 ) -> int:
@@ -96,13 +108,8 @@ def enqueue_polls(
     query = select(feeds.c.id, feeds.c.next_check_at)
     if due_only:
         query = query.where(or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now))
-    count = 0
-    for rows in _batches(store, query, feeds.c.id):
-        batch = [(int(r.id), due_key(r.next_check_at)) for r in rows]
-        count += _claim_and_publish(
-            store, "poll", POLL_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
-        )
-    return count
+    return _enqueue(store, settings, publish, kind="poll", task=POLL_TASK, query=query, key_column=feeds.c.id,
+                    due=lambda r: due_key(r.next_check_at), now=now)
 
 
 def enqueue_campaigns(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> int:
@@ -111,13 +118,8 @@ def enqueue_campaigns(store: Store, settings: Settings, publish: Publish, *, now
     query = select(campaigns.c.id, campaigns.c.next_run_at).where(
         campaigns.c.enabled.is_(True), or_(campaigns.c.next_run_at.is_(None), campaigns.c.next_run_at <= now)
     )
-    count = 0
-    for rows in _batches(store, query, campaigns.c.id):
-        batch = [(int(r.id), due_key(r.next_run_at)) for r in rows]
-        count += _claim_and_publish(
-            store, "campaign", CAMPAIGN_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
-        )
-    return count
+    return _enqueue(store, settings, publish, kind="campaign", task=CAMPAIGN_TASK, query=query,
+                    key_column=campaigns.c.id, due=lambda r: due_key(r.next_run_at), now=now)
 
 
 def enqueue_extractions(
@@ -134,13 +136,8 @@ def enqueue_extractions(
     )
     if feed_id is not None:
         query = query.where(entries.c.feed_id == feed_id)
-    count = 0
-    for rows in _batches(store, query, entries.c.id):
-        batch = [(int(r.id), extract_key(r.extract_attempts)) for r in rows]
-        count += _claim_and_publish(
-            store, "extract", EXTRACT_TASK, batch, publish, now=now, stale_after=settings.claim_stale_after_s
-        )
-    return count
+    return _enqueue(store, settings, publish, kind="extract", task=EXTRACT_TASK, query=query,
+                    key_column=entries.c.id, due=lambda r: extract_key(r.extract_attempts), now=now)
 
 
 def enqueue_due(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> Enqueued:

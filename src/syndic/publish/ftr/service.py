@@ -26,17 +26,16 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 
 from syndic.errors import BlockedAddressError, FeedError, FetchError
 from syndic.store import schema
 from syndic.store.database import Store
-from syndic.types import Article, ParsedEntry, ParsedFeed
+from syndic.types import Article, Fetch, Fetched, ParsedEntry, ParsedFeed
 
 from .access import BLOCKED_MESSAGE, FtrOptions
 from .document import (
@@ -64,16 +63,6 @@ PAGE_CONCURRENCY = 4
 PURGE_EVERY = 100  # cache writes between two sweeps of expired rows
 
 
-class Fetched(Protocol):
-    @property
-    def final_url(self) -> str: ...
-    @property
-    def body(self) -> bytes: ...
-    @property
-    def content_type(self) -> str | None: ...
-
-
-Fetch = Callable[[str], Awaitable[Fetched]]
 
 
 class Refused(Exception):

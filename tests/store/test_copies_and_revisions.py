@@ -190,3 +190,50 @@ def test_two_stories_of_one_site_sharing_its_template_stay_apart(any_store: Stor
     printed = record(any_store, page(site + "print/bridge/", "Bridge",
                                      text="\n\n".join([TEMPLATE_HEAD, PARAGRAPHS[0], TEMPLATE_TAIL])))
     assert printed.story_id == bridge.story_id
+
+
+def _long_story(seed: int, paragraphs: int = 10) -> list[str]:
+    """Paragraphs of one long article, in words no other test text shares."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mir", "ten", "sa", "vu", "dre", "pol", "in", "ga", "re", "shu", "to", "bel"]
+    vocab = sorted({"".join(rng.sample(syllables, 3)) for _ in range(600)})
+    return [" ".join(rng.choice(vocab) for _ in range(45)) + "." for _ in range(paragraphs)]
+
+
+def test_copies_that_arrive_before_their_full_text_end_in_one_story(any_store: Store) -> None:
+    """An excerpt (the lede) and a copy without the lede share nothing; the full text that holds both
+    arrives last and proves they are one story: their two stories become one, under the older number,
+    and a campaign that posted the newer one does not post the merged story again."""
+    from syndic.store.schema import campaigns, posts
+
+    paras = _long_story(3)
+    excerpt = record(any_store, page("http://blog.example/a/", "Excerpt", text="\n\n".join(paras[:2])))
+    no_lede = record(any_store, page("http://partner.example/b/", "Copy", text="\n\n".join(paras[3:]),
+                                     published=T0 + timedelta(minutes=5)))
+    assert excerpt.story_id != no_lede.story_id  # nothing in common yet
+    with any_store.engine.begin() as conn:
+        campaign = conn.execute(campaigns.insert().values(name="c", config={}, created_at=T0)).inserted_primary_key[0]
+        conn.execute(posts.insert().values(
+            campaign_id=campaign, story_id=no_lede.story_id, article_id=no_lede.article_id, state="sent",
+            idempotency_key="k", created_at=T0, updated_at=T0))
+
+    full = record(any_store, page("http://wire.example/c/", "Full", text="\n\n".join(paras),
+                                  published=T0 - timedelta(hours=1)))
+    kept = min(excerpt.story_id, no_lede.story_id)
+    assert full.story_id == kept
+    with any_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(stories)).scalar() == 1
+        members = {int(r.id) for r in conn.execute(select(articles.c.id).where(articles.c.story_id == kept))}
+        posted = conn.execute(select(posts.c.story_id)).scalars().all()
+    assert members == {excerpt.article_id, no_lede.article_id, full.article_id}
+    assert posted == [kept]
+    original, count, _ = story_of(any_store, kept)
+    assert (original, count) == (full.article_id, 3)
+
+
+def test_unrelated_long_stories_are_not_merged_by_each_other(any_store: Store) -> None:
+    first = record(any_store, page("http://a.example/1/", "One", text="\n\n".join(_long_story(11))))
+    second = record(any_store, page("http://b.example/2/", "Two", text="\n\n".join(_long_story(12))))
+    assert first.story_id != second.story_id

@@ -30,7 +30,7 @@ from syndic import dedupe
 from syndic.store.database import Store, storable, store_errors
 from syndic.store.entries import dialect_insert
 from syndic.store.feeds import utcnow
-from syndic.store.schema import article_bands, article_revisions, articles, entries, stories
+from syndic.store.schema import article_bands, article_revisions, articles, entries, posts, stories
 from syndic.types import Article
 
 MAX_CANDIDATES = 50
@@ -44,6 +44,15 @@ class RecordedArticle:
     is_new_article: bool
     is_new_revision: bool
     joined_existing_story: bool
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The story an article copies, whether it is an excerpt, and other stories it also copies."""
+
+    story_id: int
+    is_excerpt: bool
+    also: frozenset[int] = frozenset()
 
 
 _TEXT_FIELDS = ("url", "title", "html", "text", "authors", "image", "language", "canonical_url", "site_name",
@@ -90,7 +99,7 @@ def exact_key(digest: str) -> int:
     return int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
 
 
-def _find_exact(connection: Connection, article_id: int | None, digest: str) -> tuple[int, bool] | None:
+def _find_exact(connection: Connection, article_id: int | None, digest: str) -> _Found | None:
     """The story of an earlier article with exactly this title and text (for texts without LSH keys)."""
     story = connection.execute(
         select(articles.c.story_id)
@@ -100,7 +109,7 @@ def _find_exact(connection: Connection, article_id: int | None, digest: str) -> 
         .order_by(articles.c.id)
         .limit(1)
     ).scalar()
-    return (int(story), False) if story is not None else None
+    return _Found(int(story), False) if story is not None else None
 
 
 # Built once with expanding parameters: a statement with ~60 literal band keys
@@ -136,8 +145,14 @@ def _site(url_key: str) -> str:
 
 def _find_story(
     connection: Connection, article_id: int | None, sig: dedupe.Signature, keys: list[int], url_key: str
-) -> tuple[int, bool] | None:
-    """The story of the most similar earlier article that this one copies, and whether it is an excerpt."""
+) -> _Found | None:
+    """The story of the most similar earlier article that this one copies, and every other story it copies.
+
+    Copies reach the store in any order: two excerpts that arrive before the
+    full text match each other but not a copy with a different opening, so
+    they start a story of their own. The article that copies both is the
+    proof that they are one story; `_merge_stories` joins them.
+    """
     # The articles sharing the most bands first: with many near matches (a
     # site's template, a story with hundreds of copies) the closest ones are
     # the ones verified, not whichever the engine happens to return.
@@ -147,20 +162,44 @@ def _find_story(
     if not candidate_ids:
         return None
     best: tuple[float, int, bool] | None = None
+    matched: set[int] = set()
     site = _site(url_key)
     for row in connection.execute(_CANDIDATE_SIGNATURES, {"ids": candidate_ids}):
         other = dedupe.Signature.from_bytes(row.signature)
         if row.story_id is None or not dedupe.same_story(sig, other, same_site=_site(row.url_key) == site):
             continue
+        matched.add(int(row.story_id))
         score = dedupe.similarity(sig, other)
         if best is None or score > best[0]:
             best = (score, int(row.story_id), dedupe.is_excerpt_of(sig, other))
-    return (best[1], best[2]) if best else None
+    if best is None:
+        return None
+    # The oldest story keeps its number (links to it, posts made from it); the others join it.
+    story_id = min(matched)
+    return _Found(story_id, best[2], frozenset(matched - {story_id}))
+
+
+def _merge_stories(connection: Connection, story_id: int, others: frozenset[int]) -> None:
+    """Move every article of `others` into `story_id` and drop the emptied stories.
+
+    A campaign that already posted one of the merged stories keeps that post
+    for the merged story (so it is not posted twice); where it posted both,
+    both posts stay on record under their old story numbers.
+    """
+    if not others:
+        return
+    ids = sorted(others)
+    connection.execute(update(articles).where(articles.c.story_id.in_(ids)).values(story_id=story_id))
+    posted = select(posts.c.campaign_id).where(posts.c.story_id == story_id).scalar_subquery()
+    connection.execute(
+        update(posts).where(posts.c.story_id.in_(ids), posts.c.campaign_id.not_in(posted)).values(story_id=story_id)
+    )
+    connection.execute(stories.delete().where(stories.c.id.in_(ids)))
 
 
 def _match(
     connection: Connection, article_id: int | None, sig: dedupe.Signature, digest: str, text: str, url_key: str
-) -> tuple[list[int], tuple[int, bool] | None]:
+) -> tuple[list[int], _Found | None]:
     """The article's band keys and the story it copies (with whether it is an excerpt of it), if any."""
     if not text.strip():
         return [], None
@@ -251,14 +290,14 @@ def record_article(
             # A new address: its story is found before it is written, so the common case
             # (a new article, a new or an existing story) costs a handful of statements.
             keys, found = _match(connection, None, sig, digest, article.text, url_key)
-            if found is not None and found[1]:
+            if found is not None and found.is_excerpt:
                 values["is_excerpt"] = True
             # Parameters apart from the statement: SQLAlchemy caches one compiled INSERT.
             article_id = int(
                 connection.execute(
                     _INSERT_ARTICLE,
                     {"url_key": url_key, "revision": 1, "signature": sig.to_bytes(), "created_at": now,
-                     "updated_at": now, "story_id": found[0] if found else None, **values},
+                     "updated_at": now, "story_id": found.story_id if found else None, **values},
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
             connection.execute(
@@ -269,7 +308,8 @@ def record_article(
             if keys:  # never an empty executemany: that is an INSERT of DEFAULT VALUES
                 connection.execute(_INSERT_BANDS, [{"band_key": k, "article_id": article_id} for k in keys])
             if found is not None:
-                story_id = found[0]
+                story_id = found.story_id
+                _merge_stories(connection, story_id, found.also)
                 _elect(connection, story_id)
             else:
                 story_id = int(
@@ -324,9 +364,10 @@ def record_article(
         if story_id is None or text_changed:
             keys, found = _match(connection, article_id, sig, digest, article.text, url_key)
             if found is not None:
-                joined = found[0] != story_id
-                story_id = found[0]
-                if found[1] and not is_excerpt:
+                joined = found.story_id != story_id
+                story_id = found.story_id
+                _merge_stories(connection, story_id, found.also)
+                if found.is_excerpt and not is_excerpt:
                     connection.execute(
                         update(articles).where(articles.c.id == article_id).values(is_excerpt=True)
                     )

@@ -617,7 +617,7 @@ def serve(ctx: click.Context, host: str, port: int, secure_cookies: bool) -> Non
 
     Create the first account with `syndic user add` before logging in.
     """
-    from syndic.run.serve import serve_forever
+    from syndic.services.serve import serve_forever
 
     settings = _settings(ctx)
     serve_forever(settings, host=host, port=port, secure_cookies=secure_cookies)
@@ -873,7 +873,7 @@ def demo(ctx: click.Context, port: int, data_dir: Path | None, no_serve: bool) -
     polls, extracts, groups copies into stories and serves the web reader on
     http://127.0.0.1:PORT, printing the URLs to open and a login to use.
     """
-    from syndic.run.demo import run_demo
+    from syndic.services.demo import run_demo
 
     run_demo(_settings(ctx), port=port, data_dir=data_dir, serve=not no_serve)
 

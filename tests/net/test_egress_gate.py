@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "syndic"
 CLIENT_MODULES = ("aiohttp", "httpx", "requests", "urllib3", "urllib.request", "http.client", "pycurl", "websockets")
 # module -> why it may import `socket` (never to connect out)
 SOCKET_ALLOWED = {
-    "run/serve.py": "checks that the port to listen on is free before starting uvicorn",
+    "services/serve.py": "checks that the port to listen on is free before starting uvicorn",
     "run/cluster_gate.py": "names this worker after socket.gethostname()",
 }
 

@@ -115,8 +115,9 @@ def test_the_server_keeps_answering_while_a_page_is_extracted(served: Served) ->
     worker.join()
     took = span[1] - span[0]
     gaps = [b - a for a, b in itertools.pairwise(answered) if a < span[1]]
-    # extracting inline on the loop leaves one gap of most of the request's time
-    assert took > 0.25 and max(gaps) < took / 2, (round(took, 2), [round(g, 2) for g in gaps])
+    # extracting inline on the loop leaves one gap of most of the request's time; the page takes
+    # 0.2 s on an idle core and more under load, always well over the 0.05 s between probes
+    assert took > 0.12 and max(gaps) < took / 2, (round(took, 2), [round(g, 2) for g in gaps])
 
 
 NEWSBOAT = shutil.which("newsboat")

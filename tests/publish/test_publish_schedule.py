@@ -112,7 +112,7 @@ def test_nothing_posted_twice_after_a_restart(store, server, data) -> None:  # t
 
 
 def test_the_serve_loop_runs_a_due_campaign_once(store, server, data) -> None:  # type: ignore[no-untyped-def]
-    from syndic.run.serve import campaigns_forever
+    from syndic.services.serve import campaigns_forever
 
     receiver = Receiver(server)
     _campaign(store, data, receiver)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from syndic.config import Settings
-from syndic.run import serve
+from syndic.services import serve
 from syndic.store import Store
 
 

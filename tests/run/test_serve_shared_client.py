@@ -24,7 +24,7 @@ from sqlalchemy import text
 
 from syndic.config import Settings
 from syndic.run.cluster_gate import StoreHostGate
-from syndic.run.serve import serve_async
+from syndic.services.serve import serve_async
 from syndic.store import Store, open_store
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds

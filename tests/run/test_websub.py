@@ -36,7 +36,7 @@ from syndic.cli import main as cli_main
 from syndic.config import Settings
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import poll
-from syndic.run.serve import serve_async
+from syndic.services.serve import serve_async
 from syndic.store import Store
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds

@@ -2,7 +2,7 @@
 
 One live server (uvicorn on 127.0.0.1) over a fresh store, and a small news
 site on 127.0.0.1 to subscribe to. Adding a feed goes through the real
-pipeline (`syndic.run.serve.make_actions`: discovery, fetch, parse, extract)
+pipeline (`syndic.services.serve.make_actions`: discovery, fetch, parse, extract)
 with loopback allowed for this test only.
 """
 
@@ -139,7 +139,7 @@ def news_site() -> Iterator[NewsSite]:
 def real_actions(store: Store, data_dir: Path) -> Any:
     """The lead's wiring of the pipeline, with loopback allowed for this test."""
     from syndic.config import Settings
-    from syndic.run.serve import make_actions
+    from syndic.services.serve import make_actions
 
     settings = replace(
         Settings(), data_dir=data_dir, database_url=str(store.engine.url),

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from syndic.library import Syndic
 from syndic.web import api, campaign_review, ftr, full_feeds, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
@@ -35,11 +36,14 @@ STATIC = Path(__file__).with_name("static")
 
 
 def create_app(
-    store: ReaderStore, settings: WebSettings | None = None, actions: WebActions | None = None
+    source: Syndic | ReaderStore, settings: WebSettings | None = None, actions: WebActions | None = None
 ) -> FastAPI:
-    """The whole HTTP app over `store`."""
+    """The whole HTTP app over a `Syndic` (or over a store, which it opens a `Syndic` over)."""
     settings = settings or WebSettings()
+    library = source if isinstance(source, Syndic) else Syndic.over(source)
+    store = library.store
     app = FastAPI(title="syndic", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.syndic = library
     app.state.store = store
     app.state.settings = settings
     app.state.actions = actions or WebActions()

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from fastapi import Request
 from sqlalchemy.engine import Engine
 
+from syndic.library import Syndic
 from syndic.web.actions import WebActions
 from syndic.web.settings import WebSettings
 
@@ -25,6 +26,12 @@ class ReaderStore(Protocol):
 
     @property
     def engine(self) -> Engine: ...
+
+
+def get_syndic(request: Request) -> Syndic:
+    """The library the app was built over: routes call its areas (`feeds`, `reading`, …)."""
+    library: Syndic = request.app.state.syndic
+    return library
 
 
 def get_store(request: Request) -> ReaderStore:

@@ -23,7 +23,7 @@ import click
 from syndic.config import Settings
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import extract_pending, poll_feeds
-from syndic.run.serve import serve_async
+from syndic.services.serve import serve_async
 from syndic.store import articles as store_articles
 from syndic.store import feeds as store_feeds
 from syndic.store import open_store
@@ -117,7 +117,7 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
 
 def run_demo(settings: Settings, *, port: int, data_dir: Path | None, serve: bool) -> None:
     if serve:
-        from syndic.run.serve import check_port_free
+        from syndic.services.serve import check_port_free
 
         check_port_free("127.0.0.1", port)  # before the work, not after it
     folder = data_dir or settings.data_dir / "demo"

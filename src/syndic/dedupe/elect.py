@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from syndic.clock import as_utc
 from syndic.dedupe.canonical import canonical_url, host_of
 
 
@@ -36,12 +37,8 @@ class Copy:
     is_excerpt: bool = False
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _earliest_key(copy: Copy) -> tuple[datetime, int, str]:
-    when = _aware(copy.published or copy.fetched_at)
+    when = as_utc(copy.published or copy.fetched_at)
     return (when, -copy.word_count, str(copy.article_id))
 
 

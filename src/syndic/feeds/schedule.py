@@ -17,30 +17,27 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import median
 
 from syndic import bounds
+from syndic.clock import as_utc
 
 RETRY_AFTER_CAP = timedelta(seconds=bounds.RETRY_AFTER_CAP_SECONDS)
 _QUIET_FACTOR = 4
 _RECENT_ENTRIES = 20
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def cache_lifetime(cache_control: str | None, expires: str | None, now: datetime) -> timedelta | None:
     """How long the server says the response stays fresh, if it says (read by `syndic.bounds`)."""
-    lifetime = bounds.freshness(cache_control, expires, _aware(now))
+    lifetime = bounds.freshness(cache_control, expires, as_utc(now))
     return timedelta(seconds=lifetime) if lifetime is not None else None
 
 
 def publishing_interval(now: datetime, entry_times: Sequence[datetime]) -> timedelta | None:
     """Half the typical gap between recent entries, stretched when the feed went quiet."""
-    times = sorted({_aware(t) for t in entry_times if _aware(t) <= _aware(now)}, reverse=True)[
+    times = sorted({as_utc(t) for t in entry_times if as_utc(t) <= as_utc(now)}, reverse=True)[
         :_RECENT_ENTRIES
     ]
     if len(times) < 2:
@@ -49,7 +46,7 @@ def publishing_interval(now: datetime, entry_times: Sequence[datetime]) -> timed
     if not gaps:
         return None
     interval = timedelta(seconds=median(gaps) / 2)
-    quiet = _aware(now) - times[0]
+    quiet = as_utc(now) - times[0]
     return max(interval, quiet / _QUIET_FACTOR)
 
 
@@ -69,7 +66,7 @@ def next_check_at(
     """The time to check a feed next; see the module docstring for the rules."""
     if min_interval > max_interval:
         raise ValueError("min_interval is longer than max_interval")
-    now = _aware(now)
+    now = as_utc(now)
     if error_count > 0:
         interval = timedelta(seconds=bounds.backoff(
             error_count, min_interval.total_seconds(), max_interval.total_seconds(), rng

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, or_, select
 
 from syndic.clean.sanitize import sanitize_html
+from syndic.clock import as_utc
 from syndic.store import schema
 from syndic.store.database import Store
 
@@ -107,12 +108,6 @@ def _gmt(value: datetime | None) -> str | None:
     return value.replace(tzinfo=None, microsecond=0).isoformat()
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 def build_post(
     config: CampaignConfig, row: Mapping[Any, Any], campaign: CampaignInfo | None = None
 ) -> tuple[dict[str, Any], list[str]]:
@@ -122,7 +117,7 @@ def build_post(
     applied = apply_rules(
         config.rules, row["title"] or row["entry_title"] or permalink, sanitize_html(row["html"] or "")
     )
-    published = _aware(row["published"])
+    published = as_utc(row["published"])
     common: dict[str, Any] = {
         "content_html": applied.html,
         "excerpt": row["description"] or excerpt(row["text"] or ""),
@@ -205,7 +200,7 @@ def _info(store: Store, campaign_id: int) -> CampaignInfo:
     c = schema.campaigns
     with store.engine.connect() as conn:
         row = conn.execute(select(c.c.name, c.c.created_at).where(c.c.id == campaign_id)).one()
-    return CampaignInfo(campaign_id, str(row.name), _aware(row.created_at) or datetime.now(UTC))
+    return CampaignInfo(campaign_id, str(row.name), as_utc(row.created_at) or datetime.now(UTC))
 
 
 def _candidates(store: Store, campaign_id: int, feed_ids: list[int]) -> list[Mapping[Any, Any]]:
@@ -305,7 +300,7 @@ def _run(
     for row in rows:
         story_id = int(row["story_id"])
         already_posted = row["posted_article_id"] is not None
-        first_seen = _aware(row["first_seen_at"])
+        first_seen = as_utc(row["first_seen_at"])
         if first_seen is not None and first_seen < info.created_at:
             older_seen += 1  # counted posted or not, so the back-filled set never grows run by run
             if not already_posted and older_seen > config.backfill:

@@ -31,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
+from syndic.clock import as_utc
 from syndic.errors import PublishError
 from syndic.store import schema
 from syndic.store.claims import due_key
@@ -48,12 +49,6 @@ class CampaignBusy(PublishError):
         when = f" (lease until {until.isoformat(timespec='seconds')})" if until else ""
         super().__init__(f"campaign {campaign_id} is already running{when}", retryable=True)
         self.campaign_id = campaign_id
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def next_slot(due: datetime | None, period: timedelta, now: datetime) -> datetime:
@@ -88,7 +83,7 @@ def acquire(store: Store, campaign_id: int, now: datetime, *, holder: str | None
         ).rowcount
         if not taken:
             until = conn.execute(select(c.c.run_lease_until).where(c.c.id == campaign_id)).scalar()
-            raise CampaignBusy(campaign_id, _aware(until))
+            raise CampaignBusy(campaign_id, as_utc(until))
     return Lease(campaign_id, holder, None)
 
 
@@ -109,7 +104,7 @@ def claim_slot(
         ).first()
         if row is None or not row.enabled:
             return None
-        due = _aware(row.next_run_at)
+        due = as_utc(row.next_run_at)
         if due is not None and due > now:
             return None
         if expected_due is not None and due_key(row.next_run_at) != expected_due:

@@ -34,6 +34,7 @@ from typing import Any
 from lxml import etree
 
 from syndic.clean.sanitize import http_url, plain_text, sanitize_html
+from syndic.clock import as_utc
 from syndic.types import Enclosure
 
 SYNDIC_NS = "https://syndic.dev/ns/1.0"
@@ -131,9 +132,8 @@ def safe_document(doc: FeedDocument) -> FeedDocument:
 
 
 def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).replace(microsecond=0)
+    """Feed dates carry whole seconds."""
+    return as_utc(value).replace(microsecond=0)
 
 
 def _rfc822(value: datetime) -> str:

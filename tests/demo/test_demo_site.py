@@ -12,8 +12,9 @@ from datetime import datetime
 import feedparser
 import lxml.html
 import pytest
+from tests.demo import expected
 
-from syndic.demo import DemoServer, expected, serve_demo_site
+from syndic.demo import DemoServer, serve_demo_site
 from syndic.demo.stories import OUTLETS, STORIES
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from syndic.demo import expected
+from tests.demo import expected
+
 from syndic.demo.stories import OUTLETS, STORIES
 
 

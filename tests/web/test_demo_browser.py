@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
-
-from syndic.demo import expected
+from tests.demo import expected
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

@@ -1,16 +1,23 @@
-"""The values that flow between pipeline stages.
+"""The values that flow between pipeline stages, and the rows the store hands back.
 
 Every stage is a function from one of these to another, so they are frozen
 dataclasses: a stage cannot change what an earlier stage produced, and the
 same value can be handed to a process pool or a Celery task unchanged.
+
+The row types at the end (Feed, Entry, StoredArticle, ArticleRevision, Story)
+are what `syndic.store` returns instead of SQLAlchemy rows, so
+a renamed column is a type error, not an AttributeError at run time. Their
+fields are the table's columns, in the table's order (tests/store/test_row_types.py
+pins both), which lets the store build one from a row positionally: the poller
+and the extractor read thousands of rows a second.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, Self
 
 
 @dataclass(frozen=True)
@@ -299,3 +306,175 @@ class Fetched(Protocol):
 
 Fetch = Callable[[str], Awaitable[Fetched]]
 """A URL in, its page out (the guarded client, with or without robots.txt)."""
+
+
+# --- rows of the store (syndic.store returns these; see the module docstring) ---
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A subscription and its polling and WebSub state: one row of `feeds`."""
+
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    description: str | None
+    language: str | None
+    image: str | None
+    version: str | None
+    category: str | None  # the OPML folder
+    etag: str | None
+    last_modified: str | None
+    state: str  # new | ok | error
+    last_error: str | None
+    error_count: int
+    last_status: int | None
+    last_checked_at: datetime | None
+    last_success_at: datetime | None
+    next_check_at: datetime | None
+    ttl_minutes: int | None
+    hub_url: str | None
+    websub_secret: str | None
+    websub_lease_until: datetime | None
+    websub_topic: str | None
+    websub_state: str | None  # None | subscribed | denied | error
+    websub_pending: str | None
+    websub_requested_at: datetime | None
+    websub_error: str | None
+    last_push_at: datetime | None
+    public: bool
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> Self:
+        """A `select(feeds)` row (its columns are the fields, in order)."""
+        return cls(*row)
+
+
+def _enclosure(value: Mapping[str, Any]) -> Enclosure:
+    return Enclosure(url=value["url"], type=value.get("type"), length=value.get("length"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed as stored, and its extraction state: one row of `entries`.
+
+    `summary` and `content` are the publisher's HTML, sanitized. `details` is
+    what `store.entries.entry_details` kept beyond the columns (title_html,
+    media, podcast, source, where), as JSON.
+    """
+
+    id: int
+    feed_id: int
+    key: str
+    guid: str | None
+    link: str | None
+    title: str | None
+    summary: str | None
+    content: str | None
+    authors: tuple[str, ...]
+    categories: tuple[str, ...]
+    enclosures: tuple[Enclosure, ...]
+    published: datetime | None
+    updated: datetime | None
+    language: str | None
+    image: str | None
+    comments_url: str | None
+    details: dict[str, Any] | None
+    first_seen_at: datetime
+    extract_state: str  # see syndic/retry.py
+    extract_error: str | None
+    extract_attempts: int
+    extract_next_at: datetime | None
+    article_id: int | None
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> Self:
+        """A `select(entries)` row; the JSON lists become tuples (and enclosures Enclosures)."""
+        (id_, feed_id, key, guid, link, title, summary, content, authors, categories, enclosures,
+         *rest) = row
+        return cls(id_, feed_id, key, guid, link, title, summary, content, tuple(authors or ()),
+                   tuple(categories or ()), tuple(map(_enclosure, enclosures or ())), *rest)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store keeps it: one row of `articles`.
+
+    Not `Article`: that name is the *extracted* article, the value the
+    extraction stages produce and `store.articles.record_article` takes (no
+    id, no story, an `error` when the page held none). This is what the store
+    made of it: its identity (`id`, the dedupe key `url_key`), its revision,
+    its MinHash signature and the story it belongs to. Keeping the two apart
+    keeps the extraction API unchanged and says which one a function wants.
+    """
+
+    id: int
+    url: str
+    url_key: str
+    canonical_url: str | None
+    from_feed: bool
+    fetched_url: str | None
+    title: str | None
+    html: str
+    text: str
+    authors: tuple[str, ...]
+    published: datetime | None
+    modified: datetime | None
+    image: str | None
+    language: str | None
+    site_name: str | None
+    description: str | None
+    byline_problem: str | None
+    word_count: int
+    is_excerpt: bool
+    content_hash: str | None
+    revision: int
+    signature: bytes | None
+    story_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> Self:
+        """A `select(articles)` row; the JSON author list becomes a tuple."""
+        (id_, url, url_key, canonical_url, from_feed, fetched_url, title, html, text, authors, *rest) = row
+        return cls(id_, url, url_key, canonical_url, from_feed, fetched_url, title, html, text,
+                   tuple(authors or ()), *rest)
+
+
+@dataclass(frozen=True)
+class ArticleRevision:
+    """One version of an article's text: one row of `article_revisions`."""
+
+    id: int
+    article_id: int
+    revision: int
+    title: str | None
+    html: str
+    text: str
+    content_hash: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> Self:
+        """A `select(article_revisions)` row."""
+        return cls(*row)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that are copies of one another, and the one elected original: one row of `stories`."""
+
+    id: int
+    original_article_id: int | None
+    title: str | None
+    copy_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> Self:
+        """A `select(stories)` row."""
+        return cls(*row)

@@ -28,7 +28,6 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urljoin
 
 from syndic import feeds
@@ -40,6 +39,7 @@ from syndic.store import Store
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
 from syndic.store import websub as store_websub
+from syndic.types import Feed
 
 log = logging.getLogger("syndic.websub")
 
@@ -92,7 +92,7 @@ def discover_hub(
     return hub, topic
 
 
-def _renew_margin(feed: Any) -> timedelta:
+def _renew_margin(feed: Feed) -> timedelta:
     """How long before the lease ends we renew it: a tenth of the lease, within bounds."""
     granted = (
         feed.websub_lease_until - feed.websub_requested_at
@@ -102,7 +102,7 @@ def _renew_margin(feed: Any) -> timedelta:
     return min(max(granted / 10, MIN_RENEW_MARGIN), MAX_RENEW_MARGIN)
 
 
-def is_pushed(feed: Any, now: datetime) -> bool:
+def is_pushed(feed: Feed, now: datetime) -> bool:
     """True while the feed has a verified subscription whose lease has not run out."""
     return (
         feed.websub_state == "subscribed"
@@ -112,7 +112,7 @@ def is_pushed(feed: Any, now: datetime) -> bool:
 
 
 def subscription_wanted(
-    feed: Any, hub: str | None, topic: str | None, now: datetime, settings: Settings
+    feed: Feed, hub: str | None, topic: str | None, now: datetime, settings: Settings
 ) -> bool:
     """Should we send the hub a subscribe request for this feed now?"""
     if not settings.websub_enabled() or not hub or not topic:
@@ -121,16 +121,16 @@ def subscription_wanted(
     requested: datetime | None = feed.websub_requested_at
     if same and feed.websub_pending == "subscribe" and requested is not None and now - requested < PENDING_RETRY:
         return False  # asked recently; the hub has not verified yet
-    if same and is_pushed(feed, now):
-        remaining: timedelta = feed.websub_lease_until - now
-        return remaining <= _renew_margin(feed)
+    lease_until = feed.websub_lease_until
+    if same and lease_until is not None and is_pushed(feed, now):
+        return lease_until - now <= _renew_margin(feed)
     if same and feed.websub_state in ("denied", "error") and requested is not None:
         return now - requested >= REFUSED_RETRY
     return True
 
 
 async def request_subscription(
-    fetcher: Fetcher, store: Store, settings: Settings, feed: Any, hub: str, topic: str,
+    fetcher: Fetcher, store: Store, settings: Settings, feed: Feed, hub: str, topic: str,
     *, mode: str = "subscribe",
 ) -> str | None:
     """Send a (un)subscribe request to `hub`; None when accepted, else the error (also stored)."""
@@ -154,12 +154,13 @@ async def request_subscription(
     return None
 
 
-def next_check_when_pushed(feed: Any, normal: datetime, now: datetime, settings: Settings) -> datetime:
+def next_check_when_pushed(feed: Feed, normal: datetime, now: datetime, settings: Settings) -> datetime:
     """Poll a pushed feed rarely, but in time to renew its lease."""
-    if not is_pushed(feed, now):
+    lease_until = feed.websub_lease_until
+    if lease_until is None or not is_pushed(feed, now):
         return normal
     rare = max(normal, now + timedelta(seconds=settings.pushed_poll_interval_s))
-    renew_at: datetime = feed.websub_lease_until - _renew_margin(feed)
+    renew_at = lease_until - _renew_margin(feed)
     return max(min(rare, renew_at), now + MIN_RENEW_MARGIN)
 
 

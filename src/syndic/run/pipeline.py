@@ -43,7 +43,7 @@ from syndic.store import Store
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
-from syndic.types import Article, ParsedFeed
+from syndic.types import Article, Feed, ParsedFeed
 
 log = logging.getLogger("syndic.run")
 
@@ -176,7 +176,7 @@ def _schedule(
     )
 
 
-async def poll_feed(rt: Runtime, feed: Any) -> FeedOutcome:
+async def poll_feed(rt: Runtime, feed: Feed) -> FeedOutcome:
     """Fetch one feed (conditionally), store its new entries, schedule its next check.
 
     The entries and the feed's new state (validators, next check) are written
@@ -273,7 +273,7 @@ def reason_of(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"[:2000] if message else type(exc).__name__
 
 
-def _hub_and_topic(feed: Any, parsed: ParsedFeed | None, result: FetchResult) -> tuple[str | None, str]:
+def _hub_and_topic(feed: Feed, parsed: ParsedFeed | None, result: FetchResult) -> tuple[str | None, str]:
     """WebSub discovery: the response's Link headers, else the document.
 
     On a 304 without Link headers, the hub and topic remembered from the last
@@ -286,7 +286,7 @@ def _hub_and_topic(feed: Any, parsed: ParsedFeed | None, result: FetchResult) ->
     return websub.discover_hub(link_headers, remembered, feed.websub_topic, result.final_url)
 
 
-async def _ask_hub_if_due(rt: Runtime, feed: Any, hub: str | None, topic: str) -> bool:
+async def _ask_hub_if_due(rt: Runtime, feed: Feed, hub: str | None, topic: str) -> bool:
     """Ask the feed's hub to push (or renew the lease) when due; True if push may be live."""
     now = _now()
     if websub.subscription_wanted(feed, hub, topic, now, rt.settings) and hub:
@@ -326,18 +326,18 @@ async def _bounded(
 
 
 async def poll_feeds(
-    rt: Runtime, feed_rows: Sequence[Any], *, progress: Progress | None = None
+    rt: Runtime, feed_rows: Sequence[Feed], *, progress: Progress | None = None
 ) -> list[FeedOutcome]:
     """Poll many feeds concurrently; the Fetcher's limits keep each host polite."""
 
-    async def one(feed: Any) -> FeedOutcome:
+    async def one(feed: Feed) -> FeedOutcome:
         try:
             return await poll_feed(rt, feed)
         finally:
             if progress:
                 progress(1)
 
-    def failed(feed: Any, exc: Exception) -> FeedOutcome:
+    def failed(feed: Feed, exc: Exception) -> FeedOutcome:
         return FeedOutcome(feed_id=int(feed.id), url=feed.url, error=reason_of(exc))
 
     return await _bounded(feed_rows, one, 2 * rt.settings.max_connections, failed)

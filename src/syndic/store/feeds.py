@@ -7,16 +7,15 @@ why it is not updating.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from syndic.store.database import Store, store_errors
 from syndic.store.schema import feeds
-from syndic.types import ParsedFeed
+from syndic.types import Feed, ParsedFeed
 
 
 def utcnow() -> datetime:
@@ -61,19 +60,19 @@ def add_feed(store: Store, url: str, *, title: str | None = None, category: str 
 
 
 @store_errors
-def get_feed(store: Store, feed_id: int) -> Row[tuple[object, ...]] | None:
+def get_feed(store: Store, feed_id: int) -> Feed | None:
     with store.engine.connect() as connection:
         return read_feed(connection, feed_id)
 
 
 @store_errors
-def list_feeds(store: Store) -> Sequence[Row[tuple[object, ...]]]:
+def list_feeds(store: Store) -> list[Feed]:
     with store.engine.connect() as connection:
-        return connection.execute(select(feeds).order_by(feeds.c.id)).all()
+        return [Feed.from_row(row) for row in connection.execute(select(feeds).order_by(feeds.c.id))]
 
 
 @store_errors
-def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Sequence[Row[tuple[object, ...]]]:
+def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> list[Feed]:
     """Feeds whose next check has come, earliest first."""
     query = (
         select(feeds)
@@ -83,7 +82,7 @@ def due_feeds(store: Store, now: datetime, *, limit: int | None = None) -> Seque
     if limit:
         query = query.limit(limit)
     with store.engine.connect() as connection:
-        return connection.execute(query).all()
+        return [Feed.from_row(row) for row in connection.execute(query)]
 
 
 _FILL_TITLE = (
@@ -130,9 +129,10 @@ def write_feed_success(
 
 
 @store_errors
-def read_feed(connection: Connection, feed_id: int) -> Row[tuple[object, ...]] | None:
+def read_feed(connection: Connection, feed_id: int) -> Feed | None:
     """`get_feed` on the caller's connection."""
-    return connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
+    row = connection.execute(select(feeds).where(feeds.c.id == feed_id)).first()
+    return Feed.from_row(row) if row is not None else None
 
 
 @store_errors

@@ -1,0 +1,69 @@
+"""The store hands back typed rows (syndic.types), never SQLAlchemy rows or Any.
+
+A row type's fields are its table's columns in the table's order: the store
+builds rows positionally (`from_row`), so a column added, renamed or moved
+without its field would silently shift values. The walk over the store
+modules' public functions keeps `Row`/`Any` returns from creeping back.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import inspect
+import typing
+from dataclasses import fields
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy import Row, RowMapping, Table
+
+from syndic import types
+from syndic.store import claims, feeds, hosts, schema, websub
+
+ROW_TYPES: list[tuple[type[Any], Table]] = [
+    (types.Feed, schema.feeds),
+    (types.Entry, schema.entries),
+    (types.StoredArticle, schema.articles),
+    (types.ArticleRevision, schema.article_revisions),
+    (types.Story, schema.stories),
+]
+
+TYPED_MODULES = [feeds, websub, hosts, claims]
+
+
+@pytest.mark.parametrize(("row_type", "table"), ROW_TYPES, ids=lambda v: getattr(v, "__name__", ""))
+def test_row_type_fields_are_the_table_columns_in_order(row_type: type[Any], table: Table) -> None:
+    assert [f.name for f in fields(row_type)] == [c.name for c in table.columns]
+    assert row_type.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def _mentions_row_or_any(hint: Any) -> bool:
+    """Row anywhere, or Any as the value or an element of it; a JSON object's values (dict[str, Any]) may be Any."""
+    if hint is Any or hint in (Row, RowMapping):
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (Row, RowMapping):
+        return True
+    if origin in (dict, collections.abc.Mapping):
+        return _mentions_row_or_any(typing.get_args(hint)[0])
+    return any(_mentions_row_or_any(arg) for arg in typing.get_args(hint))
+
+
+def _public_functions(module: ModuleType) -> list[tuple[str, Any]]:
+    return [
+        (name, value) for name, value in vars(module).items()
+        if not name.startswith("_") and inspect.isfunction(value) and value.__module__ == module.__name__
+    ]
+
+
+@pytest.mark.parametrize("module", TYPED_MODULES, ids=lambda m: m.__name__)
+def test_store_functions_return_no_rows_and_no_any(module: ModuleType) -> None:
+    functions = _public_functions(module)
+    assert functions
+    offending = {
+        name: typing.get_type_hints(function).get("return")
+        for name, function in functions
+        if _mentions_row_or_any(typing.get_type_hints(function).get("return"))
+    }
+    assert offending == {}

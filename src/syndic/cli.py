@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +25,9 @@ from syndic.__about__ import __version__
 from syndic.config import Settings, load_settings
 from syndic.errors import SyndicError
 from syndic.logs import configure_logging
+
+if TYPE_CHECKING:
+    from syndic.library import Syndic
 
 T = TypeVar("T")
 
@@ -173,6 +176,17 @@ def _store(settings: Settings) -> Any:
         _fail(str(exc))
 
 
+def _open(ctx: click.Context) -> Syndic:
+    """The library over the command's store (use it in a `with`, which closes the store)."""
+    from syndic.library import open as open_syndic
+
+    try:
+        return open_syndic(_settings(ctx))
+    except SyndicError as exc:
+        _fail(str(exc))
+        raise  # not reached: _fail exits
+
+
 @main.command()
 @click.argument("url")
 @click.option("--category", help="OPML folder to file the feed under.")
@@ -183,20 +197,11 @@ def add(ctx: click.Context, url: str, category: str | None) -> None:
     The URL is fetched once: if it is a feed it is added as it is; if it is a
     web page, the feeds it links to (<link rel="alternate">) are tried in order.
     """
-    from syndic.run.local import open_runtime
-    from syndic.run.pipeline import discover_and_add
-    from syndic.store.feeds import get_feed
-
-    settings = _settings(ctx)
-
-    async def go() -> None:
-        async with open_runtime(settings, inline=True) as rt:
-            feed_id = await discover_and_add(rt, url, category=category)
-            feed = get_feed(rt.store, feed_id)
-            assert feed is not None
-            click.echo(f"subscribed: [{feed_id}] {feed.title or ''} <{feed.url}>")
-
-    _run(go)
+    with _open(ctx) as syndic:
+        feed_id = _run(lambda: syndic.feeds.subscribe(url, category=category))
+        feed = syndic.feeds.get(feed_id)
+        assert feed is not None
+        click.echo(f"subscribed: [{feed_id}] {feed.title or ''} <{feed.url}>")
 
 
 @main.command("import")
@@ -204,14 +209,12 @@ def add(ctx: click.Context, url: str, category: str | None) -> None:
 @click.pass_context
 def import_(ctx: click.Context, opml: Path) -> None:
     """Subscribe to every feed in an OPML file (folders become categories)."""
-    from syndic.run.subscriptions import import_opml
-
-    store = _store(_settings(ctx))
-    try:
-        count = import_opml(store, opml.read_bytes())
-    except SyndicError as exc:
-        _fail(f"{opml}: {exc}")
-        return
+    with _open(ctx) as syndic:
+        try:
+            count = syndic.feeds.import_opml(opml.read_bytes())
+        except SyndicError as exc:
+            _fail(f"{opml}: {exc}")
+            return
     click.echo(f"imported {count} feeds from {opml}")
 
 
@@ -221,9 +224,8 @@ def import_(ctx: click.Context, opml: Path) -> None:
 @click.pass_context
 def export(ctx: click.Context, output: Path | None) -> None:
     """Write every subscription as OPML."""
-    from syndic.run.subscriptions import export_opml
-
-    data, count = export_opml(_store(_settings(ctx)))
+    with _open(ctx) as syndic:
+        data, count = syndic.feeds.export_opml()
     if output:
         output.write_bytes(data)
         click.echo(f"wrote {count} feeds to {output}", err=True)
@@ -245,47 +247,36 @@ def poll(ctx: click.Context, due: bool, inline: bool, distributed: bool) -> None
     Failures are recorded on their feed or entry (see `syndic feeds --health`
     and `syndic list`); they never stop the rest of the batch.
     """
-    from syndic.run.local import open_runtime
-    from syndic.run.pipeline import extract_pending, poll_feeds
-    from syndic.store import entries as store_entries
-    from syndic.store import feeds as store_feeds
-
     settings = _settings(ctx)
     if distributed:
-        from syndic.run.distributed import check_cluster, enqueue_poll, shared_store
+        from syndic.services.workers import enqueue_poll
 
         try:
-            check_cluster(settings)
-            count = enqueue_poll(shared_store(settings), due_only=due, settings=settings)
+            count = enqueue_poll(settings, due_only=due)
         except SyndicError as exc:
             _fail(str(exc))
             return
         click.echo(f"enqueued {count} feeds")
         return
 
-    async def go() -> None:
-        async with open_runtime(settings, inline=inline) as rt:
-            now = datetime.now(UTC)
-            rows = store_feeds.due_feeds(rt.store, now) if due else store_feeds.list_feeds(rt.store)
-            with _progress("feeds", len(rows)) as step:
-                outcomes = await poll_feeds(rt, rows, progress=step)
-            pending = store_entries.pending_entries(rt.store, limit=100_000,
-                                                    max_attempts=settings.max_extract_attempts)
-            with _progress("pages", len(pending)) as step:
-                results = await extract_pending(rt, progress=step)
-        errors = [o for o in outcomes if o.error]
-        failed = sum(1 for r in results if r.error)
-        given_up = sum(1 for r in results if r.given_up)
-        click.echo(
-            f"{len(outcomes)} feeds polled ({len(errors)} failed), "
-            f"{sum(o.new_entries for o in outcomes)} new entries, "
-            f"{sum(1 for r in results if r.article_id)} articles extracted ({failed} failed"
-            + (f", {given_up} of them given up: syndic list --failed" if given_up else "") + ")"
-        )
-        for o in errors:
-            click.echo(f"  feed {o.url}: {o.error}", err=True)
+    with _open(ctx) as syndic:
 
-    _run(go)
+        async def go() -> None:
+            async with syndic.running(inline=inline):
+                report = await syndic.feeds.poll(due_only=due, progress=_progress)
+            errors = [o for o in report.feeds if o.error]
+            failed = sum(1 for r in report.articles if r.error)
+            given_up = sum(1 for r in report.articles if r.given_up)
+            click.echo(
+                f"{len(report.feeds)} feeds polled ({len(errors)} failed), "
+                f"{report.new_entries} new entries, "
+                f"{report.extracted} articles extracted ({failed} failed"
+                + (f", {given_up} of them given up: syndic list --failed" if given_up else "") + ")"
+            )
+            for o in errors:
+                click.echo(f"  feed {o.url}: {o.error}", err=True)
+
+        _run(go)
 
 
 @main.command("list")
@@ -310,27 +301,23 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
     an error trying again cannot fix), with the last reason. `syndic retry`
     puts failed and given-up entries back in the queue.
     """
-    from syndic.store.entries import list_entries
     from syndic.web.users import find_user
 
-    store = _store(_settings(ctx))
-    user_id = None
-    if unread or starred:
-        user_id = find_user(store, username)
-        if user_id is None:
-            _fail(f"no user {username!r}" if username else "--unread/--starred need a user: syndic user add NAME")
-    wanted = list(states) + (["failed", "given_up"] if failed else [])
-    if feed_id is not None:
-        from syndic.store.feeds import get_feed
-
-        if get_feed(store, feed_id) is None:
+    with _open(ctx) as syndic:
+        user_id = None
+        if unread or starred:
+            user_id = find_user(syndic.store, username)
+            if user_id is None:
+                _fail(f"no user {username!r}" if username else "--unread/--starred need a user: syndic user add NAME")
+        wanted = list(states) + (["failed", "given_up"] if failed else [])
+        if feed_id is not None and syndic.feeds.get(feed_id) is None:
             _fail(f"no feed {feed_id}; `syndic feeds` lists them")
-    rows = list_entries(store, feed_id=feed_id, unread=unread, starred=starred, limit=limit,
-                        states=wanted or None, user_id=user_id)
-    if not rows and not as_json:
-        # Silence reads as "broken" (or as the wrong store): say what is empty and why.
-        click.echo(_empty_list_message(store, feed_id, unread=unread, starred=starred, filtered=bool(wanted)),
-                   err=True)
+        rows = syndic.entries.list(feed_id=feed_id, unread=unread, starred=starred, limit=limit,
+                                   states=wanted or None, user_id=user_id)
+        if not rows and not as_json:
+            # Silence reads as "broken" (or as the wrong store): say what is empty and why.
+            click.echo(_empty_list_message(syndic, feed_id, unread=unread, starred=starred, filtered=bool(wanted)),
+                       err=True)
     for r in rows:
         date = (r.published or r.first_seen_at).strftime("%Y-%m-%d %H:%M")
         next_try = r.extract_next_at.isoformat(timespec="seconds") if r.extract_next_at else None
@@ -350,12 +337,10 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
             click.echo(f"{r.id:>6}  {date}  {(r.feed_title or r.feed_url)[:24]:<24}  {(r.title or '')[:60]:<60}  {state}")
 
 
-def _empty_list_message(store: Any, feed_id: int | None, *, unread: bool, starred: bool, filtered: bool) -> str:
-    from syndic.store.feeds import list_feeds
-
-    if not list_feeds(store):
-        return ("no entries; subscribe with `syndic add URL` "
-                f"(store: {store.engine.url.render_as_string(hide_password=True)})")
+def _empty_list_message(syndic: Syndic, feed_id: int | None, *, unread: bool, starred: bool,
+                        filtered: bool) -> str:
+    if not syndic.entries.has_feeds():
+        return f"no entries; subscribe with `syndic add URL` (store: {syndic.store_url})"
     scope = f"in feed {feed_id}" if feed_id is not None else "yet"
     if unread or starred or filtered:
         return f"no entries {scope} match these filters"
@@ -373,9 +358,8 @@ def retry_(ctx: click.Context, entry_ids: tuple[int, ...], feed_id: int | None) 
     workers) tries them. Use it once the cause is fixed: a site back up, a
     site rule added.
     """
-    from syndic.store.entries import requeue
-
-    count = requeue(_store(_settings(ctx)), entry_ids=list(entry_ids) or None, feed_id=feed_id)
+    with _open(ctx) as syndic:
+        count = syndic.entries.retry(list(entry_ids) or None, feed_id=feed_id)
     click.echo(f"{count} entries queued again")
 
 
@@ -384,25 +368,23 @@ def retry_(ctx: click.Context, entry_ids: tuple[int, ...], feed_id: int | None) 
 @click.pass_context
 def feeds(ctx: click.Context, health: bool) -> None:
     """List subscriptions; with --health, why each one is or is not updating."""
-    from syndic.store.entries import failures_by_feed
-    from syndic.store.feeds import list_feeds
-
-    store = _store(_settings(ctx))
-    failures = failures_by_feed(store) if health else {}
-    for f in list_feeds(store):
-        if health:
+    push_enabled = _settings(ctx).websub_enabled()
+    with _open(ctx) as syndic:
+        if not health:
+            for f in syndic.feeds.list():
+                click.echo(f"{f.id:>5}  {(f.title or '')[:40]:<40}  {f.url}")
+            return
+        for row in syndic.feeds.health():
+            f = row.feed
             next_check = f.next_check_at.strftime("%Y-%m-%d %H:%M") if f.next_check_at else "-"
             click.echo(f"{f.id:>5}  {f.state:<6} errors={f.error_count:<3} next={next_check}  {f.url}")
             if f.last_error:
                 click.echo(f"       last error: {f.last_error}")
-            failed = failures.get(int(f.id), {})
-            if failed:
-                click.echo(f"       entries: {failed.get('failed', 0)} failed (will retry), "
-                           f"{failed.get('given_up', 0)} given up (syndic list --failed --feed {f.id})")
+            if row.failed_entries or row.given_up_entries:
+                click.echo(f"       entries: {row.failed_entries} failed (will retry), "
+                           f"{row.given_up_entries} given up (syndic list --failed --feed {f.id})")
             if f.hub_url:
-                click.echo(f"       push: {_push_state(f, _settings(ctx).websub_enabled())}")
-        else:
-            click.echo(f"{f.id:>5}  {(f.title or '')[:40]:<40}  {f.url}")
+                click.echo(f"       push: {_push_state(f, push_enabled)}")
 
 
 def _push_state(feed: Any, enabled: bool) -> str:
@@ -646,7 +628,7 @@ def worker(ctx: click.Context, name: str | None, concurrency: int | None, pool: 
     SIGQUIT gives them SYNDIC_WORKER_SHUTDOWN_TIMEOUT_S, then hands them back
     to the broker.
     """
-    from syndic.run.distributed import start_worker
+    from syndic.services.workers import start_worker
 
     try:
         start_worker(_settings(ctx), name=name, concurrency=concurrency, loglevel=loglevel, pool=pool)
@@ -668,7 +650,7 @@ def beat(ctx: click.Context) -> None:
     """
     import signal
 
-    from syndic.run.distributed import run_beat
+    from syndic.services.workers import run_beat
 
     stopping: list[int] = []
 
@@ -696,7 +678,7 @@ def monitor(ctx: click.Context, host: str, port: int) -> None:
     """
     import signal
 
-    from syndic.run.distributed import run_monitor
+    from syndic.services.workers import run_monitor
 
     def stop(_signum: int, _frame: Any) -> None:
         raise SystemExit(0)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -25,6 +24,7 @@ from syndic.__about__ import __version__
 from syndic.config import Settings, load_settings
 from syndic.errors import SyndicError
 from syndic.logs import configure_logging
+from syndic.types import Article
 
 if TYPE_CHECKING:
     from syndic.library import Syndic
@@ -454,30 +454,15 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
     later pages of a multi-page article fetched and joined (for a URL; a file
     is one page), then cleaning.
     """
-    from syndic.run.article import article_from_page, article_from_url
+    from syndic.library import extraction
 
     settings = _settings(ctx)
-    if source != "-" and Path(source).is_file():
-        from syndic.extract.warc import is_warc
-
-        if is_warc(Path(source)):
-            _extract_warc(settings, Path(source), fmt, not no_clean)
-            return
-    rules_dir = str(settings.resolved_site_config_dir())
+    if source != "-" and Path(source).is_file() and extraction.is_warc(Path(source)):
+        _extract_warc(settings, Path(source), fmt, not no_clean)
+        return
     if source.startswith(("http://", "https://")):
-        from syndic.net import Fetcher
-        from syndic.run.pipeline import PAGE_ACCEPT, net_settings
-
-        async def from_network() -> Any:
-            async with Fetcher(net_settings(settings)) as fetcher:
-
-                async def fetch(page_url: str) -> Any:
-                    return await fetcher.fetch(page_url, accept=PAGE_ACCEPT)
-
-                return await article_from_url(source, fetch=fetch, rules_dir=rules_dir, clean=not no_clean)
-
         try:
-            result = asyncio.run(from_network())
+            article = asyncio.run(extraction.article_from_url(settings, source, clean=not no_clean))
         except SyndicError as exc:
             _fail(str(exc))
             return
@@ -488,70 +473,48 @@ def extract(ctx: click.Context, source: str, url: str | None, fmt: str, no_clean
             _fail(f"{source}: {exc.strerror or exc}")
             return
         # A file holds one page: its later pages (if any) are not fetched.
-        page = _LocalPage(url or ("file:///dev/stdin" if source == "-" else Path(source).resolve().as_uri()), data)
-        result = asyncio.run(article_from_page(page, rules_dir=rules_dir, clean=not no_clean))
-    article = result.article
+        page_url = url or ("file:///dev/stdin" if source == "-" else Path(source).resolve().as_uri())
+        article = asyncio.run(extraction.article_from_html(settings, data, page_url, clean=not no_clean))
     if article.error:
         _fail(f"{article.url}: {article.error}")
     click.echo(_render(article, fmt, indent=2))
 
 
-@dataclass(frozen=True)
-class _LocalPage:
-    """A page read from a file or stdin, in the shape of a fetched one."""
-
-    final_url: str
-    body: bytes
-    content_type: str | None = None
-
-
-def _render(article: Any, fmt: str, *, indent: int | None = None) -> str:
+def _render(article: Article, fmt: str, *, indent: int | None = None) -> str:
     """An extracted article as `syndic extract --format` asks: text, html, markdown or json."""
     if fmt == "json":
         return json.dumps(_article_json(article), ensure_ascii=False, indent=indent)
     if fmt == "markdown":
-        from syndic.extract import to_markdown
+        from syndic.library.extraction import to_markdown
 
-        return str(to_markdown(article.html))
+        return to_markdown(article.html)
     return str(article.html if fmt == "html" else article.text)
 
 
 def _extract_warc(settings: Settings, path: Path, fmt: str, clean_pages: bool) -> None:
     """Every HTML page of a WARC archive through extraction (and cleaning), in archive order."""
-    from concurrent.futures import ProcessPoolExecutor
+    from syndic.library.extraction import WarcArticles
 
-    from syndic.extract.warc import WarcSkips, iter_pages
-    from syndic.run.stages import PageJob, page_to_article
-
-    rules_dir = str(settings.resolved_site_config_dir())
-    skips = WarcSkips()
+    archive = WarcArticles(settings, path, clean=clean_pages)
     done = failed = 0
-    workers = settings.extract_workers or (os.cpu_count() or 1)
-    with path.open("rb") as stream, ProcessPoolExecutor(max_workers=workers) as pool:
-        jobs = (
-            PageJob(page.url, page.body, page.content_type, rules_dir, clean=clean_pages)
-            for page in iter_pages(stream, max_body_bytes=settings.max_body_bytes, skips=skips)
-        )
-        try:
-            for result in pool.map(page_to_article, jobs, chunksize=8):
-                article = result.article
-                if article.error:
-                    failed += 1
-                    click.echo(f"{article.url}: {article.error}", err=True)
-                    continue
-                done += 1
-                # the page's declared canonical as a link, never the dedupe key (result.canonical_url)
-                article = replace(article, canonical_url=article.canonical_url or article.url)
-                if fmt == "json":
-                    click.echo(_render(article, fmt))  # JSON Lines: one object per line
-                else:
-                    click.echo(f"==> {article.url} <==\n{_render(article, fmt)}\n")
-        except SyndicError as exc:
-            _fail(f"{path}: {exc}")
-    click.echo(f"{path}: {done} articles extracted, {failed} pages failed; records skipped: {skips}", err=True)
+    try:
+        for article in archive:
+            if article.error:
+                failed += 1
+                click.echo(f"{article.url}: {article.error}", err=True)
+                continue
+            done += 1
+            if fmt == "json":
+                click.echo(_render(article, fmt))  # JSON Lines: one object per line
+            else:
+                click.echo(f"==> {article.url} <==\n{_render(article, fmt)}\n")
+    except SyndicError as exc:
+        _fail(f"{path}: {exc}")
+    click.echo(f"{path}: {done} articles extracted, {failed} pages failed; records skipped: {archive.skips}",
+               err=True)
 
 
-def _article_json(article: Any) -> dict[str, Any]:
+def _article_json(article: Article) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -574,16 +537,16 @@ def clean_(source: str, as_json: bool) -> None:
     SOURCE is a file or - for stdin. Prints the cleaned text; a byline that
     lost a name is reported, never passed on as an author.
     """
-    from syndic import clean
+    from syndic.library import extraction
 
     try:
         raw = _read_text(source)
     except OSError as exc:
         _fail(f"{source}: {exc.strerror or exc}")
         return
-    result = clean.clean_html(raw) if clean.looks_like_html(raw) else clean.clean_text(raw)
+    result = extraction.clean(raw)
     if as_json:
-        click.echo(json.dumps(clean.clean_report(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(extraction.clean_report(result), ensure_ascii=False, indent=2))
     else:
         click.echo(result.text)
 
@@ -933,15 +896,13 @@ def site_config() -> None:
 @click.pass_context
 def site_config_update(ctx: click.Context, source: str) -> None:
     """Download or update the community site rules into the data directory."""
-    from syndic.run.pipeline import net_settings
-    from syndic.run.site_config import update_site_config
+    from syndic.library.extraction import update_site_config
 
-    settings = _settings(ctx)
-    target = settings.resolved_site_config_dir()
     try:
-        count = update_site_config(source, target, net_settings(settings))
+        count, target = update_site_config(_settings(ctx), source)
     except SyndicError as exc:
         _fail(str(exc))
+        return
     click.echo(f"{count} rule files in {target}")
 
 

@@ -2,6 +2,7 @@
 
     SyndicError
     ├── ConfigError                 a setting is missing or malformed
+    │   └── CampaignExistsError     a campaign name another campaign has
     ├── FetchError                  anything that went wrong getting bytes
     │   ├── BlockedAddressError     the host resolves to a refused network (SSRF guard)
     │   ├── TooLargeError           the body passed the size cap (counted after decompression)
@@ -29,6 +30,10 @@ class SyndicError(Exception):
 
 class ConfigError(SyndicError):
     pass
+
+
+class CampaignExistsError(ConfigError):
+    """Campaign names are unique: creating or renaming one onto a taken name is refused."""
 
 
 class FetchError(SyndicError):

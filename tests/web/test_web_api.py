@@ -108,8 +108,13 @@ def test_story_names_original_and_copies(client: TestClient, token: str, seeded:
 
 
 def test_campaigns_create_read_update(client: TestClient, token: str, seeded: Seeded) -> None:
-    created = client.post("/api/v1/campaigns", headers=auth(token), json={
+    # one save_campaign (the publish stage's): a feed that does not exist is refused, naming it,
+    # instead of being dropped silently (a campaign missing a chosen feed posts less than asked)
+    unknown = client.post("/api/v1/campaigns", headers=auth(token), json={
         "name": "Roads", "config": {"status": "draft"}, "feed_ids": [seeded.feeds["blog"], 424242]})
+    assert unknown.status_code == 422 and "424242" in unknown.json()["detail"]
+    created = client.post("/api/v1/campaigns", headers=auth(token), json={
+        "name": "Roads", "config": {"status": "draft"}, "feed_ids": [seeded.feeds["blog"]]})
     assert created.status_code == 201
     body = created.json()
     assert body["feed_ids"] == [seeded.feeds["blog"]] and body["config"] == {"status": "draft"}

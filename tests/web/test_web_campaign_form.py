@@ -121,3 +121,11 @@ def test_every_bad_rule_is_reported_at_once(logged_in, seeded: Seeded) -> None: 
     for field_id in ("err-rw_0", "err-rw_2", "err-template", "err-w2c_0"):
         assert f'id="{field_id}"' in page, field_id
     assert "rewrites[1]" in page and "matches the empty string" in page
+
+
+def test_a_feed_that_does_not_exist_is_refused_not_dropped(logged_in: Any, seeded: Seeded, store: Store) -> None:
+    client, csrf = logged_in
+    page = client.post("/campaigns/new", data=fields(csrf, seeded, feed_ids=[str(seeded.feeds["news"]), "424242"]))
+    assert page.status_code == 400 and "no feed with id 424242" in page.text
+    with store.engine.connect() as conn:
+        assert conn.execute(select(schema.campaigns.c.id).where(schema.campaigns.c.name == "Storms")).first() is None

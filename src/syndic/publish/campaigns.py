@@ -54,8 +54,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
-from syndic.errors import ConfigError
+from syndic.errors import CampaignExistsError, ConfigError
 from syndic.store import schema
 from syndic.store.database import Store
 
@@ -324,42 +325,74 @@ def save_campaign(
     config: Mapping[str, Any],
     feed_ids: Sequence[int],
     *,
+    campaign_id: int | None = None,
+    new: bool = False,
+    enabled: bool | None = None,
+    public: bool | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Create or replace the campaign called `name`; returns its id. Refuses an invalid config."""
+    """Create or change a campaign; returns its id. The one way a campaign is written (CLI, web, API).
+
+    Without `campaign_id` the campaign called `name` is replaced, or created
+    when there is none (`syndic campaign save`); with `new` an existing name
+    is refused instead (the web's "new campaign" form). With `campaign_id`
+    that campaign is changed, and may be renamed. `enabled` and `public` are
+    left as they are when None (a new campaign is enabled and not public).
+
+    Refuses, with a ConfigError naming the problem, an invalid config and a
+    feed id that does not exist: a campaign silently missing a feed the user
+    chose would post less than they asked for. A name another campaign has
+    raises CampaignExistsError. Changing a campaign re-queues its failed and
+    rejected posts, since new settings (a fixed password, a valid category)
+    deserve another try.
+    """
     if not name or not name.strip():
         raise ConfigError("a campaign needs a name")
     parse_config(config)
     now = now or datetime.now(UTC)
     c, cf = schema.campaigns, schema.campaign_feeds
-    with store.engine.begin() as conn:
-        known = set(
-            conn.execute(select(schema.feeds.c.id).where(schema.feeds.c.id.in_(list(feed_ids)))).scalars()
-        )
-        missing = sorted(set(feed_ids) - known)
-        if missing:
-            raise ConfigError(f"campaign {name!r}: no feed with id {', '.join(map(str, missing))}")
-        existing = conn.execute(select(c.c.id).where(c.c.name == name)).scalar()
-        if existing is None:
-            inserted = conn.execute(
-                insert(c).values(name=name, config=dict(config), created_at=now, next_run_at=now)
-            ).inserted_primary_key
-            campaign_id = int(inserted[0]) if inserted else 0
-        else:
-            campaign_id = int(existing)
-            conn.execute(update(c).where(c.c.id == campaign_id).values(config=dict(config)))
-            conn.execute(delete(cf).where(cf.c.campaign_id == campaign_id))
-            # new settings (a fixed password, a valid category) give refused posts another try
-            conn.execute(
-                update(schema.posts)
-                .where(
-                    schema.posts.c.campaign_id == campaign_id,
-                    schema.posts.c.state.in_(("failed", "rejected")),
-                )
-                .values(state="pending", attempts=0, next_attempt_at=None, updated_at=now)
+    flags: dict[str, bool] = {}
+    if enabled is not None:
+        flags["enabled"] = enabled
+    if public is not None:
+        flags["public"] = public
+    try:
+        with store.engine.begin() as conn:
+            known = set(
+                conn.execute(select(schema.feeds.c.id).where(schema.feeds.c.id.in_(list(feed_ids)))).scalars()
             )
-        for feed_id in sorted(set(feed_ids)):
-            conn.execute(insert(cf).values(campaign_id=campaign_id, feed_id=feed_id))
+            missing = sorted(set(feed_ids) - known)
+            if missing:
+                raise ConfigError(f"campaign {name!r}: no feed with id {', '.join(map(str, missing))}")
+            named = conn.execute(select(c.c.id).where(c.c.name == name)).scalar()
+            if campaign_id is None and named is not None and not new:
+                campaign_id = int(named)
+            elif named is not None and named != campaign_id:
+                raise CampaignExistsError(f"a campaign called {name!r} exists already")
+            if campaign_id is None:
+                inserted = conn.execute(
+                    insert(c).values(name=name, config=dict(config), created_at=now, next_run_at=now, **flags)
+                ).inserted_primary_key
+                campaign_id = int(inserted[0]) if inserted else 0
+            else:
+                changed = conn.execute(
+                    update(c).where(c.c.id == campaign_id).values(name=name, config=dict(config), **flags)
+                ).rowcount
+                if not changed:
+                    raise ConfigError(f"no campaign with id {campaign_id}")
+                conn.execute(delete(cf).where(cf.c.campaign_id == campaign_id))
+                conn.execute(
+                    update(schema.posts)
+                    .where(
+                        schema.posts.c.campaign_id == campaign_id,
+                        schema.posts.c.state.in_(("failed", "rejected")),
+                    )
+                    .values(state="pending", attempts=0, next_attempt_at=None, updated_at=now)
+                )
+            for feed_id in sorted(set(feed_ids)):
+                conn.execute(insert(cf).values(campaign_id=campaign_id, feed_id=feed_id))
+    except IntegrityError as exc:  # another writer took the name between our check and our write
+        raise CampaignExistsError(f"a campaign called {name!r} exists already") from exc
     return campaign_id
 
 

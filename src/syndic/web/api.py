@@ -19,13 +19,13 @@ from typing import Annotated, Any
 from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError
 
 from syndic.clean.sanitize import http_url, sanitize_html
+from syndic.errors import CampaignExistsError, ConfigError
+from syndic.library.campaigns import Campaign
 from syndic.web import campaign_form, queries
 from syndic.web.auth import Viewer, authorize, require_api_token
-from syndic.web.campaign_config import config_problem
-from syndic.web.deps import get_settings, get_store
+from syndic.web.deps import get_settings, get_store, get_syndic
 from syndic.web.queries import Cursor, EntryFilter
 
 MAX_ID = 2**63 - 1
@@ -239,12 +239,12 @@ def _story_article(row: Any) -> StoryArticle:
     )
 
 
-def _campaign(row: Any, feed_ids: set[int]) -> CampaignOut:
+def _campaign(campaign: Campaign) -> CampaignOut:
     # secrets are write-only: an application password or webhook secret is never sent back
-    config = campaign_form.redacted(row.config) if isinstance(row.config, dict) else {}
     return CampaignOut(
-        id=row.id, name=row.name, config=config, enabled=bool(row.enabled), public=bool(row.public),
-        last_run_at=_utc(row.last_run_at), next_run_at=_utc(row.next_run_at), feed_ids=sorted(feed_ids),
+        id=campaign.id, name=campaign.name, config=campaign_form.redacted(campaign.config),
+        enabled=campaign.enabled, public=campaign.public, last_run_at=_utc(campaign.last_run_at),
+        next_run_at=_utc(campaign.next_run_at), feed_ids=sorted(campaign.feed_ids),
     )
 
 
@@ -265,6 +265,7 @@ def create_api(parent: FastAPI) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    api.state.syndic = parent.state.syndic
     api.state.store = parent.state.store
     api.state.settings = parent.state.settings
     api.state.actions = parent.state.actions
@@ -409,43 +410,41 @@ def create_api(parent: FastAPI) -> FastAPI:
 
     @api.get("/campaigns", response_model=list[CampaignOut], tags=["campaigns"])
     def campaigns(request: Request, _: AdminToken) -> list[CampaignOut]:
-        with get_store(request).engine.connect() as conn:
-            rows = queries.list_campaigns(conn)
-            return [_campaign(r, queries.campaign_feed_ids(conn, int(r.id))) for r in rows]
+        return [_campaign(c) for c in get_syndic(request).campaigns.all()]
 
     @api.get("/campaigns/{campaign_id}", response_model=CampaignOut, tags=["campaigns"], responses={404: {}})
     def campaign(request: Request, _: AdminToken, campaign_id: PathId) -> CampaignOut:
-        with get_store(request).engine.connect() as conn:
-            row = queries.get_campaign(conn, campaign_id)
-            if row is None:
-                raise HTTPException(404, "no such campaign")
-            return _campaign(row, queries.campaign_feed_ids(conn, campaign_id))
+        found = get_syndic(request).campaigns.get(campaign_id)
+        if found is None:
+            raise HTTPException(404, "no such campaign")
+        return _campaign(found)
 
     def save(request: Request, campaign_id: int | None, body: CampaignIn) -> CampaignOut:
-        store = get_store(request)
+        campaigns = get_syndic(request).campaigns
         stored: dict[str, Any] = {}
         if campaign_id is not None:
-            with store.engine.connect() as conn:
-                row = queries.get_campaign(conn, campaign_id)
-            stored = dict(row.config) if row is not None and isinstance(row.config, dict) else {}
+            found = campaigns.get(campaign_id)
+            if found is None:
+                raise HTTPException(404, "no such campaign")
+            stored = dict(found.config)
         # the placeholder a GET showed (or an empty secret) keeps the stored secret
         body.config = campaign_form.keep_secrets(dict(body.config), stored)
-        problem = config_problem(body.config)
+        problem = campaigns.problem(body.config)
         if problem is not None:
             raise HTTPException(422, problem)
         try:
-            with store.engine.begin() as conn:
-                if campaign_id is not None and queries.get_campaign(conn, campaign_id) is None:
-                    raise HTTPException(404, "no such campaign")
-                campaign_id = queries.save_campaign(
-                    conn, campaign_id, name=_strip_nul(body.name.strip()) or "unnamed", config=body.config,
-                    enabled=body.enabled, public=body.public, feed_ids=set(body.feed_ids),
-                )
-        except IntegrityError:
+            saved = campaigns.save(
+                _strip_nul(body.name.strip()) or "unnamed", body.config, body.feed_ids, campaign_id=campaign_id,
+                new=campaign_id is None, enabled=body.enabled, public=body.public,
+            )
+        except CampaignExistsError:
             raise HTTPException(409, "a campaign with that name exists") from None
-        with store.engine.connect() as conn:
-            row = queries.get_campaign(conn, campaign_id)
-            return _campaign(row, queries.campaign_feed_ids(conn, campaign_id))
+        except ConfigError as exc:  # a feed id that does not exist
+            raise HTTPException(422, str(exc)) from None
+        found = campaigns.get(saved)
+        if found is None:  # deleted between the write and this read
+            raise HTTPException(404, "no such campaign")
+        return _campaign(found)
 
     @api.post("/campaigns", response_model=CampaignOut, status_code=201, tags=["campaigns"], responses={409: {}, 422: {}})
     def create_campaign(request: Request, _: AdminToken, body: CampaignIn) -> CampaignOut:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from syndic.library import Syndic
-from syndic.web import api, campaign_review, ftr, full_feeds, reader, readerapi, websub
+from syndic.web import api, campaign_pages, campaign_review, ftr, full_feeds, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
 from syndic.web.deps import ReaderStore
@@ -106,5 +106,6 @@ def create_app(
     app.include_router(websub.router)
     readerapi.install(app)
     app.include_router(campaign_review.router)
+    app.include_router(campaign_pages.router)
     app.include_router(reader.router)
     return app

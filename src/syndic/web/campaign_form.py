@@ -1,9 +1,9 @@
 """The campaign form: every option of a campaign as a labelled field, and back to the config JSON.
 
 `form_values(config)` gives the fields' values for the page; `config_from_form`
-reads a submitted form into a config and checks it with the publish stage's
-own `parse_config`, so the form refuses exactly what `syndic campaign save`
-refuses. Problems come back per field (`errors[field]`), the message naming
+reads a submitted form into a config and checks it with the library's
+`config_problems` (the publish stage's own parser), so the form refuses
+exactly what `syndic campaign save` refuses. Problems come back per field (`errors[field]`), the message naming
 the option or the rule ("rewrites[1]: invalid regex …").
 
 The form starts from the stored config, so options it has no field for
@@ -23,14 +23,16 @@ import copy
 import json
 import re
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any
 
-from syndic.errors import SyndicError
-from syndic.publish.campaigns import POST_FORMATS, STATUSES, parse_config
-from syndic.publish.filters import parse_filters
-from syndic.publish.rules import parse_rewrites, parse_words_to_category
-from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS, check_template
+from syndic.library.campaigns import (
+    DEFAULT_ATTRIBUTION,
+    DEFAULT_TEMPLATE,
+    POST_FORMATS,
+    STATUSES,
+    TAGS,
+    config_problems,
+)
 
 SECRET_KEPT = "(stored; not shown)"  # noqa: S105 - a placeholder shown instead of a secret
 SECRET_FIELDS = ("app_password", "secret")
@@ -374,32 +376,10 @@ def config_from_form(
         if not config[empty]:
             del config[empty]
 
-    if not errors:
-        try:
-            parse_config(config)
-        except SyndicError as exc:
-            errors[_renumber(field_of(str(exc)), rewrites, w2c, get)] = str(exc)
-            _more_problems(config, errors, get)  # every bad rule at once, not one per submit
+    if not errors:  # every problem at once (each bad rule), not one per submit
+        for message in config_problems(config):
+            errors.setdefault(_renumber(field_of(message), rewrites, w2c, get), message)
     return config, errors
-
-
-def _more_problems(config: Mapping[str, Any], errors: dict[str, str], get: Callable[[str], str | None]) -> None:
-    """Check the parts that can be checked alone, adding their problems to `errors`."""
-    checks: list[tuple[str, Callable[[], object]]] = [
-        ("template", lambda: check_template(str(config.get("template") or ""))),
-        ("filters", lambda: parse_filters(config.get("filters"))),
-    ]
-    checks += [(f"rewrites[{i}]", partial(parse_rewrites, [rule]))
-               for i, rule in enumerate(config.get("rewrites") or [])]
-    checks += [(f"words_to_category[{i}]", partial(parse_words_to_category, [rule]))
-               for i, rule in enumerate(config.get("words_to_category") or [])]
-    for label, check in checks:
-        try:
-            check()
-        except SyndicError as exc:
-            message = re.sub(r"^(rewrites|words_to_category)\[0\]", label, str(exc)) if "[" in label else str(exc)
-            name = _renumber(field_of(message), [], [], get)
-            errors.setdefault(name, message)
 
 
 def _renumber(name: str, _rewrites: list[dict[str, Any]], _w2c: list[dict[str, Any]],

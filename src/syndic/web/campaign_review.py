@@ -1,4 +1,4 @@
-"""The review queue's pages: candidates of a campaign that waits for approval (publish/review.py).
+"""The review queue's pages: candidates of a campaign that waits for approval (the library's `campaigns` area).
 
 `GET /campaigns/{id}/review` lists what would be posted (title, excerpt,
 image, target categories); each candidate has one form whose buttons
@@ -15,11 +15,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from syndic.errors import SyndicError
-from syndic.publish import review
-from syndic.store.database import Store
-from syndic.web import queries
+from syndic.library.campaigns import Campaign
 from syndic.web.auth import Viewer, require_admin, require_admin_csrf
-from syndic.web.deps import get_store
+from syndic.web.deps import get_syndic
 from syndic.web.reader import render
 
 router = APIRouter(include_in_schema=False)
@@ -29,15 +27,8 @@ ReviewViewer = Annotated[Viewer, Depends(require_admin)]  # campaigns are an adm
 ReviewCsrfViewer = Annotated[Viewer, Depends(require_admin_csrf)]
 
 
-def _store(request: Request) -> Store:
-    """The app's store (a real Store: the review functions write through it)."""
-    store: Store = request.app.state.store
-    return store
-
-
-def _campaign(request: Request, campaign_id: int) -> object:
-    with get_store(request).engine.connect() as conn:
-        campaign = queries.get_campaign(conn, campaign_id)
+def _campaign(request: Request, campaign_id: int) -> Campaign:
+    campaign = get_syndic(request).campaigns.get(campaign_id)
     if campaign is None:
         raise HTTPException(404, "no such campaign")
     return campaign
@@ -46,7 +37,7 @@ def _campaign(request: Request, campaign_id: int) -> object:
 @router.get("/campaigns/{campaign_id}/review")
 def review_page(request: Request, viewer: ReviewViewer, campaign_id: PathId) -> Response:
     campaign = _campaign(request, campaign_id)
-    items = review.candidates(_store(request), campaign_id)
+    items = get_syndic(request).campaigns.candidates(campaign_id)
     return render(
         request, viewer, "campaign_review.html",
         {"campaign": campaign, "items": items, "result": request.query_params.get("result"),
@@ -65,16 +56,16 @@ def review_decide(
     categories: Annotated[str | None, Form(max_length=5000)] = None,
 ) -> Response:
     _campaign(request, campaign_id)
-    store = _store(request)
+    campaigns = get_syndic(request).campaigns
     who = viewer.username or "a reviewer"
     try:
         if action in ("approve", "save"):
             names = None if categories is None else [c for c in categories.split(",") if c.strip()]
-            review.edit(store, campaign_id, post_id, by=who, title=title, categories=names)
+            campaigns.edit(campaign_id, post_id, by=who, title=title, categories=names)
         if action == "approve":
-            review.approve(store, campaign_id, post_id, by=who)
+            campaigns.approve(campaign_id, post_id, by=who)
         elif action == "reject":
-            review.reject(store, campaign_id, post_id, by=who)
+            campaigns.reject(campaign_id, post_id, by=who)
     except SyndicError as exc:
         return RedirectResponse(f"/campaigns/{campaign_id}/review?error={quote(str(exc)[:300])}", status_code=303)
     done = {"approve": "approved: posted on the next run", "save": "saved", "reject": "rejected"}[action]

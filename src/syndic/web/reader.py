@@ -14,19 +14,16 @@ injected `WebActions`.
 from __future__ import annotations
 
 import difflib
-import json
 import logging
 import secrets
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
 from starlette.routing import NoMatchFound
 
 from syndic.errors import SyndicError
-from syndic.web import campaign_form, queries
+from syndic.web import queries
 from syndic.web.auth import (
     CSRF_HEADER,
     LOGIN_CSRF_COOKIE,
@@ -41,8 +38,7 @@ from syndic.web.auth import (
     set_cookie,
     start_session,
 )
-from syndic.web.campaign_config import config_problem
-from syndic.web.deps import get_actions, get_settings, get_store, store_search
+from syndic.web.deps import get_actions, get_settings, get_store, get_syndic, store_search
 from syndic.web.queries import Cursor, EntryFilter, View
 from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.security import safe_next
@@ -186,7 +182,7 @@ def entry_list(
                 raise HTTPException(404, "no such feed")
             scope_title = feed.title or feed.url
         if campaign_id is not None:
-            campaign = queries.get_campaign(conn, campaign_id)
+            campaign = get_syndic(request).campaigns.get(campaign_id)
             if campaign is None:
                 raise HTTPException(404, "no such campaign")
             scope_title = campaign.name
@@ -467,145 +463,3 @@ def feed_delete(request: Request, viewer: AdminCsrfViewer, feed_id: PathId) -> R
         if not queries.delete_feed(conn, feed_id):
             raise HTTPException(404, "no such feed")
     return RedirectResponse("/feeds", status_code=303)
-
-
-# --- campaigns ----------------------------------------------------------------
-
-
-@router.get("/campaigns")
-def campaigns_page(request: Request, viewer: AdminViewer) -> Response:
-    with get_store(request).engine.connect() as conn:
-        campaigns = queries.list_campaigns(conn)
-    return render(request, viewer, "campaigns.html", {"campaigns": campaigns})
-
-
-def _campaign_form(
-    request: Request, viewer: Viewer, campaign: Any, values: dict[str, Any], error: str | None, status: int = 200
-) -> Response:
-    with get_store(request).engine.connect() as conn:
-        feeds = queries.feed_titles(conn)
-        log = queries.campaign_log(conn, int(campaign.id)) if campaign is not None else []
-    values.setdefault("fields", campaign_form.form_values(campaign.config if campaign is not None else {}))
-    values.setdefault("errors", {})
-    return render(
-        request,
-        viewer,
-        "campaign.html",
-        {"campaign": campaign, "feeds": feeds, "values": values, "error": error, "log": log,
-         "result": request.query_params.get("result"), "help": campaign_form.HELP,
-         "choices": campaign_form.CHOICES, "secret_kept": campaign_form.SECRET_KEPT},
-        status,
-    )
-
-
-@router.get("/campaigns/new")
-def campaign_new(request: Request, viewer: AdminViewer) -> Response:
-    values = {"name": "", "config": "{}", "enabled": True, "public": False, "feed_ids": set()}
-    return _campaign_form(request, viewer, None, values, None)
-
-
-@router.get("/campaigns/{campaign_id}")
-def campaign_page(
-    request: Request, viewer: AdminViewer, campaign_id: PathId
-) -> Response:
-    with get_store(request).engine.connect() as conn:
-        campaign = queries.get_campaign(conn, campaign_id)
-        if campaign is None:
-            raise HTTPException(404, "no such campaign")
-        feed_ids = queries.campaign_feed_ids(conn, campaign_id)
-    values = {
-        "name": campaign.name,
-        "config": campaign_form.redacted_json(campaign.config),
-        "enabled": campaign.enabled,
-        "public": campaign.public,
-        "feed_ids": feed_ids,
-    }
-    return _campaign_form(request, viewer, campaign, values, None)
-
-
-async def _save_campaign(request: Request, viewer: Viewer, campaign_id: int | None) -> Response:
-    form = await request.form()
-    name = str(form.get("name") or "").strip()
-    config_text = str(form.get("config") or "{}")
-    feed_ids: set[int] = set()
-    for raw in form.getlist("feed_ids"):
-        if isinstance(raw, str) and raw.isdigit() and 0 < int(raw) <= MAX_ID:
-            feed_ids.add(int(raw))
-    values: dict[str, Any] = {
-        "name": name,
-        "config": config_text,
-        "enabled": form.get("enabled") is not None,
-        "public": form.get("public") is not None,
-        "feed_ids": feed_ids,
-    }
-    campaign = None
-    if campaign_id is not None:
-        with get_store(request).engine.connect() as conn:
-            campaign = queries.get_campaign(conn, campaign_id)
-        if campaign is None:
-            raise HTTPException(404, "no such campaign")
-    stored: dict[str, Any] = dict(campaign.config) if campaign is not None else {}
-    error = None
-    config: Any = None
-    if form.get("editor") == "fields":  # the fields form; without it the JSON editor (and scripts) as before
-
-        def field(key: str) -> str | None:
-            value = form.get(key)
-            return value if isinstance(value, str) else None
-
-        config, errors = campaign_form.config_from_form(field, stored)
-        values |= {"fields": campaign_form.form_values(config), "errors": errors,
-                   "config": campaign_form.redacted_json(config)}
-        if errors:
-            error = errors.get("general") or "Not saved: " + "; ".join(errors.values())
-    else:
-        try:
-            config = json.loads(config_text)
-        except json.JSONDecodeError as exc:
-            config, error = None, f"The settings are not valid JSON: {exc}"
-        if error is None and isinstance(config, dict):
-            config = campaign_form.keep_secrets(config, stored)  # the page never shows a stored secret
-        if error is None:
-            error = config_problem(config)
-    if error is None and not name:
-        error = "A campaign needs a name."
-    if error is None:
-        try:
-            with get_store(request).engine.begin() as conn:
-                campaign_id = queries.save_campaign(
-                    conn, campaign_id, name=name, config=config, enabled=bool(values["enabled"]),
-                    public=bool(values["public"]), feed_ids=feed_ids,
-                )
-        except IntegrityError:
-            error = f"A campaign called {name!r} exists already."
-    if error is not None:
-        return _campaign_form(request, viewer, campaign, values, error, 400)
-    return RedirectResponse(f"/campaigns/{campaign_id}", status_code=303)
-
-
-@router.post("/campaigns/new")
-async def campaign_create(request: Request, viewer: AdminCsrfViewer) -> Response:
-    return await _save_campaign(request, viewer, None)
-
-
-@router.post("/campaigns/{campaign_id}")
-async def campaign_update(
-    request: Request, viewer: AdminCsrfViewer, campaign_id: PathId
-) -> Response:
-    return await _save_campaign(request, viewer, campaign_id)
-
-
-@router.post("/campaigns/{campaign_id}/run")
-async def campaign_run(
-    request: Request, viewer: AdminCsrfViewer, campaign_id: PathId
-) -> Response:
-    with get_store(request).engine.connect() as conn:
-        if queries.get_campaign(conn, campaign_id) is None:
-            raise HTTPException(404, "no such campaign")
-    try:
-        result = await get_actions(request).run_campaign(campaign_id)
-    except Exception as exc:  # any failure of another stage is shown, never a 500
-        if not isinstance(exc, SyndicError | ValueError | NotImplementedError):
-            log.exception("running campaign %d failed", campaign_id)
-        result = f"The run failed: {exc}"
-    return RedirectResponse(f"/campaigns/{campaign_id}?result={quote(result[:300])}", status_code=303)

@@ -18,15 +18,15 @@ the entry is still pending and will be done again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from syndic import dedupe
+from syndic.store import views
 from syndic.store.database import Store, storable, store_errors
 from syndic.store.entries import dialect_insert
 from syndic.store.feeds import utcnow
@@ -399,33 +399,22 @@ def record_article(
     )
 
 
-def get_article(store: Store, article_id: int) -> Row[Any] | None:
+def get_article(store: Store, article_id: int) -> views.ArticleRow | None:
+    """One article's current version (`views.get_article` on a connection of its own)."""
     with store.engine.connect() as connection:
-        return connection.execute(select(articles).where(articles.c.id == article_id)).first()
+        return views.get_article(connection, article_id)
 
 
-def article_revisions_of(store: Store, article_id: int) -> Sequence[Row[Any]]:
+def article_revisions_of(store: Store, article_id: int) -> list[views.Revision]:
+    """Every stored version of the article, oldest first (`views.revisions`)."""
     with store.engine.connect() as connection:
-        return connection.execute(
-            select(article_revisions)
-            .where(article_revisions.c.article_id == article_id)
-            .order_by(article_revisions.c.revision)
-        ).all()
+        return views.revisions(connection, article_id)
 
 
-def story_articles(store: Store, story_id: int) -> list[Row[Any]]:
-    """The story's articles, original first."""
+def story_articles(store: Store, story_id: int) -> list[views.StoryCopy]:
+    """The story's articles, original first (`views.story_articles`)."""
     with store.engine.connect() as connection:
-        original = connection.execute(
-            select(stories.c.original_article_id).where(stories.c.id == story_id)
-        ).scalar()
-        rows = connection.execute(
-            select(articles.c.id, articles.c.url, articles.c.title, articles.c.site_name, articles.c.published,
-                   articles.c.word_count, articles.c.is_excerpt)
-            .where(articles.c.story_id == story_id)
-            .order_by(articles.c.published)
-        ).all()
-    return sorted(rows, key=lambda r: bool(r.id != original))  # type: ignore[arg-type]
+        return views.story_articles(connection, story_id, limit=10_000)
 
 
 def story_count(store: Store) -> int:

@@ -837,15 +837,13 @@ def campaign() -> None:
 @click.pass_context
 def campaign_save(ctx: click.Context, name: str, config_file: Path, feed_ids: tuple[int, ...]) -> None:
     """Create or replace the campaign NAME; its config is checked before it is saved."""
-    from syndic.publish import save_campaign
-
-    store = _store(_settings(ctx))
-    try:
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-        campaign_id = save_campaign(store, name, config, list(feed_ids))
-    except (SyndicError, ValueError) as exc:
-        _fail(f"{config_file}: {exc}")
-        return
+    with _open(ctx) as syndic:
+        try:
+            config = json.loads(config_file.read_text(encoding="utf-8"))
+            campaign_id = syndic.campaigns.save(name, config, list(feed_ids))
+        except (SyndicError, ValueError) as exc:
+            _fail(f"{config_file}: {exc}")
+            return
     click.echo(f"saved campaign [{campaign_id}] {name}")
 
 
@@ -854,14 +852,8 @@ def campaign_save(ctx: click.Context, name: str, config_file: Path, feed_ids: tu
 @click.pass_context
 def campaign_run(ctx: click.Context, campaign_id: int) -> None:
     """Run a campaign now: select new stories, render, post, and print the delivery log."""
-    from syndic.publish import run_campaign
-
-    store = _store(_settings(ctx))
-    try:
-        report = run_campaign(store, campaign_id)
-    except SyndicError as exc:
-        _fail(str(exc))
-        return
+    with _open(ctx) as syndic:
+        report = _run(lambda: syndic.campaigns.run(campaign_id))
     for event in report.deliveries:
         click.echo(f"  post {event.post_id} story {event.story_id}: {event.event} {event.detail}".rstrip())
     click.echo(report.summary)
@@ -875,10 +867,8 @@ def campaign_due(ctx: click.Context) -> None:
     What `syndic serve` does every 30 seconds, for a cron job instead: a slot
     already run (by a server, a beat or another cron) is not run again.
     """
-    from syndic.publish import run_due
-
-    store = _store(_settings(ctx))
-    reports = run_due(store)
+    with _open(ctx) as syndic:
+        reports = _run(syndic.campaigns.run_due)
     for report in reports:
         click.echo(report.summary)
     if not reports:

@@ -33,6 +33,7 @@ from syndic.publish.outbox import DeliveryEvent, retry_post, retry_rejected, sen
 from syndic.publish.review import Candidate
 from syndic.publish.rules import parse_rewrites, parse_words_to_category
 from syndic.publish.runner import CampaignRunReport, run_campaign, run_due
+from syndic.publish.schedule import CampaignBusy
 from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS, check_template
 from syndic.run.pipeline import net_settings
 from syndic.store import campaigns as store_campaigns
@@ -45,6 +46,7 @@ __all__ = [
     "STATUSES",
     "TAGS",
     "Campaign",
+    "CampaignBusy",
     "Campaigns",
     "Candidate",
     "DeliveryEvent",

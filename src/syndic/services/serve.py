@@ -22,12 +22,13 @@ import contextlib
 import errno
 import logging
 import socket
-from typing import Any
 
 import uvicorn
 
 from syndic.config import Settings
 from syndic.errors import ConfigError
+from syndic.library import Syndic
+from syndic.library.campaigns import CampaignBusy
 from syndic.net import Fetcher
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.run import subscriptions
@@ -98,18 +99,12 @@ def make_actions(
             return feed_id
 
     async def run_campaign(campaign_id: int) -> str:
-        from syndic.publish import CampaignBusy
-        from syndic.publish import run_campaign as publish_campaign
-        from syndic.publish.outbox import senders_on
-
-        # campaign delivery is synchronous (WordPress answers slowly): keep it off the event loop
+        # delivery runs in a thread (WordPress answers slowly), off the event loop
         try:
-            result: Any = await asyncio.to_thread(
-                publish_campaign, store, campaign_id, sender_factory=senders_on(net_settings(settings))
-            )
+            report = await Syndic.over(store, settings).campaigns.run(campaign_id)
         except CampaignBusy as exc:
             return str(exc)  # "already running": the page says so instead of running it twice
-        return str(getattr(result, "summary", result))
+        return report.summary
 
     async def import_opml(document: bytes) -> int:
         return subscriptions.import_opml(store, document)
@@ -159,14 +154,11 @@ async def campaigns_forever(
     a thread off the event loop; a failing round is logged and the next one
     comes anyway.
     """
-    from syndic.publish import run_due
-    from syndic.publish.outbox import default_sender_factory, senders_on
-
     # the destinations are reached on the server's own network policy (its allow_networks)
-    factory = senders_on(net_settings(settings)) if settings is not None else default_sender_factory
+    campaigns = Syndic.over(store, settings).campaigns
     while True:
         try:
-            await asyncio.to_thread(run_due, store, sender_factory=factory)
+            await campaigns.run_due()
         except Exception:  # the scheduler must never take the server down
             log.exception("campaign round failed")
         await asyncio.sleep(every)

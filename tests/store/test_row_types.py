@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Row, RowMapping, Table
 
 from syndic import types
-from syndic.store import claims, feeds, hosts, schema, websub
+from syndic.store import claims, entries, feeds, hosts, schema, websub
 
 ROW_TYPES: list[tuple[type[Any], Table]] = [
     (types.Feed, schema.feeds),
@@ -29,7 +29,11 @@ ROW_TYPES: list[tuple[type[Any], Table]] = [
     (types.Story, schema.stories),
 ]
 
-TYPED_MODULES = [feeds, websub, hosts, claims]
+TYPED_MODULES = [feeds, entries, websub, hosts, claims]
+
+
+def test_listed_entry_fields_are_its_query_columns() -> None:
+    assert [f.name for f in fields(entries.ListedEntry)] == [c.name for c in entries.LISTED_COLUMNS]
 
 
 @pytest.mark.parametrize(("row_type", "table"), ROW_TYPES, ids=lambda v: getattr(v, "__name__", ""))

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -43,7 +43,7 @@ from syndic.store import Store
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
-from syndic.types import Article, Feed, ParsedFeed
+from syndic.types import Article, Entry, Feed, ParsedFeed
 
 log = logging.getLogger("syndic.run")
 
@@ -353,7 +353,7 @@ async def _fetch_article(rt: Runtime, url: str, feed_authors: tuple[str, ...]) -
     )
 
 
-def _article_from_feed(entry: Any) -> Article | None:
+def _article_from_feed(entry: Entry) -> Article | None:
     """The feed's own full text, used when the page cannot be had (nothing fetched is lost)."""
     html = entry.content or ""
     if len(html) < 200 or not entry.link:
@@ -378,7 +378,7 @@ def backoff_of(settings: Settings) -> retry.Backoff:
                          cap=timedelta(seconds=settings.extract_retry_backoff_max_s))
 
 
-async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
+async def extract_entry(rt: Runtime, entry: Entry) -> ExtractOutcome:
     """Fetch an entry's page, extract and clean it, and record the article and its story.
 
     The entry's boundary: whatever fails (the fetch, a stage that raises, the
@@ -414,7 +414,7 @@ async def extract_entry(rt: Runtime, entry: Any) -> ExtractOutcome:
     return outcome
 
 
-async def _try_extract(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> tuple[str, bool] | None:
+async def _try_extract(rt: Runtime, entry: Entry, outcome: ExtractOutcome) -> tuple[str, bool] | None:
     """One try; None when the article is stored, else (reason, whether trying again may help)."""
     if not entry.link:
         return "entry has no link to fetch", False
@@ -445,7 +445,7 @@ async def _try_extract(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> tupl
     return None
 
 
-def _record_fallback(rt: Runtime, entry: Any, outcome: ExtractOutcome) -> bool:
+def _record_fallback(rt: Runtime, entry: Entry, outcome: ExtractOutcome) -> bool:
     """Store the feed's own full text for an entry whose page is given up; False when there is none."""
     try:
         fallback = _article_from_feed(entry)
@@ -471,14 +471,14 @@ async def extract_pending(
         rt.store, limit=limit, max_attempts=rt.settings.max_extract_attempts
     )
 
-    async def one(entry: Any) -> ExtractOutcome:
+    async def one(entry: Entry) -> ExtractOutcome:
         try:
             return await extract_entry(rt, entry)
         finally:
             if progress:
                 progress(1)
 
-    def failed(entry: Any, exc: Exception) -> ExtractOutcome:
+    def failed(entry: Entry, exc: Exception) -> ExtractOutcome:
         return ExtractOutcome(entry_id=int(entry.id), url=entry.link, error=reason_of(exc))
 
     return await _bounded(pending, one, 2 * rt.settings.max_connections, failed)

@@ -8,12 +8,12 @@ loses nothing: an entry is either committed or will be seen again next poll.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import asdict, fields, is_dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -23,14 +23,58 @@ from syndic.store import reading
 from syndic.store.database import Store, storable, store_errors
 from syndic.store.feeds import utcnow
 from syndic.store.schema import articles, entries, feeds
-from syndic.types import ParsedEntry
+from syndic.types import Entry, ParsedEntry
 
 
-def dialect_insert(connection: Connection, table: Any) -> Any:
+def dialect_insert(connection: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """INSERT that can say ON CONFLICT, for whichever engine we are on."""
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """One line of `list_entries`: an entry, its feed's title and address, its article's story and length."""
+
+    id: int
+    title: str | None
+    link: str | None
+    published: datetime | None
+    first_seen_at: datetime
+    extract_state: str
+    extract_error: str | None
+    extract_attempts: int
+    extract_next_at: datetime | None
+    article_id: int | None
+    feed_title: str | None
+    feed_url: str
+    story_id: int | None  # None until the entry has an article
+    word_count: int | None
+
+    @classmethod
+    def from_row(cls, row: Iterable[Any]) -> ListedEntry:
+        """A row of `list_entries`' query (its columns are the fields, in order)."""
+        return cls(*row)
+
+
+LISTED_COLUMNS = (
+    entries.c.id,
+    entries.c.title,
+    entries.c.link,
+    entries.c.published,
+    entries.c.first_seen_at,
+    entries.c.extract_state,
+    entries.c.extract_error,
+    entries.c.extract_attempts,
+    entries.c.extract_next_at,
+    entries.c.article_id,
+    feeds.c.title.label("feed_title"),
+    feeds.c.url.label("feed_url"),
+    articles.c.story_id,
+    articles.c.word_count,
+)
+"""What `list_entries` selects: `ListedEntry`'s fields, in order (tests/store/test_row_types.py pins it)."""
 
 
 def entry_key(entry: ParsedEntry) -> str | None:
@@ -173,7 +217,7 @@ def insert_or_refresh(
 def pending_entries(
     store: Store, *, limit: int = 500, max_attempts: int = 3, feed_id: int | None = None,
     entry_id: int | None = None, now: datetime | None = None,
-) -> Sequence[Row[Any]]:
+) -> list[Entry]:
     """Entries owed an extraction now: pending ones, and failed ones whose next try is due.
 
     Of one feed, or one entry. An entry whose backoff has not run out is not
@@ -181,9 +225,7 @@ def pending_entries(
     """
     now = now or utcnow()
     query = (
-        select(entries.c.id, entries.c.feed_id, entries.c.link, entries.c.title, entries.c.authors,
-               entries.c.published, entries.c.updated, entries.c.content, entries.c.summary,
-               entries.c.extract_attempts, entries.c.extract_state)
+        select(entries)
         .where(due_clause(now), entries.c.extract_attempts < max_attempts)
         .order_by(entries.c.id)
         .limit(limit)
@@ -193,10 +235,10 @@ def pending_entries(
     if entry_id is not None:
         query = query.where(entries.c.id == entry_id)
     with store.engine.connect() as connection:
-        return connection.execute(query).all()  # type: ignore[return-value]
+        return [Entry.from_row(row) for row in connection.execute(query)]
 
 
-def due_clause(now: datetime) -> Any:
+def due_clause(now: datetime) -> ColumnElement[bool]:
     """The SQL of retry.is_due: pending, or failed with its next try come."""
     return or_(
         entries.c.extract_state == retry.PENDING,
@@ -279,7 +321,7 @@ def list_entries(
     limit: int = 50,
     offset: int = 0,
     user_id: int | None = None,
-) -> Sequence[Row[Any]]:
+) -> list[ListedEntry]:
     """Entries newest first, with their feed's title and their article's state.
 
     `unread` and `starred` are `user_id`'s own (store/reading.py); they need a user.
@@ -287,22 +329,7 @@ def list_entries(
     if (unread or starred) and user_id is None:
         raise ValueError("unread/starred are per user: name the user")
     query = (
-        select(
-            entries.c.id,
-            entries.c.title,
-            entries.c.link,
-            entries.c.published,
-            entries.c.first_seen_at,
-            entries.c.extract_state,
-            entries.c.extract_error,
-            entries.c.extract_attempts,
-            entries.c.extract_next_at,
-            entries.c.article_id,
-            feeds.c.title.label("feed_title"),
-            feeds.c.url.label("feed_url"),
-            articles.c.story_id,
-            articles.c.word_count,
-        )
+        select(*LISTED_COLUMNS)
         .join(feeds, feeds.c.id == entries.c.feed_id)
         .outerjoin(articles, articles.c.id == entries.c.article_id)
         .order_by(func.coalesce(entries.c.published, entries.c.first_seen_at).desc(), entries.c.id.desc())
@@ -321,7 +348,7 @@ def list_entries(
     if conditions:
         query = query.where(and_(*conditions))
     with store.engine.connect() as connection:
-        return connection.execute(query).all()  # type: ignore[return-value]
+        return [ListedEntry.from_row(row) for row in connection.execute(query)]
 
 
 @store_errors

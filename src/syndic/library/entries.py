@@ -11,19 +11,18 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 
-from sqlalchemy.engine import Row
-
 from syndic.library.core import Core
 from syndic.library.feeds import PENDING_COUNT_LIMIT
 from syndic.run import pipeline
 from syndic.run.pipeline import ExtractOutcome, Progress
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
+from syndic.store.entries import ListedEntry
 
-EntryRow = Row[tuple[object, ...]]
-"""An entry as listed: id, title, link, published, first_seen_at, extract_state,
-extract_error, extract_attempts, extract_next_at, article_id, feed_title, feed_url,
-story_id and word_count, read as attributes."""
+EntryRow = ListedEntry
+"""An entry as listed (store.entries.ListedEntry): id, title, link, published, first_seen_at,
+extract_state, extract_error, extract_attempts, extract_next_at, article_id, feed_title,
+feed_url, story_id and word_count."""
 
 EXTRACT_STATES = ("pending", "done", "failed", "given_up")
 """The extraction states an entry can be in, for `list(states=…)`."""
@@ -47,7 +46,7 @@ class Entries:
         user_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> Sequence[EntryRow]:
+    ) -> list[EntryRow]:
         """Entries newest first (by published date, else first seen), with their feed and extraction state.
 
         `feed_id` keeps one feed's, `states` those in these extraction states

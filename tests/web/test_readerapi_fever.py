@@ -14,10 +14,10 @@ from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import T0, Data, Seeded
 
+from syndic.library.streams import folder_id
 from syndic.store import Store, reading, schema
 from syndic.web import WebSettings, create_app
 from syndic.web.readerapi.credentials import set_api_password
-from syndic.web.readerapi.items import folder_id
 from syndic.web.users import create_user
 
 ANN_KEY = hashlib.md5(b"ann:ann-app-password-1").hexdigest()  # what a Fever client computes

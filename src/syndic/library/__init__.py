@@ -12,7 +12,7 @@ and the workers do goes through it.
 Methods that touch the network (subscribe, poll, extract) are coroutines;
 the rest read or write the store and return at once. Each area of the
 library is an attribute of `Syndic` (`feeds`, `entries`, `stories`,
-`accounts`, `campaigns`, `documents`, `extraction`); their docstrings are
+`streams`, `accounts`, `campaigns`, `documents`, `extraction`); their docstrings are
 the library's documentation. The processes built on it (`syndic serve`,
 `syndic demo`) are in `syndic.services`.
 """
@@ -33,6 +33,7 @@ from syndic.library.extraction import Extraction
 from syndic.library.feeds import Feeds
 from syndic.library.reading import Reading
 from syndic.library.stories import Stories
+from syndic.library.streams import Streams
 from syndic.run.pipeline import Runtime
 from syndic.store import Store, open_store
 
@@ -48,6 +49,7 @@ class Syndic:
         self.entries = Entries(self._core)
         self.stories = Stories(self._core)
         self.reading = Reading(self._core)
+        self.streams = Streams(self._core)
         self.accounts = Accounts(self._core)
         self.campaigns = Campaigns(self._core)
         self.documents = Documents(self._core)

@@ -151,3 +151,9 @@ def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> Non
                 next_check_at=result.next_check_at,
             )
         )
+
+
+@store_errors
+def delete_feed(connection: Connection, feed_id: int) -> bool:
+    """Remove a feed and, by the schema's cascades, its entries; False when there was no such feed."""
+    return connection.execute(feeds.delete().where(feeds.c.id == feed_id)).rowcount > 0

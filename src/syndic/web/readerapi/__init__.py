@@ -7,8 +7,8 @@ Both are off until the operator turns them on (settings `greader_api`,
 which is kept apart from the login password so an app never holds the login.
 
 - `credentials` — API passwords, Google Reader auth and action tokens, Fever keys.
-- `items` — the reads and writes both APIs share (subscriptions, items, state).
-- `greader` / `fever` — the routers, speaking each protocol's own errors.
+- `greader` / `fever` — the routers, speaking each protocol's own errors; what they read and
+  change (subscriptions, items, state, labels) is the library's `Syndic.streams`.
 - `account` — the reader's page where a user makes their API password.
 """
 

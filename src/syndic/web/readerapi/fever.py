@@ -25,12 +25,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy import Connection, and_, func, select, true
 
-from syndic.store import schema
-from syndic.web.deps import get_settings, get_store
-from syndic.web.queries import as_utc
-from syndic.web.readerapi import items as db
+from syndic.library import Syndic
+from syndic.library.streams import Item, Stream, StreamQuery
+from syndic.web.deps import get_settings, get_store, get_syndic
 from syndic.web.readerapi.credentials import ApiUser, fever_user
 
 PAGE = 50
@@ -38,8 +36,6 @@ MAX_ID = 2**63 - 1
 MAX_IDS_LISTED = 50_000
 # A neutral 1x1 grey GIF, Fever's own placeholder format ("mime;base64,data").
 BLANK_ICON = "image/gif;base64,R0lGODlhAQABAIAAAObm5gAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
-E = schema.entries
-F = schema.feeds
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,20 +73,14 @@ def _stamp(moment: datetime | None) -> int:
     return int(moment.timestamp()) if moment else 0
 
 
-def _groups(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    members: dict[str, list[int]] = {}
-    for sub in db.subscriptions(conn):
-        if sub.folder:
-            members.setdefault(sub.folder, []).append(sub.feed_id)
-    groups = [{"id": db.folder_id(name), "title": name} for name in sorted(members)]
-    feeds_groups = [
-        {"group_id": db.folder_id(name), "feed_ids": ",".join(str(f) for f in sorted(ids))}
-        for name, ids in sorted(members.items())
-    ]
+def _groups(syndic: Syndic) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    found = syndic.streams.groups()
+    groups = [{"id": group.id, "title": group.title} for group in found]
+    feeds_groups = [{"group_id": group.id, "feed_ids": ",".join(str(f) for f in group.feed_ids)} for group in found]
     return groups, feeds_groups
 
 
-def _feeds(conn: Connection) -> list[dict[str, Any]]:
+def _feeds(syndic: Syndic) -> list[dict[str, Any]]:
     return [
         {
             "id": sub.feed_id,
@@ -101,11 +91,11 @@ def _feeds(conn: Connection) -> list[dict[str, Any]]:
             "is_spark": 0,
             "last_updated_on_time": _stamp(sub.last_success_at),
         }
-        for sub in db.subscriptions(conn)
+        for sub in syndic.streams.subscriptions()
     ]
 
 
-def _item(item: db.Item) -> dict[str, Any]:
+def _item(item: Item) -> dict[str, Any]:
     return {
         "id": item.id,
         "feed_id": item.feed_id,
@@ -119,58 +109,60 @@ def _item(item: db.Item) -> dict[str, Any]:
     }
 
 
-def _items(conn: Connection, user: ApiUser, values: dict[str, str]) -> dict[str, Any]:
-    total = conn.execute(select(func.count()).select_from(E).where(and_(true(), *db.one_per_story()))).scalar()
+def _items(syndic: Syndic, user: ApiUser, values: dict[str, str]) -> dict[str, Any]:
+    streams = syndic.streams
+    total = streams.count()
     if "with_ids" in values:
-        ids = db.existing_item_ids(conn, _id_list(values["with_ids"]))
+        ids = streams.existing(_id_list(values["with_ids"]))
     else:
         since, before = _number(values, "since_id"), _number(values, "max_id")
         if before is not None and before > 0:
-            ids = db.list_item_ids(conn, user.user_id, [], limit=PAGE, after=before)
+            ids = streams.item_ids(user.user_id, limit=PAGE, after=before)
         elif before is not None:  # max_id=0: the newest
-            ids = db.list_item_ids(conn, user.user_id, [], limit=PAGE)
+            ids = streams.item_ids(user.user_id, limit=PAGE)
         else:
-            ids = db.list_item_ids(conn, user.user_id, [], limit=PAGE, after=max(since or 0, 0), oldest_first=True)
-    return {"items": [_item(i) for i in db.load_items(conn, user.user_id, ids)], "total_items": int(total or 0)}
+            ids = streams.item_ids(user.user_id, limit=PAGE, after=max(since or 0, 0), oldest_first=True)
+    return {"items": [_item(i) for i in streams.items(user.user_id, ids)], "total_items": total}
 
 
-def _ids_where(conn: Connection, user: ApiUser, condition: Any) -> str:
-    ids = db.list_item_ids(conn, user.user_id, [condition], limit=MAX_IDS_LISTED)
+def _ids_in(syndic: Syndic, user: ApiUser, stream: Stream) -> str:
+    ids = syndic.streams.item_ids(user.user_id, StreamQuery(stream), limit=MAX_IDS_LISTED)
     return ",".join(str(i) for i in sorted(ids))
 
 
-def _mark(conn: Connection, user: ApiUser, values: dict[str, str]) -> None:
+def _mark(syndic: Syndic, user: ApiUser, values: dict[str, str]) -> None:
     kind, action = values.get("mark", ""), values.get("as", "")
     target = _number(values, "id")
     if target is None:
         raise FeverError("mark needs an id")
     if kind == "item":
-        changes = {"read": {"read": True}, "unread": {"read": False}, "saved": {"starred": True},
-                   "unsaved": {"starred": False}}.get(action)
+        # (read, starred): None leaves the flag as it is
+        changes = {"read": (True, None), "unread": (False, None), "saved": (None, True),
+                   "unsaved": (None, False)}.get(action)
         if changes is None:
             raise FeverError("as must be read, unread, saved or unsaved")
-        db.set_flags(conn, user.user_id, db.existing_item_ids(conn, [target]), **changes)
+        syndic.streams.edit_items(user.user_id, [target], read=changes[0], starred=changes[1])
         return
     if kind not in ("feed", "group") or action != "read":
         raise FeverError("mark feed/group takes as=read")
     before = _number(values, "before")
-    where = [*db.one_per_story()]
+    moment = None
     if before is not None:
         try:
-            where.append(db.crawled_before(datetime.fromtimestamp(before, UTC)))
+            moment = datetime.fromtimestamp(before, UTC)
         except (OverflowError, OSError, ValueError):
             raise FeverError("before is out of range") from None
+    stream = Stream("all")
     if kind == "feed":
-        where.append(E.c.feed_id == target)
+        stream = Stream("feed", feed_id=target)
     elif target > 0:
-        folders = {db.folder_id(s.folder): s.folder for s in db.subscriptions(conn) if s.folder}
-        folder = folders.get(target)
+        folder = next((group.title for group in syndic.streams.groups() if group.id == target), None)
         if folder is None:
             return  # no such group: nothing to mark
-        where.append(E.c.feed_id.in_(select(F.c.id).where(F.c.category == folder)))
+        stream = Stream("folder", label=folder)
     elif target < 0:
         return  # -1 is Fever's Sparks, which syndic has none of
-    db.mark_read_where(conn, user.user_id, where)
+    syndic.streams.mark_read(user.user_id, StreamQuery(stream, crawled_before=moment))
 
 
 @router.api_route("/fever/", methods=["GET", "POST"])
@@ -193,28 +185,26 @@ async def fever(request: Request) -> Response:
     if user is None:
         return JSONResponse(body)
     body["auth"] = 1
+    syndic = get_syndic(request)
     try:
         if "mark" in values:
-            with store.engine.begin() as conn:
-                _mark(conn, user, values)
-        with store.engine.connect() as conn:
-            last = conn.execute(select(func.max(F.c.last_success_at))).scalar()
-            body["last_refreshed_on_time"] = _stamp(as_utc(last))
-            if "groups" in values:
-                body["groups"], body["feeds_groups"] = _groups(conn)
-            if "feeds" in values:
-                body["feeds"] = _feeds(conn)
-                body["feeds_groups"] = _groups(conn)[1]
-            if "favicons" in values:
-                body["favicons"] = [{"id": 1, "data": BLANK_ICON}]
-            if "items" in values:
-                body |= _items(conn, user, values)
-            if "links" in values:
-                body["links"] = []
-            if "unread_item_ids" in values:
-                body["unread_item_ids"] = _ids_where(conn, user, ~db.read_expr(user.user_id))
-            if "saved_item_ids" in values:
-                body["saved_item_ids"] = _ids_where(conn, user, db.starred_expr(user.user_id))
+            _mark(syndic, user, values)
+        body["last_refreshed_on_time"] = _stamp(syndic.streams.last_refreshed())
+        if "groups" in values:
+            body["groups"], body["feeds_groups"] = _groups(syndic)
+        if "feeds" in values:
+            body["feeds"] = _feeds(syndic)
+            body["feeds_groups"] = _groups(syndic)[1]
+        if "favicons" in values:
+            body["favicons"] = [{"id": 1, "data": BLANK_ICON}]
+        if "items" in values:
+            body |= _items(syndic, user, values)
+        if "links" in values:
+            body["links"] = []
+        if "unread_item_ids" in values:
+            body["unread_item_ids"] = _ids_in(syndic, user, Stream("unread"))
+        if "saved_item_ids" in values:
+            body["saved_item_ids"] = _ids_in(syndic, user, Stream("starred"))
     except FeverError as exc:
         return JSONResponse({"api_version": 3, "auth": 1, "error": exc.why}, 400)
     return JSONResponse(body)

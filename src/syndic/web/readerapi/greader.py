@@ -25,14 +25,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlalchemy import ColumnElement, Connection, select, update
-from sqlalchemy.engine import Engine
 
 from syndic.errors import SyndicError
-from syndic.store import schema
-from syndic.web.deps import get_actions, get_settings, get_store
+from syndic.library import Syndic
+from syndic.library.streams import MAX_LABEL_LENGTH, Item, Stream, StreamQuery
+from syndic.web.deps import get_actions, get_settings, get_store, get_syndic
 from syndic.web.ratelimit import LoginRateLimiter, client_address
-from syndic.web.readerapi import items as db
 from syndic.web.readerapi.credentials import (
     ApiUser,
     action_token,
@@ -41,7 +39,6 @@ from syndic.web.readerapi.credentials import (
     check_auth_token,
     client_login,
 )
-from syndic.web.readerapi.items import Item, Stream
 
 BASES = ("", "/api/greader", "/api/greader.php")
 MAX_ITEMS = 1000
@@ -168,19 +165,19 @@ def _label_name(text: str) -> str | None:
     if not match:
         return None
     label = match.group(1).strip()
-    if not label or len(label) > db.MAX_LABEL_LENGTH or any(ord(c) < 32 for c in label):
+    if not label or len(label) > MAX_LABEL_LENGTH or any(ord(c) < 32 for c in label):
         raise bad_request("malformed label")
     return label
 
 
-def parse_stream(conn: Connection, text: str) -> Stream:
+def parse_stream(syndic: Syndic, text: str) -> Stream:
     """A stream id: reading-list, feed/ID (or feed/URL), user/-/label/NAME, user/-/state/com.google/STATE."""
     value = text.strip()
     if value.startswith("feed/"):
         rest = value[len("feed/"):]
         if re.fullmatch(r"[0-9]{1,18}", rest):
             return Stream("feed", feed_id=int(rest))
-        feed_id = db.feed_by_url(conn, rest)
+        feed_id = syndic.streams.feed_by_url(rest)
         return Stream("feed", feed_id=feed_id or 0)
     label = _label_name(value)
     if label is not None:
@@ -222,20 +219,15 @@ def _usec(moment: datetime) -> str:
     return str(int(moment.timestamp() * 1_000_000))
 
 
-def _filters(conn: Connection, user: ApiUser, values: dict[str, list[str]]) -> list[ColumnElement[bool]]:
-    """xt (exclude), it (include), ot (crawled after, seconds), nt (crawled before, seconds)."""
-    where: list[ColumnElement[bool]] = []
-    for text in values.get("xt", []):
-        where.append(~parse_stream(conn, text).condition(user.user_id))
-    for text in values.get("it", []):
-        where.append(parse_stream(conn, text).condition(user.user_id))
+def _query(syndic: Syndic, stream: Stream, values: dict[str, list[str]]) -> StreamQuery:
+    """The stream narrowed by xt (exclude), it (include), ot (crawled after, seconds), nt (crawled before, seconds)."""
+    exclude = tuple(parse_stream(syndic, text) for text in values.get("xt", []))
+    include = tuple(parse_stream(syndic, text) for text in values.get("it", []))
     older = _int(values, "ot")
-    if older is not None:
-        where.append(db.crawled_after(_moment(older)))
+    after = _moment(older) if older is not None else None
     newer = _int(values, "nt")
-    if newer is not None:
-        where.append(db.crawled_before(_moment(newer)))
-    return where
+    before = _moment(newer) if newer is not None else None
+    return StreamQuery(stream, include=include, exclude=exclude, crawled_after=after, crawled_before=before)
 
 
 def _page(values: dict[str, list[str]], cap: int) -> tuple[int, int | None, bool]:
@@ -285,21 +277,16 @@ def item_json(item: Item, user: ApiUser, folders: dict[int, str | None]) -> dict
     }
     if item.enclosures:
         out["enclosure"] = [
-            {"href": e["href"], "type": e["type"], **({"length": str(e["length"])} if e.get("length") else {})}
+            {"href": e.url, "type": e.type or "", **({"length": str(e.length)} if e.length else {})}
             for e in item.enclosures
         ]
     return out
 
 
-def _folders(conn: Connection) -> dict[int, str | None]:
-    return {s.feed_id: s.folder for s in db.subscriptions(conn)}
-
-
-def _stream_title(conn: Connection, stream: Stream) -> str:
+def _stream_title(syndic: Syndic, stream: Stream) -> str:
     if stream.kind == "feed":
-        F = schema.feeds
-        row = conn.execute(select(F.c.title, F.c.url).where(F.c.id == stream.feed_id)).first()
-        return (row.title or row.url) if row else ""
+        feed = syndic.streams.subscription(stream.feed_id)
+        return feed.title if feed else ""
     if stream.kind == "label":
         return stream.label
     names = {"all": "Reading list", "starred": "Starred items", "read": "Read items", "unread": "Unread items"}
@@ -346,8 +333,7 @@ def user_info(user: User) -> Response:
 
 @router.get("/reader/api/0/subscription/list")
 def subscription_list(request: Request, user: User) -> Response:
-    with get_store(request).engine.connect() as conn:
-        subs = db.subscriptions(conn)
+    subs = get_syndic(request).streams.subscriptions()
     return JSONResponse({"subscriptions": [
         {
             "id": f"feed/{s.feed_id}",
@@ -379,11 +365,11 @@ async def _subscribe(request: Request, url: str) -> int:
         raise GReaderError(501, "Not Implemented: this server cannot add feeds") from None
 
 
-def _feed_of(conn: Connection, text: str) -> int:
+def _feed_of(syndic: Syndic, text: str) -> int:
     if not text.startswith("feed/"):
         raise bad_request("s must be a feed stream (feed/…)")
-    stream = parse_stream(conn, text)
-    if stream.kind != "feed" or not db.feed_exists(conn, stream.feed_id):
+    stream = parse_stream(syndic, text)
+    if stream.kind != "feed" or not syndic.streams.feed_exists(stream.feed_id):
         raise bad_request("unknown feed")
     return stream.feed_id
 
@@ -399,41 +385,25 @@ async def subscription_edit(request: Request, user: User, values: Params) -> Res
     title = _one(values, "t").strip()[:500]
     add = [x for x in (_label_name(v) for v in values.get("a", [])) if x]
     remove = [x for x in (_label_name(v) for v in values.get("r", [])) if x]
-    engine = get_store(request).engine
+    syndic = get_syndic(request)
     if action == "subscribe":
         for text in streams:
             url = text[len("feed/"):] if text.startswith("feed/") else text
-            with engine.connect() as conn:
-                known = db.feed_by_url(conn, url)
-            feed_id = known or await _subscribe(request, url)
-            _edit_feed(engine, feed_id, title, add, remove)
+            feed_id = syndic.streams.feed_by_url(url) or await _subscribe(request, url)
+            _edit_feed(syndic, feed_id, title, add, remove)
         return _ok()
-    with engine.connect() as conn:
-        feed_ids = [_feed_of(conn, text) for text in streams]
+    feed_ids = [_feed_of(syndic, text) for text in streams]
     for feed_id in feed_ids:
         if action == "unsubscribe":
-            with engine.begin() as conn:
-                conn.execute(schema.feeds.delete().where(schema.feeds.c.id == feed_id))
+            syndic.streams.unsubscribe(feed_id)
         else:
-            _edit_feed(engine, feed_id, title, add, remove)
+            _edit_feed(syndic, feed_id, title, add, remove)
     return _ok()
 
 
-def _edit_feed(engine: Engine, feed_id: int, title: str, add: Sequence[str], remove: Sequence[str]) -> None:
-    values: dict[str, Any] = {}
-    if title:
-        values["title"] = title
-    if add:
-        values["category"] = add[-1]  # a feed is in one folder (its OPML category)
-    with engine.begin() as conn:
-        if remove and not add:
-            conn.execute(
-                update(schema.feeds)
-                .where(schema.feeds.c.id == feed_id, schema.feeds.c.category.in_(list(remove)))
-                .values(category=None)
-            )
-        if values:
-            conn.execute(update(schema.feeds).where(schema.feeds.c.id == feed_id).values(**values))
+def _edit_feed(syndic: Syndic, feed_id: int, title: str, add: Sequence[str], remove: Sequence[str]) -> None:
+    # a feed is in one folder (its OPML category): the last one added, else out of a removed one
+    syndic.streams.edit_subscription(feed_id, title=title or None, folder=add[-1] if add else None, leave=remove)
 
 
 @router.post("/reader/api/0/subscription/quickadd")
@@ -445,9 +415,7 @@ async def quickadd(request: Request, user: User, values: Params) -> Response:
         url = url[len("feed/"):]
     if not url:
         raise bad_request("quickadd is empty")
-    with get_store(request).engine.connect() as conn:
-        known = db.feed_by_url(conn, url)
-    feed_id = known or await _subscribe(request, url)
+    feed_id = get_syndic(request).streams.feed_by_url(url) or await _subscribe(request, url)
     return JSONResponse({"numResults": 1, "query": url, "streamId": f"feed/{feed_id}", "streamName": url})
 
 
@@ -463,9 +431,9 @@ async def subscription_export(request: Request, user: User) -> Response:
 
 @router.get("/reader/api/0/tag/list")
 def tag_list(request: Request, user: User) -> Response:
-    with get_store(request).engine.connect() as conn:
-        folders = sorted({s.folder for s in db.subscriptions(conn) if s.folder})
-        labels = [x for x in db.user_labels(conn, user.user_id) if x not in folders]
+    streams = get_syndic(request).streams
+    folders = sorted({s.folder for s in streams.subscriptions() if s.folder})
+    labels = [x for x in streams.labels(user.user_id) if x not in folders]
     tags: list[dict[str, str]] = [{"id": f"user/{user.user_id}/state/com.google/starred"}]
     tags += [{"id": f"user/{user.user_id}/label/{name}", "type": "folder"} for name in folders]
     tags += [{"id": f"user/{user.user_id}/label/{name}", "type": "tag"} for name in labels]
@@ -479,8 +447,7 @@ async def rename_tag(request: Request, user: User, values: Params) -> Response:
     new = _label_name(_one(values, "dest"))
     if not old or not new:
         raise bad_request("s and dest must be labels")
-    with get_store(request).engine.begin() as conn:
-        db.rename_label(conn, user.user_id, old, new, folders=user.is_admin)
+    get_syndic(request).streams.rename_label(user.user_id, old, new, folders=user.is_admin)
     return _ok()
 
 
@@ -490,28 +457,26 @@ async def disable_tag(request: Request, user: User, values: Params) -> Response:
     label = _label_name(_one(values, "s"))
     if not label:
         raise bad_request("s must be a label")
-    with get_store(request).engine.begin() as conn:
-        db.disable_label(conn, user.user_id, label, folders=user.is_admin)
+    get_syndic(request).streams.remove_label(user.user_id, label, folders=user.is_admin)
     return _ok()
 
 
 def _stream_items(
-    conn: Connection, user: ApiUser, stream_text: str, values: dict[str, list[str]]
-) -> tuple[Stream, list[int], str | None]:
-    stream = parse_stream(conn, stream_text)
+    syndic: Syndic, user: ApiUser, stream_text: str, values: dict[str, list[str]]
+) -> tuple[Stream, list[Item], str | None]:
+    """One page of a stream's items (n, c, r and the filters from `values`), and its continuation."""
+    stream = parse_stream(syndic, stream_text)
     n, after, oldest_first = _page(values, MAX_ITEMS)
-    where = [stream.condition(user.user_id), *_filters(conn, user, values)]
-    ids = db.list_item_ids(conn, user.user_id, where, limit=n + 1, after=after, oldest_first=oldest_first)
-    continuation = str(ids[n - 1]) if len(ids) > n else None
-    return stream, ids[:n], continuation
+    query = _query(syndic, stream, values)
+    page = syndic.streams.contents(user.user_id, query, count=n, after=after, oldest_first=oldest_first)
+    return stream, list(page.items), None if page.continuation is None else str(page.continuation)
 
 
 def _contents(request: Request, user: User, stream_text: str, values: dict[str, list[str]]) -> Response:
-    with get_store(request).engine.connect() as conn:
-        stream, ids, continuation = _stream_items(conn, user, stream_text or STATE + "reading-list", values)
-        items = db.load_items(conn, user.user_id, ids)
-        folders = _folders(conn)
-        title = _stream_title(conn, stream)
+    syndic = get_syndic(request)
+    stream, items, continuation = _stream_items(syndic, user, stream_text or STATE + "reading-list", values)
+    folders = syndic.streams.folders()
+    title = _stream_title(syndic, stream)
     body: dict[str, Any] = {
         "direction": "ltr",
         "id": stream_text or STATE + "reading-list",
@@ -536,14 +501,14 @@ def stream_contents(request: Request, user: User, values: Params, stream: str) -
 
 @router.get("/reader/api/0/stream/items/ids")
 def stream_item_ids(request: Request, user: User, values: Params) -> Response:
-    with get_store(request).engine.connect() as conn:
-        stream = parse_stream(conn, _one(values, "s", STATE + "reading-list"))
-        n, after, oldest_first = _page(values, MAX_IDS)
-        where = [stream.condition(user.user_id), *_filters(conn, user, values)]
-        ids = db.list_item_ids(conn, user.user_id, where, limit=n + 1, after=after, oldest_first=oldest_first)
-    body: dict[str, Any] = {"itemRefs": [{"id": str(i), "directStreamIds": [], "timestampUsec": "0"} for i in ids[:n]]}
-    if len(ids) > n:
-        body["continuation"] = str(ids[n - 1])
+    syndic = get_syndic(request)
+    stream = parse_stream(syndic, _one(values, "s", STATE + "reading-list"))
+    n, after, oldest_first = _page(values, MAX_IDS)
+    query = _query(syndic, stream, values)
+    page = syndic.streams.page(user.user_id, query, count=n, after=after, oldest_first=oldest_first)
+    body: dict[str, Any] = {"itemRefs": [{"id": str(i), "directStreamIds": [], "timestampUsec": "0"} for i in page.ids]}
+    if page.continuation is not None:
+        body["continuation"] = str(page.continuation)
     return JSONResponse(body)
 
 
@@ -555,9 +520,9 @@ async def stream_items_contents(request: Request, user: User, values: Params) ->
     if len(wanted) > MAX_ITEMS:
         raise bad_request(f"at most {MAX_ITEMS} items a request")
     ids = list(dict.fromkeys(parse_item_id(v) for v in wanted))
-    with get_store(request).engine.connect() as conn:
-        items = db.load_items(conn, user.user_id, ids)
-        folders = _folders(conn)
+    streams = get_syndic(request).streams
+    items = streams.items(user.user_id, ids)
+    folders = streams.folders()
     return JSONResponse({
         "direction": "ltr",
         "id": STATE + "reading-list",
@@ -569,15 +534,15 @@ async def stream_items_contents(request: Request, user: User, values: Params) ->
 
 @router.get("/reader/api/0/unread-count")
 def unread_count(request: Request, user: User) -> Response:
-    with get_store(request).engine.connect() as conn:
-        per_feed = db.unread_counts(conn, user.user_id)
-        folders = _folders(conn)
-        per_label = db.label_unread_counts(conn, user.user_id)
+    streams = get_syndic(request).streams
+    per_feed = streams.unread_counts(user.user_id)
+    folders = streams.folders()
+    per_label = streams.label_unread_counts(user.user_id)
     counts: list[dict[str, Any]] = []
     by_folder: dict[str, list[Any]] = {}
     total = 0
     newest_all: datetime | None = None
-    for feed_id, count, newest in per_feed:
+    for feed_id, count, newest in ((f.feed_id, f.count, f.newest) for f in per_feed):
         stamp = _usec(newest) if newest else "0"
         counts.append({"id": f"feed/{feed_id}", "count": count, "newestItemTimestampUsec": stamp})
         total += count
@@ -587,9 +552,9 @@ def unread_count(request: Request, user: User) -> Response:
             entry = by_folder.setdefault(folder, [0, None])
             entry[0] += count
             entry[1] = max(filter(None, [entry[1], newest]), default=None)
-    for label, count in per_label:
-        if label not in by_folder:
-            by_folder[label] = [count, None]
+    for labelled in per_label:
+        if labelled.label not in by_folder:
+            by_folder[labelled.label] = [labelled.count, None]
     for folder, (count, newest) in sorted(by_folder.items()):
         counts.append({
             "id": f"user/{user.user_id}/label/{folder}", "count": count,
@@ -643,13 +608,11 @@ async def edit_tag(request: Request, user: User, values: Params) -> Response:
     if remove_states.get("read") or add_states.get("unread"):
         read = False
     starred = True if add_states.get("starred") else False if remove_states.get("starred") else None
-    with get_store(request).engine.begin() as conn:
-        known = db.existing_item_ids(conn, ids)
-        if not known:
-            raise bad_request("no such item")
-        db.set_flags(conn, user.user_id, known, read=read, starred=starred)
-        db.add_labels(conn, user.user_id, known, add_labels)
-        db.remove_labels(conn, user.user_id, known, remove_labels)
+    known = get_syndic(request).streams.edit_items(
+        user.user_id, ids, read=read, starred=starred, add_labels=add_labels, remove_labels=remove_labels
+    )
+    if not known:
+        raise bad_request("no such item")
     return _ok()
 
 
@@ -660,14 +623,12 @@ async def mark_all_as_read(request: Request, user: User, values: Params) -> Resp
     if not text:
         raise bad_request("no stream (s)")
     stamp = _int(values, "ts")
-    with get_store(request).engine.begin() as conn:
-        stream = parse_stream(conn, text)
-        if stream.kind == "feed" and not db.feed_exists(conn, stream.feed_id):
-            raise bad_request("unknown feed")
-        where = [stream.condition(user.user_id), *db.one_per_story()]
-        if stamp is not None:
-            where.append(db.crawled_before(_moment(stamp // 1_000_000)))
-        db.mark_read_where(conn, user.user_id, where)
+    syndic = get_syndic(request)
+    stream = parse_stream(syndic, text)
+    if stream.kind == "feed" and not syndic.streams.feed_exists(stream.feed_id):
+        raise bad_request("unknown feed")
+    before = _moment(stamp // 1_000_000) if stamp is not None else None
+    syndic.streams.mark_read(user.user_id, StreamQuery(stream, crawled_before=before))
     return _ok()
 
 
@@ -678,14 +639,14 @@ def atom_stream(request: Request, user: User, values: Params, stream: str) -> Re
     Read state travels as `<category scheme="http://www.google.com/reader/" label="read">`
     (unread items carry `fresh`), which newsboat applies to its own cache.
     """
-    with get_store(request).engine.connect() as conn:
-        parsed, ids, continuation = _stream_items(conn, user, stream, values)
-        items = db.load_items(conn, user.user_id, ids)
-        folders = _folders(conn)
-        title = _stream_title(conn, parsed)
-        site = None
-        if parsed.kind == "feed":
-            site = next((s.site_url for s in db.subscriptions(conn) if s.feed_id == parsed.feed_id), None)
+    syndic = get_syndic(request)
+    parsed, items, continuation = _stream_items(syndic, user, stream, values)
+    folders = syndic.streams.folders()
+    title = _stream_title(syndic, parsed)
+    site = None
+    if parsed.kind == "feed":
+        feed = syndic.streams.subscription(parsed.feed_id)
+        site = feed.site_url if feed else None
     now = datetime.now(UTC).isoformat()
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -707,7 +668,7 @@ def atom_stream(request: Request, user: User, values: Params, stream: str) -> Re
         if item.url:
             parts.append(f'<link rel="alternate" href={quoteattr(item.url)} type="text/html"/>')
         for enclosure in item.enclosures:
-            parts.append(f'<link rel="enclosure" href={quoteattr(enclosure["href"])} type={quoteattr(enclosure["type"])}/>')
+            parts.append(f'<link rel="enclosure" href={quoteattr(enclosure.url)} type={quoteattr(enclosure.type or "")}/>')
         if item.author:
             parts.append(f"<author><name>{escape(item.author)}</name></author>")
         for category in _categories(item, user, folders):

@@ -466,11 +466,9 @@ def create_api(parent: FastAPI) -> FastAPI:
         offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     ) -> list[SearchHitOut]:
         """Full-text search over articles, best match first."""
-        from syndic.web.reader import run_search
-
-        hits = run_search(get_store(request), q, limit=cap(request, limit), offset=offset)
+        hits = get_syndic(request).stories.search(q, limit=cap(request, limit), offset=offset)
         return [
-            SearchHitOut(article_id=h.article_id, title=h.title, url=http_url(getattr(h, "url", "")) or "", snippet_html=h.snippet_html)
+            SearchHitOut(article_id=h.article_id, title=h.title, url=http_url(h.url) or "", snippet_html=h.snippet_html)
             for h in hits
         ]
 

@@ -5,13 +5,13 @@ engineer's routers) read them through these dependencies instead of
 importing globals, so one process can hold several apps (tests do).
 
 The app needs only `store.engine` (a SQLAlchemy Engine on a migrated
-database) and, when the store provides it, `store.search(query, limit=,
-offset=)`; `ReaderStore` names that much and nothing more.
+database); `ReaderStore` names that much and nothing more. Search goes
+through the library (`get_syndic(request).stories.search`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from fastapi import Request
 from sqlalchemy.engine import Engine
@@ -51,8 +51,3 @@ def get_settings(request: Request) -> WebSettings:
 def get_actions(request: Request) -> WebActions:
     actions: WebActions = request.app.state.actions
     return actions
-
-
-def store_search(store: Any) -> Any:
-    """The store's own full-text search, or None when it has none."""
-    return getattr(store, "search", None)

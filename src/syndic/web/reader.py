@@ -13,16 +13,16 @@ injected `WebActions`.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import NoMatchFound
 
 from syndic.errors import SyndicError
+from syndic.library.reading import VIEWS, ArticleDetail, EntryFilter, View
 from syndic.web import queries
 from syndic.web.auth import (
     CSRF_HEADER,
@@ -38,8 +38,7 @@ from syndic.web.auth import (
     set_cookie,
     start_session,
 )
-from syndic.web.deps import get_actions, get_settings, get_store, get_syndic, store_search
-from syndic.web.queries import Cursor, EntryFilter, View
+from syndic.web.deps import get_actions, get_settings, get_store, get_syndic
 from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.security import safe_next
 from syndic.web.templating import templates
@@ -70,8 +69,7 @@ def render(
 
     context = {"viewer": viewer, "settings": get_settings(request), "route_path": route_path, **context}
     if viewer is not None and viewer.user_id is not None:
-        with get_store(request).engine.connect() as conn:
-            context.setdefault("counts", queries.reader_counts(conn, viewer.user_id))
+        context.setdefault("counts", get_syndic(request).reading.counts(viewer.user_id, one_per_story=True))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -143,7 +141,7 @@ def logout(request: Request, viewer: CsrfViewer) -> Response:
 
 
 def _filter(viewer: Viewer, view: str, feed_id: int | None, campaign_id: int | None) -> EntryFilter:
-    chosen: View = view if view in queries.VIEWS else "all"
+    chosen: View = view if view in VIEWS else "all"
     # a story is listed once; what the user starred is always listed
     return EntryFilter(
         view=chosen, feed_id=feed_id, campaign_id=campaign_id, one_per_story=chosen != "starred",
@@ -171,32 +169,30 @@ def entry_list(
 ) -> Response:
     flt = _filter(viewer, view, feed_id, campaign_id)
     settings = get_settings(request)
-    with get_store(request).engine.connect() as conn:
-        rows, next_cursor = queries.list_entries(
-            conn, flt, limit=settings.page_size, cursor=Cursor.decode(after)
-        )
-        scope_title = None
-        if feed_id is not None:
-            feed = queries.get_feed(conn, feed_id)
-            if feed is None:
-                raise HTTPException(404, "no such feed")
-            scope_title = feed.title or feed.url
-        if campaign_id is not None:
-            campaign = get_syndic(request).campaigns.get(campaign_id)
-            if campaign is None:
-                raise HTTPException(404, "no such campaign")
-            scope_title = campaign.name
-        up_to_id = queries.max_entry_id(conn)
+    reading = get_syndic(request).reading
+    page = reading.entries(flt, limit=settings.page_size, after=after)
+    scope_title = None
+    if feed_id is not None:
+        feed = reading.feed(feed_id)
+        if feed is None:
+            raise HTTPException(404, "no such feed")
+        scope_title = feed.title or feed.url
+    if campaign_id is not None:
+        campaign = get_syndic(request).campaigns.get(campaign_id)
+        if campaign is None:
+            raise HTTPException(404, "no such campaign")
+        scope_title = campaign.name
+    up_to_id = reading.newest_entry_id()
     return render(
         request,
         viewer,
         "list.html",
         {
-            "entries": rows,
+            "entries": page.entries,
             "flt": flt,
             "scope": _scope_query(flt),
             "scope_title": scope_title,
-            "next_cursor": next_cursor.encode() if next_cursor else None,
+            "next_cursor": page.next_cursor,
             "first_page": after is None,
             "up_to_id": up_to_id,
             "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
@@ -214,8 +210,7 @@ def mark_all_read(
     up_to_id: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
 ) -> Response:
     flt = _filter(viewer, view, feed_id, campaign_id)
-    with get_store(request).engine.begin() as conn:
-        changed = queries.mark_all_read(conn, flt, up_to_id=up_to_id)
+    changed = get_syndic(request).reading.mark_all_read(flt, up_to_id=up_to_id)
     if _is_script(request):
         return JSONResponse({"marked": changed})
     return RedirectResponse("/?" + _scope_query(flt), status_code=303)
@@ -224,38 +219,11 @@ def mark_all_read(
 # --- one entry ----------------------------------------------------------------
 
 
-def _paragraph_changes(old: str, new: str, limit: int = 40) -> list[tuple[str, str]]:
-    """What changed between two texts, paragraph by paragraph: ("-"|"+", paragraph)."""
-    before = [p.strip() for p in old.split("\n\n") if p.strip()]
-    after = [p.strip() for p in new.split("\n\n") if p.strip()]
-    changes = [
-        (line[0], line[2:]) for line in difflib.ndiff(before, after) if line.startswith(("- ", "+ "))
-    ]
-    return changes[:limit]
-
-
-def _article_context(conn: Any, article: Any) -> dict[str, Any]:
-    # The store keeps every version, the current one included; a revision is an
-    # earlier version the current text replaced (a fresh article has none).
-    revs = [r for r in queries.revisions(conn, int(article.id)) if r.revision < article.revision]
-    history = []
-    texts = [r.text for r in revs] + [article.text]
-    for index, rev in enumerate(revs):
-        history.append(
-            {
-                "revision": rev.revision,
-                "title": rev.title,
-                "created_at": rev.created_at,
-                "changes": _paragraph_changes(texts[index], texts[index + 1]),
-            }
-        )
-    story = copies = None
-    if article.story_id is not None:
-        story = queries.get_story(conn, int(article.story_id))
-        members = queries.story_articles(conn, int(article.story_id))
-        original_id = story.original_article_id if story is not None else None
-        copies = sorted(members, key=lambda c: c.id != original_id)  # the original first
-    return {"article": article, "history": history, "story": story, "copies": copies}
+def _article_context(detail: ArticleDetail | None) -> dict[str, Any]:
+    """What entry.html shows of an article: it, its history, its story and the story's copies."""
+    if detail is None:
+        return {"article": None, "history": [], "story": None, "copies": None}
+    return {"article": detail.article, "history": detail.history, "story": detail.story, "copies": detail.copies}
 
 
 @router.get("/entries/{entry_id}")
@@ -268,21 +236,14 @@ def entry_page(
     campaign_id: IdParam = None,
 ) -> Response:
     flt = _filter(viewer, view, feed_id, campaign_id)
-    store = get_store(request)
-    with store.engine.begin() as conn:
-        entry = queries.get_entry(conn, entry_id, viewer.user_id)
-        if entry is None:
-            raise HTTPException(404, "no such entry")
-        if not entry.read and viewer.user_id is not None:
-            queries.set_entry_state(conn, viewer.user_id, entry_id, read=True)
-    with store.engine.connect() as conn:
-        # In the unread view the entry just left the list; its neighbours are still found by position.
-        prev_id, next_id = queries.neighbours(conn, flt, entry)
-        context: dict[str, Any] = {"article": None, "history": [], "story": None, "copies": None}
-        if entry.article_id is not None:
-            article = queries.get_article(conn, int(entry.article_id))
-            if article is not None:
-                context = _article_context(conn, article)
+    reading = get_syndic(request).reading
+    assert viewer.user_id is not None  # a session always has its user
+    entry = reading.open_entry(entry_id, viewer.user_id)
+    if entry is None:
+        raise HTTPException(404, "no such entry")
+    # In the unread view the entry just left the list; its neighbours are still found by position.
+    prev_id, next_id = reading.neighbours(flt, entry)
+    context = _article_context(reading.article(entry.article_id) if entry.article_id is not None else None)
     return render(
         request,
         viewer,
@@ -303,14 +264,14 @@ def entry_page(
 def article_page(
     request: Request, viewer: SessionViewer, article_id: PathId
 ) -> Response:
-    with get_store(request).engine.connect() as conn:
-        entry_id = queries.entry_for_article(conn, article_id)
-        if entry_id is not None:
-            return RedirectResponse(f"/entries/{entry_id}", status_code=303)
-        article = queries.get_article(conn, article_id)
-        if article is None:
-            raise HTTPException(404, "no such article")
-        context = _article_context(conn, article)
+    reading = get_syndic(request).reading
+    entry_id = reading.entry_for_article(article_id)
+    if entry_id is not None:
+        return RedirectResponse(f"/entries/{entry_id}", status_code=303)
+    detail = reading.article(article_id)
+    if detail is None:
+        raise HTTPException(404, "no such article")
+    context = _article_context(detail)
     return render(request, viewer, "entry.html", {**context, "entry": None, "scope": "view=all"})
 
 
@@ -321,16 +282,19 @@ def _flag(value: str | None) -> bool | None:
 
 
 async def _toggle(
-    request: Request, viewer: Viewer, entry_id: int, field: str, value: bool | None, next_path: str
+    request: Request, viewer: Viewer, entry_id: int, field: Literal["read", "starred"], value: bool | None,
+    next_path: str,
 ) -> Response:
     assert viewer.user_id is not None  # a session always has its user
-    with get_store(request).engine.begin() as conn:
-        current = queries.get_entry(conn, entry_id, viewer.user_id)
-        if current is None:
-            raise HTTPException(404, "no such entry")
-        new_value = (not getattr(current, field)) if value is None else value
-        state = queries.set_entry_state(conn, viewer.user_id, entry_id, **{field: new_value})
-    assert state is not None
+    reading = get_syndic(request).reading
+    if value is None:
+        state = reading.toggle(viewer.user_id, entry_id, field)
+    elif field == "read":
+        state = reading.mark_read(viewer.user_id, entry_id, value)
+    else:
+        state = reading.star(viewer.user_id, entry_id, value)
+    if state is None:
+        raise HTTPException(404, "no such entry")
     if _is_script(request):
         return JSONResponse({"id": state.entry_id, "read": state.read, "starred": state.starred})
     return RedirectResponse(safe_next(next_path), status_code=303)
@@ -369,7 +333,8 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
     size = 20
-    hits = run_search(get_store(request), q, limit=size + 1, offset=(page - 1) * size) if q.strip() else []
+    stories = get_syndic(request).stories
+    hits = stories.search(q, limit=size + 1, offset=(page - 1) * size) if q.strip() else []
     return render(
         request,
         viewer,
@@ -378,24 +343,14 @@ def search_page(
     )
 
 
-def run_search(store: Any, q: str, *, limit: int, offset: int) -> list[Any]:
-    """The store's full-text search (FTS5 / tsvector) with highlighted snippets."""
-    method = store_search(store)
-    if method is not None:
-        return list(method(q, limit=limit, offset=offset))
-    from syndic.store.search import search  # the store's function form
-
-    return list(search(store, q, limit=limit, offset=offset))
-
-
 # --- feeds --------------------------------------------------------------------
 
 
 def _feeds_page(request: Request, viewer: Viewer, extra: dict[str, Any], status: int = 200) -> Response:
-    with get_store(request).engine.connect() as conn:
-        feeds = queries.list_feeds(conn, viewer.user_id)
-        # Byline repairs that fell short are a diagnostic for whoever runs the feeds, not article text.
-        bylines = queries.byline_problems(conn) if viewer.is_admin else []
+    reading = get_syndic(request).reading
+    feeds = reading.feeds(viewer.user_id)
+    # Byline repairs that fell short are a diagnostic for whoever runs the feeds, not article text.
+    bylines = reading.byline_problems() if viewer.is_admin else []
     return render(request, viewer, "feeds.html", {"feeds": feeds, "bylines": bylines, **extra}, status)
 
 

@@ -42,23 +42,25 @@ def describe_db_error(exc: BaseException) -> str:
     return f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
+_V = TypeVar("_V")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def storable(value: Any) -> Any:
+def storable(value: _V) -> _V:
     """`value` with what no database column can hold made harmless, recursively (lists, tuples, dicts).
 
     A lone surrogate (a JSON feed may escape one: "\\ud800") cannot be
     encoded as UTF-8 and NUL is refused by PostgreSQL text: each becomes
     U+FFFD, so the item is stored with one visible mark instead of lost.
     """
+    result: object = value
     if isinstance(value, str):
-        return _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
-    if isinstance(value, list | tuple):
-        return type(value)(storable(v) for v in value)
-    if isinstance(value, dict):
-        return {storable(k): storable(v) for k, v in value.items()}
-    return value
+        result = _UNSTORABLE.sub("\ufffd", value) if _UNSTORABLE.search(value) else value
+    elif isinstance(value, list | tuple):
+        result = type(value)(storable(v) for v in value)
+    elif isinstance(value, dict):
+        result = {storable(k): storable(v) for k, v in value.items()}
+    return result  # type: ignore[return-value]  # the same type as went in
 
 
 def store_errors(func: Callable[P, R]) -> Callable[P, R]:

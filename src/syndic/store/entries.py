@@ -123,7 +123,7 @@ def entry_details(entry: ParsedEntry) -> dict[str, Any] | None:
 
 def _storable_entry(entry: ParsedEntry) -> ParsedEntry:
     """The entry with what no column can hold replaced (see database.storable), before anything reads it."""
-    changed = {
+    changed: dict[str, Any] = {
         f.name: storable(value) for f in fields(entry)
         if isinstance(value := getattr(entry, f.name), str | tuple) and storable(value) != value
     }

@@ -47,8 +47,7 @@ from sqlalchemy import (
 )
 
 from syndic.clean.sanitize import sanitize_html
-from syndic.store import reading, schema
-from syndic.store.views import EntryFilter
+from syndic.store import reading, schema, views
 from syndic.types import Enclosure
 
 E = schema.entries
@@ -150,7 +149,7 @@ def _condition(stream: Stream, user_id: int) -> ColumnElement[bool]:
 
 def _one_per_story() -> list[ColumnElement[bool]]:
     """The reader's rule: an entry whose story an earlier entry carries is a copy, not shown."""
-    return EntryFilter(one_per_story=True).conditions()
+    return views.EntryFilter(one_per_story=True).conditions()
 
 
 def _where(query: StreamQuery, user_id: int) -> list[ColumnElement[bool]]:
@@ -254,29 +253,21 @@ def feed_by_url(conn: Connection, url: str) -> int | None:
     return None if value is None else int(value)
 
 
-def _subscriptions(conn: Connection, *where: ColumnElement[bool]) -> list[Subscription]:
-    rows = conn.execute(
-        select(F.c.id, F.c.title, F.c.url, F.c.site_url, F.c.category, F.c.last_success_at)
-        .where(true(), *where)
-        .order_by(func.lower(func.coalesce(F.c.title, F.c.url)), F.c.id)
-    ).all()
-    return [
-        Subscription(
-            int(r.id), r.title or r.url, r.url, safe_url(r.site_url), (r.category or "").strip() or None,
-            r.last_success_at,
-        )
-        for r in rows
-    ]
+def _subscription(feed: views.ReaderFeed) -> Subscription:
+    return Subscription(
+        feed.id, feed.title or feed.url, feed.url, safe_url(feed.site_url), (feed.category or "").strip() or None,
+        feed.last_success_at,
+    )
 
 
 def subscriptions(conn: Connection) -> list[Subscription]:
-    """Every feed, by title (case-insensitive) then id."""
-    return _subscriptions(conn)
+    """Every feed, by title (case-insensitive) then id: the reader's feed list (`views.list_feeds`)."""
+    return [_subscription(feed) for feed in views.list_feeds(conn)]
 
 
 def subscription(conn: Connection, feed_id: int) -> Subscription | None:
-    found = _subscriptions(conn, F.c.id == feed_id)
-    return found[0] if found else None
+    feed = views.get_feed(conn, feed_id)
+    return None if feed is None else _subscription(feed)
 
 
 def edit_subscription(

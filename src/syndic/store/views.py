@@ -571,9 +571,9 @@ def reader_counts(conn: Connection, user_id: int) -> dict[str, int]:
 
 
 def list_feeds(conn: Connection, user_id: int | None = None) -> list[ReaderFeed]:
-    """Every feed by title with its health and `user_id`'s unread count in it (0 for nobody)."""
+    """Every feed by title (then id) with its health and `user_id`'s unread count in it (0 for nobody)."""
     unread = reading.unread_counts(conn, user_id) if user_id is not None else {}
-    rows = conn.execute(select(F).order_by(func.lower(func.coalesce(F.c.title, F.c.url)))).all()
+    rows = conn.execute(select(F).order_by(func.lower(func.coalesce(F.c.title, F.c.url)), F.c.id)).all()
     return [
         _build(ReaderFeed, {**r._mapping, "error_count": int(r.error_count or 0), "public": bool(r.public),
                             "unread": unread.get(int(r.id), 0)})

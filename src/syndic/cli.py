@@ -24,7 +24,7 @@ from syndic.__about__ import __version__
 from syndic.config import Settings, load_settings
 from syndic.errors import SyndicError
 from syndic.logs import configure_logging
-from syndic.types import Article
+from syndic.types import Article, Feed
 
 if TYPE_CHECKING:
     from syndic.library import Syndic
@@ -387,7 +387,7 @@ def feeds(ctx: click.Context, health: bool) -> None:
                 click.echo(f"       push: {_push_state(f, push_enabled)}")
 
 
-def _push_state(feed: Any, enabled: bool) -> str:
+def _push_state(feed: Feed, enabled: bool) -> str:
     """One line on a feed's WebSub subscription, for `feeds --health`."""
     if feed.websub_state == "subscribed" and feed.websub_lease_until is not None:
         state = f"subscribed via {feed.hub_url}, lease until {feed.websub_lease_until:%Y-%m-%d %H:%M}"

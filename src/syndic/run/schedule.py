@@ -20,18 +20,21 @@ broker's; tests give a list).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from syndic.config import Settings
 from syndic.store import Store
 from syndic.store import entries as store_entries
 from syndic.store.claims import claim, due_key
 from syndic.store.schema import campaigns, entries, feeds
+
+_K = TypeVar("_K")
+"""What a target's claim key is made of: a due time, or an attempt count."""
 
 Publish = Callable[[str, list[Any]], None]
 """Put one task on the queue: (task name, positional arguments)."""
@@ -76,26 +79,31 @@ def _claim_and_publish(
     return len(won)
 
 
-def _batches(store: Store, query: Any, key_column: Any) -> Any:
-    """Rows of `query` in id order, BATCH at a time (keyset paging: no long-held cursor)."""
+def _batches(
+    store: Store, query: Select[int, _K], key_column: ColumnElement[int]
+) -> Iterator[list[tuple[int, _K]]]:
+    """(id, due value) pairs of `query` in id order, BATCH at a time (keyset paging: no long-held cursor)."""
     last = 0
     while True:
         with store.engine.connect() as connection:
-            rows = connection.execute(query.where(key_column > last).order_by(key_column).limit(BATCH)).all()
+            rows = [
+                (int(target), value)
+                for target, value in connection.execute(query.where(key_column > last).order_by(key_column).limit(BATCH))
+            ]
         if not rows:
             return
         yield rows
-        last = int(rows[-1][0])
+        last = rows[-1][0]
 
 
 def _enqueue(
-    store: Store, settings: Settings, publish: Publish, *, kind: str, task: str, query: Any, key_column: Any,
-    due: Callable[[Any], str], now: datetime,
+    store: Store, settings: Settings, publish: Publish, *, kind: str, task: str, query: Select[int, _K],
+    key_column: ColumnElement[int], due: Callable[[_K], str], now: datetime,
 ) -> int:
-    """Claim and publish, batch by batch, a task for each row of `query` keyed by (id, `due(row)`)."""
+    """Claim and publish, batch by batch, a task for each (id, value) row of `query`, keyed by (id, `due(value)`)."""
     count = 0
     for rows in _batches(store, query, key_column):
-        batch = [(int(r.id), due(r)) for r in rows]
+        batch = [(target, due(value)) for target, value in rows]
         count += _claim_and_publish(store, kind, task, batch, publish, now=now, stale_after=settings.claim_stale_after_s)
     return count
 
@@ -109,7 +117,7 @@ def enqueue_polls(
     if due_only:
         query = query.where(or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now))
     return _enqueue(store, settings, publish, kind="poll", task=POLL_TASK, query=query, key_column=feeds.c.id,
-                    due=lambda r: due_key(r.next_check_at), now=now)
+                    due=due_key, now=now)
 
 
 def enqueue_campaigns(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> int:
@@ -119,7 +127,7 @@ def enqueue_campaigns(store: Store, settings: Settings, publish: Publish, *, now
         campaigns.c.enabled.is_(True), or_(campaigns.c.next_run_at.is_(None), campaigns.c.next_run_at <= now)
     )
     return _enqueue(store, settings, publish, kind="campaign", task=CAMPAIGN_TASK, query=query,
-                    key_column=campaigns.c.id, due=lambda r: due_key(r.next_run_at), now=now)
+                    key_column=campaigns.c.id, due=due_key, now=now)
 
 
 def enqueue_extractions(
@@ -137,7 +145,7 @@ def enqueue_extractions(
     if feed_id is not None:
         query = query.where(entries.c.feed_id == feed_id)
     return _enqueue(store, settings, publish, kind="extract", task=EXTRACT_TASK, query=query,
-                    key_column=entries.c.id, due=lambda r: extract_key(r.extract_attempts), now=now)
+                    key_column=entries.c.id, due=extract_key, now=now)
 
 
 def enqueue_due(store: Store, settings: Settings, publish: Publish, *, now: datetime | None = None) -> Enqueued:

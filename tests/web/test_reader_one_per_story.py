@@ -8,8 +8,8 @@ from syndic.store import Store
 from syndic.store import articles as store_articles
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
+from syndic.store.views import EntryFilter, list_entries
 from syndic.types import Article, ParsedEntry
-from syndic.web.queries import EntryFilter, list_entries
 
 STORY = " ".join(
     f"Sentence {i} of the wire report on the harbour crane collapse, with its own details number {i * 7}."
@@ -40,8 +40,7 @@ def test_copies_from_other_feeds_are_listed_once(any_store: Store) -> None:
 
 
 def test_the_row_is_the_originals_entry_and_the_unread_count_matches_the_rows(any_store: Store) -> None:
-    from syndic.store import reading
-    from syndic.web import queries
+    from syndic.store import reading, views
     from syndic.web.users import create_user
 
     t = datetime(2026, 11, 1, 9, tzinfo=UTC)
@@ -51,12 +50,12 @@ def test_the_row_is_the_originals_entry_and_the_unread_count_matches_the_rows(an
     _add(any_store, "https://garden.example/feed", "https://garden.example/show", OTHER, t + timedelta(hours=3))
     user = create_user(any_store, "ann", "correct horse battery staple")
     with any_store.engine.begin() as conn:
-        unread = queries.EntryFilter(view="unread", user_id=user, one_per_story=True)
+        unread = views.EntryFilter(view="unread", user_id=user, one_per_story=True)
         rows, _ = list_entries(conn, unread, limit=50)
         assert sorted(r.link for r in rows) == ["https://garden.example/show", "https://wire.example/crane"]
         wire_row = next(r for r in rows if r.link == "https://wire.example/crane")
         assert wire_row.copy_count == 2 and wire_row.is_original
-        assert queries.reader_counts(conn, user)["unread"] == len(rows) == 2
+        assert views.reader_counts(conn, user)["unread"] == len(rows) == 2
         reading.set_entry_state(conn, user, wire_row.id, read=True)
         rows, _ = list_entries(conn, unread, limit=50)
-        assert queries.reader_counts(conn, user)["unread"] == len(rows) == 1
+        assert views.reader_counts(conn, user)["unread"] == len(rows) == 1

@@ -1,4 +1,4 @@
-"""The reader's queries and every page, on SQLite and on PostgreSQL (`any_store`)."""
+"""The reader's queries (store/views.py) and every page, on SQLite and on PostgreSQL (`any_store`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from web_helpers import HTML, T0, Data, log_in, seed
 
-from syndic.store import Store
-from syndic.web import create_app, create_token, create_user, queries
-from syndic.web.queries import Cursor, EntryFilter
+from syndic.store import Store, reading, views
+from syndic.store.views import Cursor, EntryFilter
+from syndic.web import create_app, create_token, create_user
 
 
 def walk(store: Store, flt: EntryFilter, limit: int) -> list[int]:
@@ -17,7 +17,7 @@ def walk(store: Store, flt: EntryFilter, limit: int) -> list[int]:
     cursor = None
     with store.engine.connect() as conn:
         while True:
-            rows, cursor = queries.list_entries(conn, flt, limit=limit, cursor=cursor)
+            rows, cursor = views.list_entries(conn, flt, limit=limit, cursor=cursor)
             ids += [int(r.id) for r in rows]
             if cursor is None:
                 return ids
@@ -34,11 +34,11 @@ def test_keyset_pages_cover_everything_once_with_ties_and_undated(any_store: Sto
     for limit in (1, 2, 3, 10):
         assert walk(any_store, EntryFilter(), limit) == expected, limit
     with any_store.engine.connect() as conn:
-        rows, _ = queries.list_entries(conn, EntryFilter(), limit=10)
+        rows, _ = views.list_entries(conn, EntryFilter(), limit=10)
         by_id = {int(r.id): r for r in rows}
-        assert queries.neighbours(conn, EntryFilter(), by_id[older]) == (same_time[0], undated[1])
-        assert queries.neighbours(conn, EntryFilter(), by_id[undated[1]]) == (older, undated[0])
-        assert queries.neighbours(conn, EntryFilter(), by_id[newer]) == (None, same_time[2])
+        assert views.neighbours(conn, EntryFilter(), by_id[older]) == (same_time[0], undated[1])
+        assert views.neighbours(conn, EntryFilter(), by_id[undated[1]]) == (older, undated[0])
+        assert views.neighbours(conn, EntryFilter(), by_id[newer]) == (None, same_time[2])
 
 
 def test_cursor_round_trip_and_garbage() -> None:
@@ -54,20 +54,20 @@ def test_counts_unread_per_feed_and_mark_all_read_per_user(any_store: Store) -> 
     ann = create_user(any_store, "ann", "correct horse battery staple")
     bob = create_user(any_store, "bob", "correct horse battery staple")
     with any_store.engine.begin() as conn:
-        assert queries.counts(conn, ann) == {"unread": 4, "starred": 0}
-        unread = {r.title: r.unread for r in queries.list_feeds(conn, ann)}
+        assert reading.state_counts(conn, ann) == {"unread": 4, "starred": 0}
+        unread = {r.title: r.unread for r in views.list_feeds(conn, ann)}
         assert unread == {"Daily News": 2, "Copy Blog": 2}
-        queries.set_entry_state(conn, ann, seeded.entries["copy"], starred=True)
+        reading.set_entry_state(conn, ann, seeded.entries["copy"], starred=True)
         flt = EntryFilter(view="unread", feed_id=seeded.feeds["blog"], user_id=ann)
-        assert queries.mark_all_read(conn, flt) == 2
-        assert queries.mark_all_read(conn, flt) == 0
-        assert queries.counts(conn, ann) == {"unread": 2, "starred": 1}
+        assert views.mark_all_read(conn, flt) == 2
+        assert views.mark_all_read(conn, flt) == 0
+        assert reading.state_counts(conn, ann) == {"unread": 2, "starred": 1}
         # Bob's state is his own: nothing Ann did shows for him
-        assert queries.counts(conn, bob) == {"unread": 4, "starred": 0}
-        assert {r.title: r.unread for r in queries.list_feeds(conn, bob)} == {"Daily News": 2, "Copy Blog": 2}
-        rows, _ = queries.list_entries(conn, EntryFilter(view="unread", user_id=bob), limit=10)
+        assert reading.state_counts(conn, bob) == {"unread": 4, "starred": 0}
+        assert {r.title: r.unread for r in views.list_feeds(conn, bob)} == {"Daily News": 2, "Copy Blog": 2}
+        rows, _ = views.list_entries(conn, EntryFilter(view="unread", user_id=bob), limit=10)
         assert len(rows) == 4 and not any(r.read or r.starred for r in rows)
-        rows, _ = queries.list_entries(conn, EntryFilter(view="starred", user_id=ann), limit=10)
+        rows, _ = views.list_entries(conn, EntryFilter(view="starred", user_id=ann), limit=10)
         assert [r.id for r in rows] == [seeded.entries["copy"]] and rows[0].starred and rows[0].read
 
 

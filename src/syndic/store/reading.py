@@ -5,7 +5,7 @@ starred is theirs. No row means "unread, not starred", so a new entry costs
 nothing per user and a new user starts with everything unread. A row is
 written only when a user changes a flag (upsert on (user_id, entry_id)).
 
-Callers: the web reader and the JSON API (`syndic.web.queries`), the Google
+Callers: the reader's read layer (`syndic.store.views`), the Google
 Reader / Fever APIs, the CLI's `syndic list --unread`. Each passes the user
 whose state it wants; there is no "global" read flag any more.
 

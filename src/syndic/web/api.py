@@ -23,10 +23,11 @@ from pydantic import BaseModel, Field
 from syndic.clean.sanitize import http_url, sanitize_html
 from syndic.errors import CampaignExistsError, ConfigError
 from syndic.library.campaigns import Campaign
-from syndic.web import campaign_form, queries
+from syndic.library.reading import EntryFilter, ReaderFeed
+from syndic.library.stories import StoryCopy
+from syndic.web import campaign_form
 from syndic.web.auth import Viewer, authorize, require_api_token
-from syndic.web.deps import get_settings, get_store, get_syndic
-from syndic.web.queries import Cursor, EntryFilter
+from syndic.web.deps import get_settings, get_syndic
 
 MAX_ID = 2**63 - 1
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -74,7 +75,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _names(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
 
 # --- models -------------------------------------------------------------------
@@ -215,13 +216,13 @@ class SearchHitOut(BaseModel):
 # --- conversions --------------------------------------------------------------
 
 
-def _feed(row: Any) -> FeedOut:
+def _feed(row: ReaderFeed, unread: int | None) -> FeedOut:
     return FeedOut(
         id=row.id, url=row.url, title=row.title, site_url=row.site_url, category=row.category,
         state=row.state, last_error=row.last_error, error_count=row.error_count or 0,
         last_status=row.last_status, last_checked_at=_utc(row.last_checked_at),
         last_success_at=_utc(row.last_success_at), next_check_at=_utc(row.next_check_at),
-        public=bool(row.public), unread=getattr(row, "unread", None),
+        public=bool(row.public), unread=unread,
     )
 
 
@@ -233,7 +234,7 @@ def _entry_fields(row: Any) -> dict[str, Any]:
     }
 
 
-def _story_article(row: Any) -> StoryArticle:
+def _story_article(row: StoryCopy) -> StoryArticle:
     return StoryArticle(
         id=row.id, url=http_url(row.url) or "", title=row.title, site_name=row.site_name, published=_utc(row.published)
     )
@@ -265,8 +266,8 @@ def create_api(parent: FastAPI) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    api.state.syndic = parent.state.syndic
     api.state.store = parent.state.store
+    api.state.syndic = parent.state.syndic
     api.state.settings = parent.state.settings
     api.state.actions = parent.state.actions
 
@@ -282,16 +283,14 @@ def create_api(parent: FastAPI) -> FastAPI:
     @api.get("/feeds", response_model=list[FeedOut], tags=["feeds"])
     def feeds(request: Request, viewer: Token) -> list[FeedOut]:
         """Every feed with its polling health and the token owner's unread count."""
-        with get_store(request).engine.connect() as conn:
-            return [_feed(r) for r in queries.list_feeds(conn, _user(viewer))]
+        return [_feed(r, r.unread) for r in get_syndic(request).reading.feeds(_user(viewer))]
 
     @api.get("/feeds/{feed_id}", response_model=FeedOut, tags=["feeds"], responses={404: {}})
     def feed(request: Request, _: Token, feed_id: PathId) -> FeedOut:
-        with get_store(request).engine.connect() as conn:
-            row = queries.get_feed(conn, feed_id)
+        row = get_syndic(request).reading.feed(feed_id)
         if row is None:
             raise HTTPException(404, "no such feed")
-        return _feed(row)
+        return _feed(row, None)
 
     @api.get("/entries", response_model=EntryPage, tags=["entries"])
     def entries(
@@ -314,17 +313,13 @@ def create_api(parent: FastAPI) -> FastAPI:
             starred=starred,
             user_id=_user(viewer),
         )
-        with get_store(request).engine.connect() as conn:
-            rows, next_cursor = queries.list_entries(
-                conn, flt, limit=cap(request, limit), cursor=Cursor.decode(cursor)
-            )
-        items = [EntryOut(**_entry_fields(r)) for r in rows]
-        return EntryPage(items=items, next_cursor=next_cursor.encode() if next_cursor else None)
+        page = get_syndic(request).reading.entries(flt, limit=cap(request, limit), after=cursor)
+        items = [EntryOut(**_entry_fields(r)) for r in page.entries]
+        return EntryPage(items=items, next_cursor=page.next_cursor)
 
     @api.get("/entries/{entry_id}", response_model=EntryDetail, tags=["entries"], responses={404: {}})
     def entry(request: Request, viewer: Token, entry_id: PathId) -> EntryDetail:
-        with get_store(request).engine.connect() as conn:
-            row = queries.get_entry(conn, entry_id, _user(viewer))
+        row = get_syndic(request).reading.entry(entry_id, _user(viewer))
         if row is None:
             raise HTTPException(404, "no such entry")
         return EntryDetail(
@@ -340,8 +335,7 @@ def create_api(parent: FastAPI) -> FastAPI:
         request: Request, viewer: WriteToken, entry_id: PathId, state: Annotated[EntryState, Body()]
     ) -> EntryStateOut:
         """Mark an entry read or unread, starred or not (for the token's owner only)."""
-        with get_store(request).engine.begin() as conn:
-            row = queries.set_entry_state(conn, _user(viewer), entry_id, read=state.read, starred=state.starred)
+        row = get_syndic(request).reading.set_state(_user(viewer), entry_id, read=state.read, starred=state.starred)
         if row is None:
             raise HTTPException(404, "no such entry")
         return EntryStateOut(id=row.entry_id, read=row.read, starred=row.starred)
@@ -351,8 +345,7 @@ def create_api(parent: FastAPI) -> FastAPI:
         request: Request, _: Token, limit: Limit = 50, offset: Offset = 0, since: datetime | None = None
     ) -> list[ArticleSummary]:
         """Articles, newest stored first."""
-        with get_store(request).engine.connect() as conn:
-            rows = queries.list_articles(conn, limit=cap(request, limit), offset=offset, since=_utc(since))
+        rows = get_syndic(request).stories.articles(limit=cap(request, limit), offset=offset, since=_utc(since))
         return [
             ArticleSummary(
                 id=r.id, url=http_url(r.url) or "", title=r.title, published=_utc(r.published), site_name=r.site_name,
@@ -364,11 +357,11 @@ def create_api(parent: FastAPI) -> FastAPI:
     @api.get("/articles/{article_id}", response_model=ArticleOut, tags=["articles"], responses={404: {}})
     def article(request: Request, _: Token, article_id: PathId) -> ArticleOut:
         """One article: sanitized HTML, text, metadata and every earlier revision."""
-        with get_store(request).engine.connect() as conn:
-            row = queries.get_article(conn, article_id)
-            if row is None:
-                raise HTTPException(404, "no such article")
-            revs = queries.revisions(conn, article_id)
+        stories = get_syndic(request).stories
+        row = stories.article(article_id)
+        if row is None:
+            raise HTTPException(404, "no such article")
+        revs = stories.revisions(article_id)
         return ArticleOut(
             id=row.id, url=http_url(row.url) or "", title=row.title, published=_utc(row.published), site_name=row.site_name,
             story_id=row.story_id, revision=row.revision, word_count=row.word_count,
@@ -384,8 +377,7 @@ def create_api(parent: FastAPI) -> FastAPI:
     @api.get("/stories", response_model=list[StoryOut], tags=["stories"])
     def stories(request: Request, _: Token, limit: Limit = 50, offset: Offset = 0) -> list[StoryOut]:
         """Stories (groups of copies of one article), newest first, without their articles."""
-        with get_store(request).engine.connect() as conn:
-            rows = queries.list_stories(conn, limit=cap(request, limit), offset=offset)
+        rows = get_syndic(request).stories.latest(limit=cap(request, limit), offset=offset)
         return [
             StoryOut(id=r.id, title=r.title, copy_count=r.copy_count, created_at=_utc(r.created_at),
                      updated_at=_utc(r.updated_at))
@@ -395,17 +387,15 @@ def create_api(parent: FastAPI) -> FastAPI:
     @api.get("/stories/{story_id}", response_model=StoryOut, tags=["stories"], responses={404: {}})
     def story(request: Request, _: Token, story_id: PathId) -> StoryOut:
         """A story: the original article and its copies."""
-        with get_store(request).engine.connect() as conn:
-            row = queries.get_story(conn, story_id)
-            if row is None:
-                raise HTTPException(404, "no such story")
-            members = queries.story_articles(conn, story_id, limit=1000)
-        original = next((m for m in members if m.id == row.original_article_id), None)
+        detail = get_syndic(request).stories.get(story_id, limit=1000)
+        if detail is None:
+            raise HTTPException(404, "no such story")
+        row = detail.story
         return StoryOut(
             id=row.id, title=row.title, copy_count=row.copy_count, created_at=_utc(row.created_at),
             updated_at=_utc(row.updated_at),
-            original=_story_article(original) if original is not None else None,
-            copies=[_story_article(m) for m in members if original is None or m.id != original.id],
+            original=_story_article(detail.original) if detail.original is not None else None,
+            copies=[_story_article(m) for m in detail.copies],
         )
 
     @api.get("/campaigns", response_model=list[CampaignOut], tags=["campaigns"])

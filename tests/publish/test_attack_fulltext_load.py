@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.web import ftr as ftr_routes
@@ -33,7 +34,9 @@ def _app(store: Any) -> Any:
     options = FtrOptions(access="public")
     app = create_app(store)
     app.state.ftr_options = options
-    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), options=options)
+    app.state.fulltext_service = FullTextService(
+        network_fetch(LOOPBACK), FtrCache(store), options=options, extract_page=page_extractor()
+    )
     app.state.ftr_admission = Admission(running=2, waiting=2, retry_after=7)
     return app
 

@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, key_hash, network_fetch
 from syndic.store import Store, open_store
@@ -61,7 +62,9 @@ class World:
 def _app(store: Store, options: FtrOptions) -> Any:
     app = create_app(store)
     app.state.ftr_options = options
-    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), options=options)
+    app.state.fulltext_service = FullTextService(
+        network_fetch(LOOPBACK), FtrCache(store), options=options, extract_page=page_extractor()
+    )
     return app
 
 

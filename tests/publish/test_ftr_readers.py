@@ -28,6 +28,7 @@ import httpx
 import pytest
 from tests.live_server import serve_app
 
+from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.run.article import run_in_pool
@@ -58,7 +59,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     app = create_app(store)
     app.state.ftr_options = FtrOptions()
     pool = ProcessPoolExecutor(max_workers=2)  # as `syndic serve` extracts full-text pages
-    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), run_cpu=run_in_pool(pool))
+    app.state.fulltext_service = FullTextService(
+        network_fetch(LOOPBACK), FtrCache(store), extract_page=page_extractor(run_cpu=run_in_pool(pool))
+    )
     try:
         with serve_site() as site, serve_app(app) as base:
             yield Served(base, site)

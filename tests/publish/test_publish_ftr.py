@@ -9,6 +9,7 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrRequest, FullTextService, apply_links, network_fetch
 from syndic.web.app import create_app
@@ -60,7 +61,7 @@ def count_fetches(server, path: str) -> int:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def service(store):  # type: ignore[no-untyped-def]
-    service = FullTextService(network_fetch(LOOPBACK), FtrCache(store))
+    service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), extract_page=page_extractor())
     yield service
     await service.aclose()
 
@@ -182,7 +183,7 @@ async def test_extract_php_fields(service, site):  # type: ignore[no-untyped-def
 
 def test_http_endpoints_auth_etag_and_address_guard(store, site, data):  # type: ignore[no-untyped-def]
     app = create_app(store)
-    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store))
+    app.state.fulltext_service = FullTextService(network_fetch(LOOPBACK), FtrCache(store), extract_page=page_extractor())
     create_user(store, "reader", "a long enough password")
     token = create_token(store, "reader", "reader")
     feed_url = site.url + "/feed.xml"

@@ -14,6 +14,7 @@ from tests.extract.pages import PARAGRAPHS
 from tests.run.conftest import loopback_settings
 
 from syndic.cli import main
+from syndic.library.documents import page_extractor
 from syndic.net import Fetcher, NetSettings
 from syndic.net.guard import parse_networks
 from syndic.publish.ftr import FullTextService, network_fetch
@@ -74,7 +75,7 @@ async def test_cli_pipeline_and_ftr_give_the_same_article(
 
     service = FullTextService(
         network_fetch(NetSettings(allow_networks=parse_networks("127.0.0.0/8"), min_host_interval=0)),
-        rules_dir=str(rules),
+        extract_page=page_extractor(str(rules)),
     )
     try:
         served = await service.article(url)

@@ -24,6 +24,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from syndic.config import net_settings
 from syndic.errors import ConfigError, SyndicError
 from syndic.library.core import Core
 from syndic.publish import review
@@ -35,7 +36,6 @@ from syndic.publish.rules import parse_rewrites, parse_words_to_category
 from syndic.publish.runner import CampaignRunReport, run_campaign, run_due
 from syndic.publish.schedule import CampaignBusy
 from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS, check_template
-from syndic.run.pipeline import net_settings
 from syndic.store import campaigns as store_campaigns
 from syndic.store.campaigns import Campaign, FeedChoice, Post, PostLogLine
 

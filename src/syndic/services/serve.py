@@ -30,7 +30,7 @@ from syndic.errors import ConfigError
 from syndic.library import Syndic
 from syndic.library.campaigns import CampaignBusy
 from syndic.net import Fetcher
-from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
+from syndic.publish.ftr import FtrOptions, network_fetch
 from syndic.run import subscriptions
 from syndic.run.article import run_in_pool
 from syndic.run.local import make_executor, open_runtime, stop_executor
@@ -191,9 +191,9 @@ async def serve_async(
     fetch = network_fetch(fetcher=fetcher, check_robots=settings.respect_robots)  # the poller's client and rules
     # full-text pages are extracted in their own processes: a large page's parse never stalls the reader
     ftr_pool = make_executor(settings)
-    app.state.fulltext_service = FullTextService(
-        fetch, FtrCache(active), options=options, rules_dir=str(settings.resolved_site_config_dir()),
-        fetch_page=fetch.page, run_cpu=run_in_pool(ftr_pool) if ftr_pool is not None else None,
+    app.state.fulltext_service = Syndic.over(active, settings).documents.fulltext_service(
+        fetch=fetch, fetch_page=fetch.page, options=options,
+        run_cpu=run_in_pool(ftr_pool) if ftr_pool is not None else None,
     )
     # on SIGTERM/SIGINT open connections get a few seconds, then are cancelled (a long poll never holds a stop)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False,

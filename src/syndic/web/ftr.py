@@ -3,7 +3,8 @@
 Users of FiveFilters Full-Text RSS point their readers and scripts here by
 changing a host name. These routes read the request the way FTR does (GET
 for makefulltextfeed.php; GET or POST, with `inputhtml`, for extract.php),
-check who is asking and answer with `syndic.publish.ftr`'s service.
+check who is asking and answer with the library's Full-Text RSS service
+(`Syndic.documents.fulltext_service`, `syndic.publish.ftr`).
 
 Who may ask (the admin's `ftr_access`): with "keys" (the default) an FTR key,
 a syndic API token or a signed-in user; with "public" anyone, a key raising
@@ -32,20 +33,12 @@ from urllib.parse import parse_qsl, quote_plus
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
-from syndic.publish.ftr import (
-    BadRequest,
-    FtrCache,
-    FtrOptions,
-    FtrRequest,
-    FullTextService,
-    Refused,
-    network_fetch,
-)
+from syndic.library.documents import BadRequest, FtrOptions, FtrRequest, FullTextService, Refused
 from syndic.publish.ftr.access import key_hash
 from syndic.store import ftr_keys
 from syndic.web.admission import Admission, Busy
 from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
-from syndic.web.deps import get_store
+from syndic.web.deps import get_store, get_syndic
 from syndic.web.full_feeds import conditional
 from syndic.web.tokens import TOKEN_PREFIX
 
@@ -79,19 +72,13 @@ def ftr_options(request: Request) -> FtrOptions:
 
 def fulltext_service(request: Request) -> FullTextService:
     """The app's service: `app.state.fulltext_service` if given (`syndic serve` gives one over
-    its poller's client), else one over a guarded client of its own (`app.state.net_settings`),
-    the store's cache and the site rules."""
+    its poller's client), else the library's over a guarded client of its own
+    (`app.state.net_settings`, else syndic's strict defaults), the store's cache and the site rules."""
     state = request.app.state
     service: FullTextService | None = getattr(state, "fulltext_service", None)
     if service is None:
-        rules_dir = getattr(state, "site_config_dir", None)
-        fetch = network_fetch(getattr(state, "net_settings", None))
-        service = FullTextService(
-            fetch,
-            FtrCache(get_store(request)),  # type: ignore[arg-type]
-            options=ftr_options(request),
-            rules_dir=str(rules_dir) if rules_dir else None,
-            fetch_page=fetch.page,
+        service = get_syndic(request).documents.fulltext_service(
+            options=ftr_options(request), net=getattr(state, "net_settings", None)
         )
         state.fulltext_service = service
     return service

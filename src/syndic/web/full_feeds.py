@@ -1,4 +1,4 @@
-"""The full-text feed URLs: the publish stage's documents over HTTP.
+"""The full-text feed URLs: the library's documents (`Syndic.documents`) over HTTP.
 
     GET /full/feeds/{feed_id}.{rss|atom|json}         a subscribed feed, full text
     GET /full/campaigns/{campaign_id}.{rss|atom|json} a campaign, one item per story
@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from syndic.publish.outputs import NotFound, campaign_document, feed_document, search_document
-from syndic.publish.writers import MEDIA_TYPES, write_feed
+from syndic.library.documents import FORMATS, FeedDocument
 from syndic.web.auth import Viewer, require_user_or_public
-from syndic.web.deps import get_store
+from syndic.web.deps import get_syndic
 
 router = APIRouter(tags=["full-text feeds"])
-FORMATS = tuple(MEDIA_TYPES)
 Limit = Annotated[int, Query(ge=1, le=200, description="items in the feed")]
 
 
@@ -53,22 +52,15 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _store(request: Request) -> Any:
-    return get_store(request)
-
-
-async def _in_thread(func: Any, *args: Any, **kw: Any) -> Any:
-    return await asyncio.to_thread(func, *args, **kw)
-
-
-async def _feed_response(request: Request, fmt: str, build: Any, row_id: int, limit: int) -> Response:
+async def _feed_response(
+    request: Request, fmt: str, build: Callable[[], FeedDocument | None], missing: str
+) -> Response:
     """Build a stored feed or campaign document off the loop and answer it conditionally."""
     _format(fmt)
-    try:
-        doc = await _in_thread(build, _store(request), row_id, limit=limit, self_url=_self_url(request))
-    except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    body, media_type = write_feed(doc, fmt)
+    doc = await asyncio.to_thread(build)
+    if doc is None:
+        raise HTTPException(404, missing)
+    body, media_type = get_syndic(request).documents.render(doc, fmt)
     return conditional(request, body, media_type)
 
 
@@ -80,7 +72,11 @@ async def full_feed(
     _viewer: Annotated[Viewer, Depends(require_user_or_public("feed"))],
     limit: Limit = 50,
 ) -> Response:
-    return await _feed_response(request, fmt, feed_document, feed_id, limit)
+    documents = get_syndic(request).documents
+    return await _feed_response(
+        request, fmt, lambda: documents.feed(feed_id, limit=limit, self_url=_self_url(request)),
+        f"feed {feed_id} does not exist",
+    )
 
 
 @router.get("/full/campaigns/{campaign_id}.{fmt}", summary="A campaign as a full-text feed")
@@ -91,7 +87,11 @@ async def full_campaign(
     _viewer: Annotated[Viewer, Depends(require_user_or_public("campaign"))],
     limit: Limit = 50,
 ) -> Response:
-    return await _feed_response(request, fmt, campaign_document, campaign_id, limit)
+    documents = get_syndic(request).documents
+    return await _feed_response(
+        request, fmt, lambda: documents.campaign(campaign_id, limit=limit, self_url=_self_url(request)),
+        f"campaign {campaign_id} does not exist",
+    )
 
 
 @router.get("/full/search.{fmt}", summary="Articles matching words, as a full-text feed")
@@ -103,8 +103,9 @@ async def full_search(
     limit: Limit = 50,
 ) -> Response:
     _format(fmt)
-    doc = await _in_thread(search_document, _store(request), q, limit=limit, self_url=_self_url(request))
-    body, media_type = write_feed(doc, fmt)
+    documents = get_syndic(request).documents
+    doc = await asyncio.to_thread(documents.search, q, limit=limit, self_url=_self_url(request))
+    body, media_type = documents.render(doc, fmt)
     return conditional(request, body, media_type)
 
 

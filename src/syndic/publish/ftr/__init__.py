@@ -7,7 +7,7 @@ subscription URL and script keeps working. Modules, one job each:
 - `access`   the admin's choices: keys or public, allowed/blocked URLs, item caps; FTR's key hash
 - `items`    one item from a feed entry and its page (FTR's element list)
 - `document` FTR's RSS, JSON and extract.php JSON writers
-- `service`  fetching (through the guarded client), the one extraction path, the cache
+- `service`  fetching (through the guarded client), extracting (by the injected path), the cache
 
 The HTTP routes are in `syndic.web.ftr`; the keys are stored by `syndic.store.ftr_keys`.
 """
@@ -16,7 +16,7 @@ from .access import FtrOptions, key_hash
 from .document import FtrFeed, json_object, simple_object, write_rss
 from .items import apply_links
 from .params import BadRequest, FtrRequest, normalize_url
-from .service import Answer, FtrCache, FullTextService, NetworkFetch, Refused, network_fetch
+from .service import Answer, FtrCache, FullTextService, NetworkFetch, PageExtractor, Refused, network_fetch
 
 __all__ = [
     "Answer",
@@ -27,6 +27,7 @@ __all__ = [
     "FtrRequest",
     "FullTextService",
     "NetworkFetch",
+    "PageExtractor",
     "Refused",
     "apply_links",
     "json_object",

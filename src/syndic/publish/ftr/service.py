@@ -8,10 +8,12 @@ guarded client in production: private addresses refused, sizes capped, on
 every redirect; under `syndic serve` the very client the poller uses, so
 one host's concurrency, spacing and robots.txt Crawl-delay hold across the
 poller and these endpoints, and across a cluster's workers when the store is
-shared) and extracted by `syndic.run.article.article_from_page`, the one
-extraction path of the CLI and the pipeline: site rules, later pages joined,
-cleaning. Extraction runs in a thread, feed parsing and document building
-too, so the server's event loop keeps answering.
+shared) and extracted by an injected `extract_page`. Whoever builds the
+service hands it the one extraction path of the CLI and the pipeline
+(`syndic.library.documents.page_extractor`: site rules, later pages joined,
+cleaning, in a thread or a process pool), so publish/ needs nothing from
+run/. Feed parsing and document building run in a thread too, so the
+server's event loop keeps answering.
 
 Results are cached in `ftr_cache` for the admin's cache time, served before
 anything is fetched: whole answers by every parameter that changes them,
@@ -26,9 +28,10 @@ import asyncio
 import hashlib
 import json
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import delete, insert, select
 
@@ -55,7 +58,6 @@ from .params import FtrRequest
 
 if TYPE_CHECKING:
     from syndic.net import Fetcher
-    from syndic.run.article import CpuRunner
 
 log = logging.getLogger("syndic.publish.ftr")
 
@@ -63,6 +65,15 @@ PAGE_CONCURRENCY = 4
 PURGE_EVERY = 100  # cache writes between two sweeps of expired rows
 
 
+
+
+class PageExtractor(Protocol):
+    """The article of a fetched page; `fetch` fetches a multi-page article's later pages (None: this page only).
+
+    Never raises for a bad page: an Article with `error` set says why there is none.
+    """
+
+    def __call__(self, page: Fetched, fetch: Fetch | None, /) -> Awaitable[Article]: ...
 
 
 class Refused(Exception):
@@ -128,17 +139,16 @@ class FullTextService:
         fetch: Fetch,
         cache: FtrCache | None = None,
         options: FtrOptions | None = None,
-        rules_dir: str | None = None,
         fetch_page: Fetch | None = None,
-        run_cpu: CpuRunner | None = None,
+        *,
+        extract_page: PageExtractor,
     ) -> None:
         self.fetch = fetch  # the URL the caller names (a feed, or the page it asks for)
         self.fetch_page = fetch_page or fetch  # the pages of a feed's items, crawled on its behalf
         self.cache = cache
         self.options = options or FtrOptions()
-        self.rules_dir = rules_dir  # the site-config folder, as the pipeline uses it
+        self.extract_page = extract_page  # the one extraction path, with its site rules and CPU runner
         self._pages = asyncio.Semaphore(PAGE_CONCURRENCY)
-        self.run_cpu = run_cpu  # where pages are extracted: serve passes a process pool; a thread if none
 
     @property
     def ttl(self) -> timedelta:
@@ -322,15 +332,10 @@ class FullTextService:
         if linked is not None:
             page = Page(url=url, effective_url=fetched.final_url, linked=linked[0], mime=linked[1])
         else:
-            from syndic.run.article import article_from_page, run_in_thread
-
             # a multi-page article's later pages are crawled; inputhtml is that page only
             follow = None if isinstance(fetched, _Given) else self.fetch_page if crawled else self.fetch
             async with self._pages:
-                result = await article_from_page(
-                    fetched, fetch=follow, run_cpu=self.run_cpu or run_in_thread, rules_dir=self.rules_dir
-                )
-            article = result.article
+                article = await self.extract_page(fetched, follow)
             social = {name: article.extra[name] for name in SOCIAL_FIELDS if article.extra.get(name)}
             page = Page(url=url, effective_url=fetched.final_url, article=article, social=social)
         if cache:

@@ -13,7 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import typing
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields
 from types import ModuleType
 from typing import Any
 
@@ -84,3 +84,22 @@ def test_store_functions_return_no_rows_and_no_any(module: ModuleType) -> None:
         if _mentions_row_or_any(typing.get_type_hints(function).get("return"))
     }
     assert offending == {}
+
+
+def test_rows_read_back_typed_and_frozen(sqlite_store: syndic.store.Store) -> None:
+    """`from_row` skips the dataclass __init__ for speed; what it builds is the same value, and still frozen."""
+    feed_id = feeds.add_feed(sqlite_store, "https://example.com/feed.xml", title="Example")
+    entries.upsert_entries(sqlite_store, feed_id, [types.ParsedEntry(
+        guid="a", link="https://example.com/a", title="A", authors=("Ann",),
+        categories=(types.Category("news"),), enclosures=(types.Enclosure("https://example.com/a.mp3", "audio/mpeg", 7),),
+    )])
+    feed = feeds.get_feed(sqlite_store, feed_id)
+    assert feed is not None and feed.title == "Example" and feed.created_at.tzinfo is not None
+    assert feed == types.Feed(**{f.name: getattr(feed, f.name) for f in fields(types.Feed)})
+    (entry,) = entries.pending_entries(sqlite_store)
+    assert entry.authors == ("Ann",) and entry.categories == ("news",)
+    assert entry.enclosures == (types.Enclosure("https://example.com/a.mp3", "audio/mpeg", 7),)
+    with pytest.raises(FrozenInstanceError):
+        entry.title = "B"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="zip"):
+        types.Story.from_row((1, None, "too short"))

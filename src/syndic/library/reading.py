@@ -27,7 +27,6 @@ from syndic.store import views
 from syndic.store.reading import EntryState
 from syndic.store.views import (
     VIEWS,
-    ArticleRow,
     BylineProblem,
     Cursor,
     EntryDetail,
@@ -36,14 +35,13 @@ from syndic.store.views import (
     Positioned,
     ReaderFeed,
     StoryCopy,
-    StoryRow,
     View,
 )
+from syndic.types import StoredArticle, Story
 
 __all__ = [
     "VIEWS",
     "ArticleDetail",
-    "ArticleRow",
     "BylineProblem",
     "Cursor",
     "EntryDetail",
@@ -56,7 +54,6 @@ __all__ = [
     "Reading",
     "RevisionChange",
     "StoryCopy",
-    "StoryRow",
     "View",
 ]
 
@@ -92,9 +89,9 @@ class ArticleDetail:
     when the article belongs to no story).
     """
 
-    article: ArticleRow
+    article: StoredArticle
     history: list[RevisionChange] = field(default_factory=list)
-    story: StoryRow | None = None
+    story: Story | None = None
     copies: list[StoryCopy] | None = None
 
 

@@ -10,7 +10,7 @@
 A story groups the copies of one article (the wire's report and every
 outlet's reprint); its `original_article_id` is the copy elected as the
 original. Articles keep every version of their text (`revisions`). Rows are
-frozen dataclasses from `syndic.store.views` and `syndic.store.search`.
+frozen dataclasses (`syndic.types`, `syndic.store.views`, `syndic.store.search`).
 """
 
 from __future__ import annotations
@@ -22,17 +22,18 @@ from syndic.library.core import Core
 from syndic.store import views
 from syndic.store.search import SearchHit
 from syndic.store.search import search as search_articles
-from syndic.store.views import ArticleRow, ArticleSummary, Revision, StoryCopy, StoryRow
+from syndic.store.views import ArticleSummary, StoryCopy
+from syndic.types import ArticleRevision, StoredArticle, Story
 
 __all__ = [
-    "ArticleRow",
+    "ArticleRevision",
     "ArticleSummary",
-    "Revision",
     "SearchHit",
+    "StoredArticle",
     "Stories",
+    "Story",
     "StoryCopy",
     "StoryDetail",
-    "StoryRow",
 ]
 
 
@@ -40,7 +41,7 @@ __all__ = [
 class StoryDetail:
     """A story with its original article (None if it is not among the articles read) and its other copies."""
 
-    story: StoryRow
+    story: Story
     original: StoryCopy | None
     copies: list[StoryCopy]
 
@@ -51,7 +52,7 @@ class Stories:
     def __init__(self, core: Core) -> None:
         self._core = core
 
-    def latest(self, limit: int = 20, offset: int = 0) -> list[StoryRow]:
+    def latest(self, limit: int = 20, offset: int = 0) -> list[Story]:
         """Stories, newest first, without their articles (`get` has those)."""
         with self._core.store.engine.connect() as conn:
             return views.list_stories(conn, limit=limit, offset=offset)
@@ -74,12 +75,12 @@ class Stories:
         with self._core.store.engine.connect() as conn:
             return views.story_articles(conn, story_id, limit=limit)
 
-    def article(self, article_id: int) -> ArticleRow | None:
+    def article(self, article_id: int) -> StoredArticle | None:
         """One article's current version: sanitized HTML, text and metadata; None if there is no such article."""
         with self._core.store.engine.connect() as conn:
             return views.get_article(conn, article_id)
 
-    def revisions(self, article_id: int) -> list[Revision]:
+    def revisions(self, article_id: int) -> list[ArticleRevision]:
         """Every stored version of the article, oldest first; the last is the current one."""
         with self._core.store.engine.connect() as conn:
             return views.revisions(conn, article_id)

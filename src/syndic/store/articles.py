@@ -31,7 +31,7 @@ from syndic.store.database import Store, storable, store_errors
 from syndic.store.entries import dialect_insert
 from syndic.store.feeds import utcnow
 from syndic.store.schema import article_bands, article_revisions, articles, entries, posts, stories
-from syndic.types import Article
+from syndic.types import Article, ArticleRevision, StoredArticle
 
 MAX_CANDIDATES = 50
 
@@ -399,13 +399,13 @@ def record_article(
     )
 
 
-def get_article(store: Store, article_id: int) -> views.ArticleRow | None:
+def get_article(store: Store, article_id: int) -> StoredArticle | None:
     """One article's current version (`views.get_article` on a connection of its own)."""
     with store.engine.connect() as connection:
         return views.get_article(connection, article_id)
 
 
-def article_revisions_of(store: Store, article_id: int) -> list[views.Revision]:
+def article_revisions_of(store: Store, article_id: int) -> list[ArticleRevision]:
     """Every stored version of the article, oldest first (`views.revisions`)."""
     with store.engine.connect() as connection:
         return views.revisions(connection, article_id)

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 
 from syndic.store import reading, schema
+from syndic.types import ArticleRevision, StoredArticle, Story
 
 View = Literal["all", "unread", "starred"]
 VIEWS: tuple[View, ...] = ("all", "unread", "starred")
@@ -123,36 +124,6 @@ class EntryDetail:
 
 
 @dataclass(frozen=True)
-class ArticleRow:
-    """One article as extracted (its current version): text, sanitized HTML, metadata, its story."""
-
-    id: int
-    url: str
-    url_key: str
-    canonical_url: str | None
-    from_feed: bool
-    fetched_url: str | None
-    title: str | None
-    html: str
-    text: str
-    authors: tuple[str, ...]
-    published: datetime | None
-    modified: datetime | None
-    image: str | None
-    language: str | None
-    site_name: str | None
-    description: str | None
-    byline_problem: str | None
-    word_count: int
-    is_excerpt: bool
-    content_hash: str | None
-    revision: int
-    story_id: int | None
-    created_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
 class ArticleSummary:
     """An article in a list: where it is, what it is called, its story and revision."""
 
@@ -164,29 +135,6 @@ class ArticleSummary:
     story_id: int | None
     revision: int
     word_count: int
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One stored version of an article (the current one included), numbered from 1."""
-
-    revision: int
-    title: str | None
-    html: str
-    text: str
-    created_at: datetime | None
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    """A story: one event, every outlet's copy of it; `original_article_id` is the elected original."""
-
-    id: int
-    title: str | None
-    copy_count: int
-    original_article_id: int | None
-    created_at: datetime | None
-    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -606,24 +554,17 @@ def byline_problems(conn: Connection, limit: int = 50) -> list[BylineProblem]:
 # --- articles and stories ----------------------------------------------------------------
 
 
-def get_article(conn: Connection, article_id: int) -> ArticleRow | None:
+def get_article(conn: Connection, article_id: int) -> StoredArticle | None:
     """One article's current version; None if there is no such article."""
     row = conn.execute(select(A).where(A.c.id == article_id)).first()
-    if row is None:
-        return None
-    return _build(ArticleRow, {**row._mapping, "authors": _names(row.authors), "from_feed": bool(row.from_feed),
-                               "is_excerpt": bool(row.is_excerpt)})
+    return None if row is None else StoredArticle.from_row(row)
 
 
-def revisions(conn: Connection, article_id: int) -> list[Revision]:
+def revisions(conn: Connection, article_id: int) -> list[ArticleRevision]:
     """Every stored version of the article, oldest first (the current one is the last)."""
     R = schema.article_revisions
-    rows = conn.execute(
-        select(R.c.revision, R.c.title, R.c.html, R.c.text, R.c.created_at)
-        .where(R.c.article_id == article_id)
-        .order_by(R.c.revision)
-    ).all()
-    return [_build(Revision, r) for r in rows]
+    rows = conn.execute(select(R).where(R.c.article_id == article_id).order_by(R.c.revision)).all()
+    return [ArticleRevision.from_row(r) for r in rows]
 
 
 def list_articles(
@@ -639,16 +580,16 @@ def list_articles(
     return [_build(ArticleSummary, r) for r in rows]
 
 
-def get_story(conn: Connection, story_id: int) -> StoryRow | None:
+def get_story(conn: Connection, story_id: int) -> Story | None:
     """One story; None if there is no such story (it may have merged into another)."""
     row = conn.execute(select(S).where(S.c.id == story_id)).first()
-    return None if row is None else _build(StoryRow, row)
+    return None if row is None else Story.from_row(row)
 
 
-def list_stories(conn: Connection, *, limit: int, offset: int = 0) -> list[StoryRow]:
+def list_stories(conn: Connection, *, limit: int, offset: int = 0) -> list[Story]:
     """Stories, newest first."""
     rows = conn.execute(select(S).order_by(S.c.id.desc()).limit(limit).offset(offset)).all()
-    return [_build(StoryRow, r) for r in rows]
+    return [Story.from_row(r) for r in rows]
 
 
 def story_articles(conn: Connection, story_id: int, limit: int = 100) -> list[StoryCopy]:

@@ -4,10 +4,12 @@ The functions other stages call:
 
 - `run_campaign(store, campaign_id, *, now=None) -> CampaignRunReport` (by hand), `run_due(store)`
   (every due campaign once, on its schedule; publish/schedule.py)
-- `save_campaign(store, name, config, feed_ids) -> int` (refuses an invalid config)
+- `save_campaign(store, name, config, feed_ids, *, campaign_id=, new=, enabled=, public=) -> int`
+  (the one writer of a campaign: refuses an invalid config, an unknown feed, a taken name)
 - `deliver_pending(store, now=None) -> list[DeliveryEvent]` (the outbox)
 - `feed_document / campaign_document / search_document` + `write_feed(doc, fmt)`
-- `FullTextService` (makefulltextfeed.php / extract.php semantics)
+- `FullTextService` (makefulltextfeed.php / extract.php semantics; built with the page extractor
+  it is handed, `syndic.library.documents.page_extractor`)
 
 Nothing here speaks HTTP: the web app serves these documents
 (`syndic.web.full_feeds` for /full/*, `syndic.web.ftr` for the Full-Text RSS URLs).

@@ -24,8 +24,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
+from syndic.accounts import create_token, create_user
 from syndic.store import Store, open_store, schema
-from syndic.web import WebSettings, create_app, create_token, create_user
+from syndic.web import WebSettings, create_app
 
 WORDS = ["harbour", "bridge", "council", "budget", "election", "river", "storm", "school", "hospital", "market", "rail", "tunnel", "museum", "festival", "court", "minister", "police", "energy", "climate", "water", "housing", "transport", "football", "library", "garden", "factory", "union", "strike", "airport", "ferry", "village", "mayor", "report", "inquiry", "vote", "tax", "wage", "price", "road"]
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

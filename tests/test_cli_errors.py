@@ -147,8 +147,8 @@ def test_user_passwd_list_delete(db: list[str]) -> None:
     assert "ada" not in _invoke([*db, "user", "list"]).output
     _clean_failure(_invoke([*db, "user", "delete", "ada", "--yes"]))
 
+    from syndic.accounts.users import authenticate
     from syndic.store import open_store
-    from syndic.web.users import authenticate
 
     store = open_store(db[1])
     assert authenticate(store, "root", "second passphrase") is not None

@@ -28,6 +28,7 @@ from syndic.types import Article, Feed
 
 if TYPE_CHECKING:
     from syndic.library import Syndic
+    from syndic.library.accounts import Accounts
 
 T = TypeVar("T")
 
@@ -167,15 +168,6 @@ def main(ctx: click.Context, database_url: str | None, log_level: str | None, lo
     ctx.obj = settings
 
 
-def _store(settings: Settings) -> Any:
-    from syndic.store import open_store
-
-    try:
-        return open_store(settings.resolved_database_url())
-    except SyndicError as exc:
-        _fail(str(exc))
-
-
 def _open(ctx: click.Context) -> Syndic:
     """The library over the command's store (use it in a `with`, which closes the store)."""
     from syndic.library import open as open_syndic
@@ -301,12 +293,10 @@ def list_(ctx: click.Context, feed_id: int | None, unread: bool, starred: bool, 
     an error trying again cannot fix), with the last reason. `syndic retry`
     puts failed and given-up entries back in the queue.
     """
-    from syndic.web.users import find_user
-
     with _open(ctx) as syndic:
         user_id = None
         if unread or starred:
-            user_id = find_user(syndic.store, username)
+            user_id = syndic.accounts.find_user(username)
             if user_id is None:
                 _fail(f"no user {username!r}" if username else "--unread/--starred need a user: syndic user add NAME")
         wanted = list(states) + (["failed", "given_up"] if failed else [])
@@ -658,10 +648,8 @@ def user() -> None:
     """Manage the accounts that may log in to the web reader."""
 
 
-def _new_password(password: str) -> str:
-    from syndic.web.users import check_new_password
-
-    check_new_password(password)
+def _new_password(accounts: Accounts, password: str) -> str:
+    accounts.check_new_password(password)
     return password
 
 
@@ -677,10 +665,8 @@ def user_add(ctx: click.Context, username: str, password: str, admin: bool) -> N
     A name already taken is refused; change that account's password with
     `syndic user passwd` instead.
     """
-    from syndic.web.users import create_user
-
-    store = _store(_settings(ctx))
-    create_user(store, username, _new_password(password), is_admin=admin)
+    with _open(ctx) as syndic:
+        syndic.accounts.add_user(username, _new_password(syndic.accounts, password), admin=admin)
     click.echo(f"created user {username}")
 
 
@@ -691,10 +677,9 @@ def user_add(ctx: click.Context, username: str, password: str, admin: bool) -> N
 @click.pass_context
 def user_passwd(ctx: click.Context, username: str, password: str) -> None:
     """Set a new login password for USERNAME (the reading apps' API password is apart)."""
-    from syndic.web.users import set_password
-
-    if not set_password(_store(_settings(ctx)), username, _new_password(password)):
-        _fail(f"there is no user {username} (see: syndic user list)")
+    with _open(ctx) as syndic:
+        if not syndic.accounts.set_password(username, _new_password(syndic.accounts, password)):
+            _fail(f"there is no user {username} (see: syndic user list)")
     click.echo(f"password of {username} changed")
 
 
@@ -702,9 +687,8 @@ def user_passwd(ctx: click.Context, username: str, password: str) -> None:
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
     """List the accounts: name, role and when each was created (never a password)."""
-    from syndic.web.users import list_users
-
-    users = list_users(_store(_settings(ctx)))
+    with _open(ctx) as syndic:
+        users = syndic.accounts.list_users()
     if not users:
         click.echo("no users (create the first with: syndic user add NAME)")
     for u in users:
@@ -717,13 +701,11 @@ def user_list(ctx: click.Context) -> None:
 @click.pass_context
 def user_delete(ctx: click.Context, username: str, yes: bool) -> None:
     """Delete the account USERNAME; its sessions and tokens stop working at once."""
-    from syndic.web.users import delete_user
-
-    store = _store(_settings(ctx))
-    if not yes:
-        click.confirm(f"delete user {username}?", abort=True, err=True)
-    if not delete_user(store, username):
-        _fail(f"there is no user {username} (see: syndic user list)")
+    with _open(ctx) as syndic:
+        if not yes:
+            click.confirm(f"delete user {username}?", abort=True, err=True)
+        if not syndic.accounts.delete_user(username):
+            _fail(f"there is no user {username} (see: syndic user list)")
     click.echo(f"deleted user {username}")
 
 
@@ -741,19 +723,17 @@ def user_api_password(ctx: click.Context, username: str, password: str | None, r
     user name and this password. The APIs themselves are turned on with the
     settings greader_api and fever_api.
     """
-    from syndic.web.readerapi.credentials import clear_api_password, generate_password, set_api_password
-
-    store = _store(_settings(ctx))
-    if remove:
-        if not clear_api_password(store, username):
-            _fail(f"{username} has no API password")
-        click.echo(f"removed the API password of {username}")
-        return
-    chosen = password if password is not None else generate_password()
-    try:
-        set_api_password(store, username, chosen)
-    except (LookupError, ValueError) as exc:
-        _fail(str(exc.args[0]))
+    with _open(ctx) as syndic:
+        if remove:
+            if not syndic.accounts.clear_reader_password(username):
+                _fail(f"{username} has no API password")
+            click.echo(f"removed the API password of {username}")
+            return
+        chosen = password if password is not None else syndic.accounts.generate_reader_password()
+        try:
+            syndic.accounts.set_reader_password(username, chosen)
+        except (LookupError, ValueError) as exc:
+            _fail(str(exc.args[0]))
     click.echo(f"API password of {username} set" + ("" if password is not None else f": {chosen}"))
 
 
@@ -771,22 +751,20 @@ def token() -> None:
 @click.pass_context
 def token_create(ctx: click.Context, name: str, username: str | None, scopes: tuple[str, ...]) -> None:
     """Create an API token called NAME and print it (it is shown only once)."""
-    from syndic.web.tokens import create_token, parse_scopes
-
-    store = _store(_settings(ctx))
-    try:
-        click.echo(create_token(store, name, username, parse_scopes(scopes)))
-    except ValueError as exc:
-        _fail(str(exc))
+    with _open(ctx) as syndic:
+        try:
+            click.echo(syndic.accounts.create_token(name, username, scopes))
+        except ValueError as exc:
+            _fail(str(exc))
 
 
 @token.command("list")
 @click.pass_context
 def token_list(ctx: click.Context) -> None:
     """Every token: id, name, owner, scopes, created, last used (never the secret)."""
-    from syndic.web.tokens import list_tokens
-
-    for t in list_tokens(_store(_settings(ctx))):
+    with _open(ctx) as syndic:
+        tokens = syndic.accounts.list_tokens()
+    for t in tokens:
         used = t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never"
         click.echo(f"{t.id:>4}  {t.name[:24]:<24}  {(t.username or '-')[:16]:<16}  "
                    f"{' '.join(t.scopes):<16}  {t.created_at:%Y-%m-%d %H:%M}  {used}")
@@ -797,9 +775,8 @@ def token_list(ctx: click.Context) -> None:
 @click.pass_context
 def token_revoke(ctx: click.Context, token_id_or_name: str) -> None:
     """Delete a token by its id (from `syndic token list`) or every token with this name."""
-    from syndic.web.tokens import revoke_token
-
-    count = revoke_token(_store(_settings(ctx)), token_id_or_name)
+    with _open(ctx) as syndic:
+        count = syndic.accounts.revoke_token(token_id_or_name)
     if not count:
         _fail(f"no token {token_id_or_name!r}")
     click.echo(f"revoked {count} token(s)")
@@ -915,14 +892,12 @@ def ftr_key() -> None:
 @click.pass_context
 def ftr_key_add(ctx: click.Context, name: str, index: int | None, secret: str | None) -> None:
     """Create a key called NAME and print its index and the key (the key is shown only once)."""
-    from syndic.store.ftr_keys import add_key
-
-    store = _store(_settings(ctx))
-    try:
-        index, secret = add_key(store, name, index=index, secret=secret)
-    except SyndicError as exc:
-        _fail(str(exc))
-        return
+    with _open(ctx) as syndic:
+        try:
+            index, secret = syndic.accounts.add_ftr_key(name, index=index, secret=secret)
+        except SyndicError as exc:
+            _fail(str(exc))
+            return
     click.echo(f"key {index} ({name}): {secret}")
     click.echo(f"use it as makefulltextfeed.php?url=FEED&key={secret}")
 
@@ -931,9 +906,8 @@ def ftr_key_add(ctx: click.Context, name: str, index: int | None, secret: str | 
 @click.pass_context
 def ftr_key_list(ctx: click.Context) -> None:
     """List the keys: index, name, created and last used (never the keys themselves)."""
-    from syndic.store.ftr_keys import list_keys
-
-    keys = list_keys(_store(_settings(ctx)))
+    with _open(ctx) as syndic:
+        keys = syndic.accounts.list_ftr_keys()
     if not keys:
         click.echo("no Full-Text RSS keys (add one with: syndic ftr key add NAME)")
     for key in keys:
@@ -946,10 +920,9 @@ def ftr_key_list(ctx: click.Context) -> None:
 @click.pass_context
 def ftr_key_revoke(ctx: click.Context, index: int) -> None:
     """Delete the key with this INDEX; URLs carrying it stop working at once."""
-    from syndic.store.ftr_keys import revoke_key
-
-    if not revoke_key(_store(_settings(ctx)), index):
-        _fail(f"there is no key {index}")
+    with _open(ctx) as syndic:
+        if not syndic.accounts.revoke_ftr_key(index):
+            _fail(f"there is no key {index}")
     click.echo(f"revoked key {index}")
 
 

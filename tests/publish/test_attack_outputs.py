@@ -19,8 +19,9 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from syndic.accounts import create_token, create_user
 from syndic.feeds.opml import parse_opml
-from syndic.web import create_app, create_token, create_user
+from syndic.web import create_app
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 BAD_URLS = ("javascript:alert(4)", "data:image/svg+xml;base64,PHN2Zz4=")

@@ -24,14 +24,14 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from syndic.accounts.ftr_keys import add_key
+from syndic.accounts.tokens import create_token
+from syndic.accounts.users import create_user
 from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, key_hash, network_fetch
 from syndic.store import Store, open_store
-from syndic.store.ftr_keys import add_key
 from syndic.web.app import create_app
-from syndic.web.tokens import create_token
-from syndic.web.users import create_user
 
 from .ftr_site import Site, serve_site
 

@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from click.testing import CliRunner
 
+from syndic.accounts.ftr_keys import add_key, index_of_secret, list_keys, revoke_key, secret_of, touch_key
 from syndic.cli import main
 from syndic.config import load_settings
 from syndic.errors import ConfigError
@@ -14,7 +15,6 @@ from syndic.publish.ftr import BadRequest, FtrOptions, FtrRequest, key_hash, nor
 from syndic.publish.ftr.document import Element, FtrFeed, json_object, simple_object, write_rss
 from syndic.publish.ftr.items import get_excerpt, without_images, without_tracking
 from syndic.store import Store
-from syndic.store.ftr_keys import add_key, index_of_secret, list_keys, revoke_key, secret_of, touch_key
 
 
 @pytest.mark.parametrize(

@@ -28,12 +28,12 @@ import httpx
 import pytest
 from tests.live_server import serve_app
 
+from syndic.accounts.ftr_keys import add_key
 from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrOptions, FullTextService, network_fetch
 from syndic.run.article import run_in_pool
 from syndic.store import open_store
-from syndic.store.ftr_keys import add_key
 from syndic.web.app import create_app
 
 from .ftr_site import Site, serve_site

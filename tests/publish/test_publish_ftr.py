@@ -9,12 +9,12 @@ import feedparser
 import pytest
 from fastapi.testclient import TestClient
 
+from syndic.accounts.tokens import create_token
+from syndic.accounts.users import create_user
 from syndic.library.documents import page_extractor
 from syndic.net import NetSettings, parse_networks
 from syndic.publish.ftr import FtrCache, FtrRequest, FullTextService, apply_links, network_fetch
 from syndic.web.app import create_app
-from syndic.web.tokens import create_token
-from syndic.web.users import create_user
 
 LOOPBACK = NetSettings(allow_networks=parse_networks("127.0.0.0/8"), min_host_interval=0)
 WORDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from syndic.web import passwords
+from syndic.accounts import passwords
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from web_helpers import HTML, PASSWORD, Data, RecordingActions, Seeded, log_in, seed
 
+from syndic.accounts import create_token, create_user
+from syndic.accounts.tokens import list_tokens, revoke_token
 from syndic.cli import main
 from syndic.store import Store, reading, schema
-from syndic.web import WebSettings, create_app, create_token, create_user
-from syndic.web.tokens import list_tokens, revoke_token
+from syndic.web import WebSettings, create_app
 
 
 @pytest.fixture

@@ -16,10 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from web_helpers import HTML, PASSWORD, Data, log_in, seed
 
+from syndic.accounts import create_token, create_user
 from syndic.publish import run_campaign
 from syndic.publish.campaigns import parse_config
 from syndic.store import Store, schema
-from syndic.web import WebSettings, create_app, create_token, create_user
+from syndic.web import WebSettings, create_app
 
 APP_PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
 HOOK_SECRET = "whsec-0123456789-abcdefghij"

@@ -40,8 +40,8 @@ def test_copies_from_other_feeds_are_listed_once(any_store: Store) -> None:
 
 
 def test_the_row_is_the_originals_entry_and_the_unread_count_matches_the_rows(any_store: Store) -> None:
+    from syndic.accounts.users import create_user
     from syndic.store import reading, views
-    from syndic.web.users import create_user
 
     t = datetime(2026, 11, 1, 9, tzinfo=UTC)
     # the partner's copy is polled first; the wire (the original: earliest) comes later

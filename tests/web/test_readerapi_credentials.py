@@ -12,10 +12,10 @@ from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import PASSWORD
 
+from syndic.accounts import reader_api as cred
+from syndic.accounts.users import create_user
 from syndic.cli import main
 from syndic.store import Store, schema
-from syndic.web.readerapi import credentials as cred
-from syndic.web.users import create_user
 
 LOGIN = "correct horse battery staple"
 API = "app-password-0123"

@@ -14,11 +14,11 @@ from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import T0, Data, Seeded
 
+from syndic.accounts.reader_api import set_api_password
+from syndic.accounts.users import create_user
 from syndic.library.streams import folder_id
 from syndic.store import Store, reading, schema
 from syndic.web import WebSettings, create_app
-from syndic.web.readerapi.credentials import set_api_password
-from syndic.web.users import create_user
 
 ANN_KEY = hashlib.md5(b"ann:ann-app-password-1").hexdigest()  # what a Fever client computes
 BOB_KEY = hashlib.md5(b"bob:bob-app-password-2").hexdigest()

@@ -12,11 +12,11 @@ from readerapi_fixtures import cheap_password_hashing
 from sqlalchemy import select
 from web_helpers import T0, Data, RecordingActions, Seeded
 
+from syndic.accounts.reader_api import set_api_password
+from syndic.accounts.users import create_user
 from syndic.store import Store, reading, schema
 from syndic.web import WebSettings, create_app
-from syndic.web.readerapi.credentials import set_api_password
 from syndic.web.readerapi.greader import long_item_id
-from syndic.web.users import create_user
 
 API_PASSWORD = "ann-app-password-1"
 BOB_PASSWORD = "bob-app-password-2"

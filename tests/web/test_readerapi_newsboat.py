@@ -30,10 +30,10 @@ from tests.live_server import serve_app
 from web_helpers import Data as Rows
 from web_helpers import Seeded, log_in, seed
 
+from syndic.accounts.reader_api import set_api_password
+from syndic.accounts.users import create_user
 from syndic.store import Store, open_store, reading, schema
 from syndic.web import WebSettings, create_app
-from syndic.web.readerapi.credentials import set_api_password
-from syndic.web.users import create_user
 
 NEWSBOAT = shutil.which("newsboat")
 API_PASSWORD = "newsboat-app-password"

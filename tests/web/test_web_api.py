@@ -6,9 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import Seeded
 
+from syndic.accounts import create_token, create_user
+from syndic.accounts.tokens import revoke_token
 from syndic.store import Store
-from syndic.web import WebSettings, create_app, create_token, create_user
-from syndic.web.tokens import revoke_token
+from syndic.web import WebSettings, create_app
 
 
 def auth(token: str) -> dict[str, str]:

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from web_helpers import Data, seed
 
+from syndic.accounts import create_token, create_user
 from syndic.store import open_store
-from syndic.web import create_app, create_token, create_user
+from syndic.web import create_app
 
 
 def test_no_server_errors(tmp_path: Path) -> None:

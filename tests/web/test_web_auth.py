@@ -6,9 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import HTML, PASSWORD, Seeded, csrf_of, log_in
 
+from syndic.accounts import create_user
+from syndic.accounts.passwords import hash_password, verify_password
 from syndic.store import Store
-from syndic.web import WebSettings, create_app, create_user
-from syndic.web.passwords import hash_password, verify_password
+from syndic.web import WebSettings, create_app
 from syndic.web.ratelimit import LoginRateLimiter
 from syndic.web.security import safe_next
 

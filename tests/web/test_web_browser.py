@@ -24,8 +24,9 @@ from sqlalchemy import insert
 from tests.live_server import serve_app
 from web_helpers import PASSWORD, XSS_HTML
 
+from syndic.accounts import create_user
 from syndic.store import Store, open_store, schema
-from syndic.web import WebSettings, create_app, create_user
+from syndic.web import WebSettings, create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

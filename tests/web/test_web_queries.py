@@ -7,9 +7,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from web_helpers import HTML, T0, Data, log_in, seed
 
+from syndic.accounts import create_token, create_user
 from syndic.store import Store, reading, views
 from syndic.store.views import Cursor, EntryFilter
-from syndic.web import create_app, create_token, create_user
+from syndic.web import create_app
 
 
 def walk(store: Store, flt: EntryFilter, limit: int) -> list[int]:

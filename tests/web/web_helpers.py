@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
+from syndic.accounts import create_token, create_user
 from syndic.store import Store, open_store, schema
-from syndic.web import WebActions, WebSettings, create_app, create_token, create_user
+from syndic.web import WebActions, WebSettings, create_app
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"

@@ -71,13 +71,12 @@ async def _demo(settings: Settings, port: int, serve: bool) -> None:
             f"(copies of one story are grouped)"
         )
         password = secrets.token_urlsafe(9)
-        from syndic.store import ftr_keys
-        from syndic.web.tokens import create_token
-        from syndic.web.users import create_user
+        from syndic.library import Syndic
 
-        user_id = create_user(store, "demo", password, is_admin=True)
-        token = create_token(store, "demo", user_id)
-        _key_index, ftr_secret = ftr_keys.add_key(store, "demo")
+        accounts = Syndic.over(store, settings).accounts
+        user_id = accounts.add_user("demo", password, admin=True)
+        token = accounts.create_token("demo", user_id)
+        _key_index, ftr_secret = accounts.add_ftr_key("demo")
         wire_feed = next(u for u in site.feed_urls if "northwind-wire" in u)
         wire_feed_id = store_feeds.add_feed(store, wire_feed)  # idempotent: the id of the subscription
         click.echo(f"ready in {time.perf_counter() - started:.1f}s")

@@ -59,7 +59,7 @@ AdminToken = Annotated[Viewer, Depends(_admin)]
 
 
 def _user(viewer: Viewer) -> int:
-    assert viewer.user_id is not None  # every valid token has an owner (syndic.web.tokens)
+    assert viewer.user_id is not None  # every valid token has an owner (syndic.accounts.tokens)
     return viewer.user_id
 
 

@@ -1,7 +1,8 @@
 """Who is asking: sessions for the reader, bearer tokens for the API, CSRF.
 
-Reader sessions: the cookie holds a random secret; the `sessions` table
-holds only its SHA-256, the user and the session's CSRF token. The cookie
+Reader sessions: the cookie holds a random secret; the library's accounts
+(`syndic.library.Accounts`) keep only its SHA-256, the user and the
+session's CSRF token. The cookie
 is HttpOnly, SameSite=Lax, and Secure when `WebSettings.secure_cookies` or
 the request came over HTTPS (behind a proxy: uvicorn --proxy-headers).
 Every state-changing request from a browser must carry the session's CSRF
@@ -9,14 +10,14 @@ token (a hidden `csrf_token` form field, or the `X-CSRF-Token` header from
 our script); the login form, before any session exists, uses a
 double-submit cookie instead.
 
-API: `Authorization: Bearer <token>`, checked against `api_tokens`.
+API: `Authorization: Bearer <token>`, checked by `Accounts.check_token`.
 
 Roles: a user is an admin or a reader. Readers read and keep their own
 read/star state; only admins manage users, feeds (publicness, deletion),
 campaigns and their destinations, and settings. Every route states what it
 needs with one of the scope checks below — `authorize(viewer, scope)` is
 the one place the rule lives; a token's scopes are capped by its owner's
-role (syndic.web.tokens).
+role (`Accounts.check_token`).
 
 Dependencies for routes (ours and other stages'):
 
@@ -39,20 +40,17 @@ Dependencies for routes (ours and other stages'):
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from fastapi import HTTPException, Request, Response
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
+from syndic.library.accounts import Accounts, Scope
 from syndic.store import schema
-from syndic.web.deps import ReaderStore, get_settings, get_store
-from syndic.web.tokens import Scope, check_token, role_scopes
+from syndic.web.deps import get_settings, get_store, get_syndic
 
 SESSION_COOKIE = "syndic_session"
 LOGIN_CSRF_COOKIE = "syndic_login_csrf"
@@ -100,65 +98,20 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def start_session(store: ReaderStore, user_id: int, lifetime_seconds: int) -> tuple[str, str]:
-    """Create a session; return (cookie value, CSRF token)."""
-    secret = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
-    with store.engine.begin() as conn:
-        conn.execute(delete(schema.sessions).where(schema.sessions.c.expires_at < now))
-        conn.execute(
-            schema.sessions.insert().values(
-                id=_digest(secret),
-                user_id=user_id,
-                csrf_token=csrf,
-                created_at=now,
-                expires_at=now + timedelta(seconds=lifetime_seconds),
-            )
-        )
-    return secret, csrf
-
-
-def end_session(store: ReaderStore, secret: str) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(delete(schema.sessions).where(schema.sessions.c.id == _digest(secret)))
-
-
-def session_viewer(store: ReaderStore, secret: str | None) -> Viewer | None:
-    if not secret or len(secret) > 200:
+def session_viewer(accounts: Accounts, secret: str | None) -> Viewer | None:
+    """The viewer behind a session cookie's secret (its user and role), None when not a live session."""
+    session = accounts.find_session(secret)
+    if session is None:
         return None
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(
-                schema.sessions.c.user_id,
-                schema.sessions.c.csrf_token,
-                schema.sessions.c.expires_at,
-                schema.users.c.username,
-                schema.users.c.is_admin,
-            )
-            .join(schema.users, schema.users.c.id == schema.sessions.c.user_id)
-            .where(schema.sessions.c.id == _digest(secret))
-        ).first()
-    if row is None or _aware(row.expires_at) <= datetime.now(UTC):
-        return None
-    is_admin = bool(row.is_admin)
     return Viewer(
-        user_id=int(row.user_id), username=row.username, csrf_token=row.csrf_token,
-        is_admin=is_admin, scopes=role_scopes(is_admin),
+        user_id=session.user_id, username=session.username, csrf_token=session.csrf_token,
+        is_admin=session.is_admin, scopes=session.scopes,
     )
 
 
-def token_viewer(store: ReaderStore, token: str | None) -> Viewer | None:
+def token_viewer(accounts: Accounts, token: str | None) -> Viewer | None:
     """The viewer behind an API token (its owner, its capped scopes), None when invalid."""
-    owner = check_token(store, token) if token else None
+    owner = accounts.check_token(token) if token else None
     if owner is None:
         return None
     return Viewer(
@@ -196,10 +149,10 @@ def current_viewer(request: Request) -> Viewer | None:
     if hasattr(request.state, "viewer"):
         cached: Viewer | None = request.state.viewer
         return cached
-    store = get_store(request)
-    viewer = session_viewer(store, request.cookies.get(SESSION_COOKIE))
+    accounts = get_syndic(request).accounts
+    viewer = session_viewer(accounts, request.cookies.get(SESSION_COOKIE))
     if viewer is None:
-        viewer = token_viewer(store, _bearer(request))
+        viewer = token_viewer(accounts, _bearer(request))
     request.state.viewer = viewer
     return viewer
 
@@ -222,7 +175,7 @@ def require_session(request: Request) -> Viewer:
 
 
 def require_api_token(request: Request) -> Viewer:
-    viewer = token_viewer(get_store(request), _bearer(request))
+    viewer = token_viewer(get_syndic(request).accounts, _bearer(request))
     if viewer is None:
         raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
     return viewer
@@ -292,7 +245,7 @@ def require_user_or_public(
             return Viewer(public=True)
         viewer = current_viewer(request)
         if viewer is None:
-            viewer = token_viewer(get_store(request), request.query_params.get("token"))
+            viewer = token_viewer(get_syndic(request).accounts, request.query_params.get("token"))
         if viewer is not None:
             return authorize(viewer, "read")
         raise HTTPException(401, "login required", headers={"WWW-Authenticate": "Bearer"})

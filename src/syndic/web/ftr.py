@@ -33,14 +33,13 @@ from urllib.parse import parse_qsl, quote_plus
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse, RedirectResponse
 
+from syndic.library.accounts import TOKEN_PREFIX
 from syndic.library.documents import BadRequest, FtrOptions, FtrRequest, FullTextService, Refused
 from syndic.publish.ftr.access import key_hash
-from syndic.store import ftr_keys
 from syndic.web.admission import Admission, Busy
 from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
-from syndic.web.deps import get_store, get_syndic
+from syndic.web.deps import get_syndic
 from syndic.web.full_feeds import conditional
-from syndic.web.tokens import TOKEN_PREFIX
 
 router = APIRouter(tags=["Full-Text RSS"])
 
@@ -87,7 +86,7 @@ def fulltext_service(request: Request) -> FullTextService:
 async def _syndic_viewer(request: Request, key: str | None) -> Viewer | None:
     """A syndic user or token: `key=` holding a token, a session, a bearer header or `token=`."""
     if key and key.startswith(TOKEN_PREFIX):
-        viewer = await asyncio.to_thread(token_viewer, get_store(request), key)
+        viewer = await asyncio.to_thread(token_viewer, get_syndic(request).accounts, key)
         if viewer is not None:
             return authorize(viewer, "read")
     try:
@@ -103,20 +102,20 @@ async def resolve_access(
 ) -> Access | Response:
     """Check the caller as FTR does; a plain key on makefulltextfeed.php is answered with
     FTR's redirect to the hidden-key URL."""
-    store: Any = get_store(request)
+    accounts = get_syndic(request).accounts
     key = params.get("key") or None
     if key is not None and not key.startswith(TOKEN_PREFIX):
         given_hash = params.get("hash")
         if given_hash is not None and key.isdigit():
-            secret = await asyncio.to_thread(ftr_keys.secret_of, store, int(key))
+            secret = await asyncio.to_thread(accounts.ftr_key_secret, int(key))
             if secret is not None and hmac.compare_digest(key_hash(secret, url), given_hash.strip().lower()):
-                await asyncio.to_thread(ftr_keys.touch_key, store, int(key))
+                await asyncio.to_thread(accounts.touch_ftr_key, int(key))
                 return Access(valid_key=True, key_index=int(key), secret=secret)
-        index = await asyncio.to_thread(ftr_keys.index_of_secret, store, key)
+        index = await asyncio.to_thread(accounts.check_ftr_key, key)
         if index is not None:
             if not simple and params.get("key_redirect") != "0":
                 return RedirectResponse(self_url(request, params, url, (index, key)), status_code=302)
-            await asyncio.to_thread(ftr_keys.touch_key, store, index)
+            await asyncio.to_thread(accounts.touch_ftr_key, index)
             return Access(valid_key=True, key_index=index, secret=key)
     viewer = await _syndic_viewer(request, key)
     if viewer is not None:

@@ -30,19 +30,16 @@ from syndic.web.auth import (
     SESSION_COOKIE,
     Viewer,
     current_viewer,
-    end_session,
     require_admin,
     require_admin_csrf,
     require_csrf,
     require_session,
     set_cookie,
-    start_session,
 )
 from syndic.web.deps import get_actions, get_settings, get_store, get_syndic
 from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.security import safe_next
 from syndic.web.templating import templates
-from syndic.web.users import authenticate
 
 log = logging.getLogger("syndic.web")
 router = APIRouter(include_in_schema=False)
@@ -114,13 +111,14 @@ def login(
         response = _login_form(request, next, f"Too many failed logins. Try again in {int(wait) + 1} s.", 429)
         response.headers["Retry-After"] = str(int(wait) + 1)
         return response
-    user_id = authenticate(get_store(request), username, password)
+    accounts = get_syndic(request).accounts
+    user_id = accounts.authenticate(username, password)
     if user_id is None:
         limiter.record_failure(username, address)
         return _login_form(request, next, "Wrong user name or password.", 401)
     limiter.record_success(username, address)
     settings = get_settings(request)
-    secret, _csrf = start_session(get_store(request), user_id, settings.session_lifetime_seconds)
+    secret, _csrf = accounts.start_session(user_id, settings.session_lifetime_seconds)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(response, request, SESSION_COOKIE, secret, max_age=settings.session_lifetime_seconds)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
@@ -131,7 +129,7 @@ def login(
 def logout(request: Request, viewer: CsrfViewer) -> Response:
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
-        end_session(get_store(request), secret)
+        get_syndic(request).accounts.end_session(secret)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -9,7 +9,7 @@ subscription URL and script keeps working. Modules, one job each:
 - `document` FTR's RSS, JSON and extract.php JSON writers
 - `service`  fetching (through the guarded client), extracting (by the injected path), the cache
 
-The HTTP routes are in `syndic.web.ftr`; the keys are stored by `syndic.store.ftr_keys`.
+The HTTP routes are in `syndic.web.ftr`; the keys are stored by `syndic.accounts.ftr_keys`.
 """
 
 from .access import FtrOptions, key_hash

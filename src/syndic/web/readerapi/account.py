@@ -11,23 +11,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from syndic.store import schema
 from syndic.web.auth import Viewer, require_csrf, require_session
-from syndic.web.deps import get_store
+from syndic.web.deps import get_syndic
 from syndic.web.reader import render
-from syndic.web.readerapi.credentials import clear_api_password, generate_password, set_api_password
-from syndic.web.users import authenticate
 
 router = APIRouter(include_in_schema=False)
 
 
 def _page(request: Request, viewer: Viewer, status: int = 200, **extra: object) -> Response:
-    with get_store(request).engine.connect() as conn:
-        has = conn.execute(
-            select(schema.reader_api_passwords.c.user_id).where(schema.reader_api_passwords.c.user_id == viewer.user_id)
-        ).first() is not None
+    assert viewer.user_id is not None  # a session always has a user
+    has = get_syndic(request).accounts.has_reader_password(viewer.user_id)
     base = str(request.base_url).rstrip("/")
     return render(request, viewer, "apps.html", {"has_password": has, "base": base, "nav": "apps", **extra}, status)
 
@@ -44,13 +38,13 @@ def apps_change(
     password: Annotated[str, Form(max_length=1024)],
     action: Annotated[Literal["generate", "remove"], Form()],
 ) -> Response:
-    store = get_store(request)
+    accounts = get_syndic(request).accounts
     assert viewer.username is not None
-    if authenticate(store, viewer.username, password) != viewer.user_id:
+    if accounts.authenticate(viewer.username, password) != viewer.user_id:
         return _page(request, viewer, 403, error="That is not your login password.")
     if action == "remove":
-        clear_api_password(store, viewer.username)
+        accounts.clear_reader_password(viewer.username)
         return _page(request, viewer)
-    new_password = generate_password()
-    set_api_password(store, viewer.username, new_password)
+    new_password = accounts.generate_reader_password()
+    accounts.set_reader_password(viewer.username, new_password)
     return _page(request, viewer, new_password=new_password)

@@ -1,153 +1,45 @@
-"""API passwords for the reading apps, and the tokens derived from them.
+"""Who a reading app's request speaks for: the Google Reader and Fever routes' credential checks.
 
-Google Reader's ClientLogin sends a user name and password: the password is
-checked against an Argon2id hash, as logins are. The `Auth` token it returns
-and the short action token (`T`, from /reader/api/0/token) are not stored:
-each is an HMAC keyed by the user's API password hash (secret, salted, in the
-database only) over a label, so setting a new API password or removing it
-revokes every token at once, and a token names its user (`{id}/{mac}`), so a
-check is one primary-key read.
-
-Fever's clients send only `api_key = MD5("username:password")` with every
-request and name no user. The protocol needs the server to recognise that
-key, so we keep SHA-256(api_key) and look it up. A fast digest of a fast
-digest is only as strong as the password behind it, so API passwords are at
-least `MIN_PASSWORD_LENGTH` characters, and `generate_password` makes 24
-random ones.
+The API passwords and the tokens derived from them are account data
+(`syndic.library.Accounts`, over `syndic.accounts.reader_api`, whose
+docstring says how they are made and why). This module is the routes' side:
+each check takes the request, asks the app's library, and answers with the
+`ApiUser` the request speaks for, or None.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from fastapi import Request
 
-from sqlalchemy import delete, select
+from syndic.library.accounts import Accounts, ApiUser
+from syndic.web.deps import get_syndic
 
-from syndic.store import schema
-from syndic.web.deps import ReaderStore
-from syndic.web.passwords import hash_password, verify_password
-
-MIN_PASSWORD_LENGTH = 12
-_AUTH_LABEL = b"syndic greader auth v1"
-_ACTION_LABEL = b"syndic greader action v1"
-P = schema.reader_api_passwords
-U = schema.users
+__all__ = [
+    "ApiUser",
+    "action_token",
+    "auth_token",
+    "check_action_token",
+    "check_auth_token",
+    "client_login",
+    "fever_user",
+]
 
 
-@dataclass(frozen=True)
-class ApiUser:
-    """Who an API request speaks for."""
-
-    user_id: int
-    username: str
-    is_admin: bool
-    password_hash: str
+def client_login(request: Request, username: str, password: str) -> ApiUser | None:
+    """Google Reader's ClientLogin: the user when `password` is their API password."""
+    return get_syndic(request).accounts.reader_login(username, password)
 
 
-def generate_password() -> str:
-    return secrets.token_urlsafe(18)  # 24 characters, 144 bits
+def check_auth_token(request: Request, token: str) -> ApiUser | None:
+    """The user a ClientLogin `Auth` token was issued to, while their API password is unchanged."""
+    return get_syndic(request).accounts.check_reader_auth_token(token)
 
 
-def fever_key(username: str, password: str) -> str:
-    """The api_key a Fever client computes: MD5 of "username:password", lower-case hex."""
-    return hashlib.md5(f"{username}:{password}".encode(), usedforsecurity=False).hexdigest()  # Fever's protocol
+def fever_user(request: Request, api_key: str) -> ApiUser | None:
+    """The user whose Fever `api_key` this is."""
+    return get_syndic(request).accounts.fever_user(api_key)
 
 
-def _fever_key_hash(api_key: str) -> str:
-    return hashlib.sha256(api_key.strip().lower().encode("ascii", "replace")).hexdigest()
-
-
-def set_api_password(store: ReaderStore, username: str, password: str) -> int:
-    """Set (or replace) the user's API password; return the user's id.
-
-    Replacing it revokes every Google Reader token and the old Fever key.
-    Raises LookupError for an unknown user, ValueError for a short password.
-    """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"an API password needs at least {MIN_PASSWORD_LENGTH} characters")
-    with store.engine.begin() as conn:
-        row = conn.execute(select(U.c.id, U.c.username).where(U.c.username == username.strip())).first()
-        if row is None:
-            raise LookupError(f"no user {username!r}")
-        conn.execute(delete(P).where(P.c.user_id == row.id))
-        conn.execute(
-            P.insert().values(
-                user_id=row.id,
-                password_hash=hash_password(password),
-                fever_key_hash=_fever_key_hash(fever_key(row.username, password)),
-                created_at=datetime.now(UTC),
-            )
-        )
-        return int(row.id)
-
-
-def clear_api_password(store: ReaderStore, username: str) -> bool:
-    """Remove the user's API password (apps are refused from then on); False when there was none."""
-    with store.engine.begin() as conn:
-        user_id = conn.execute(select(U.c.id).where(U.c.username == username.strip())).scalar()
-        if user_id is None:
-            return False
-        return conn.execute(delete(P).where(P.c.user_id == user_id)).rowcount > 0
-
-
-def _user_row(store: ReaderStore, *where: object) -> ApiUser | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            select(U.c.id, U.c.username, U.c.is_admin, P.c.password_hash)
-            .join(P, P.c.user_id == U.c.id)
-            .where(*where)  # type: ignore[arg-type]
-        ).first()
-    if row is None:
-        return None
-    return ApiUser(int(row.id), row.username, bool(row.is_admin), row.password_hash)
-
-
-def client_login(store: ReaderStore, username: str, password: str) -> ApiUser | None:
-    """The user when `password` is their API password (never the login password)."""
-    if len(username) > 150 or len(password) > 1024:
-        return None
-    user = _user_row(store, U.c.username == username.strip())
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        return None
-    return user
-
-
-def _mac(user: ApiUser, label: bytes) -> str:
-    return hmac.new(user.password_hash.encode(), label + b"\0" + str(user.user_id).encode(), "sha256").hexdigest()
-
-
-def auth_token(user: ApiUser) -> str:
-    """The `Auth=` value ClientLogin hands out: `{user id}/{mac}`."""
-    return f"{user.user_id}/{_mac(user, _AUTH_LABEL)}"
-
-
-def action_token(user: ApiUser) -> str:
-    """The `T` token for state-changing requests (Google's were 57 characters; ours are hex)."""
-    return _mac(user, _ACTION_LABEL)[:57]
-
-
-def check_auth_token(store: ReaderStore, token: str) -> ApiUser | None:
-    """The user an `Auth` token was issued to, while their API password is unchanged."""
-    head, _, mac = token.strip().partition("/")
-    if not re.fullmatch(r"[0-9]{1,18}", head) or len(mac) != 64:
-        return None
-    user = _user_row(store, U.c.id == int(head))
-    if user is None or not hmac.compare_digest(mac, _mac(user, _AUTH_LABEL)):
-        return None
-    return user
-
-
-def check_action_token(user: ApiUser, token: str) -> bool:
-    return hmac.compare_digest(token.strip(), action_token(user))
-
-
-def fever_user(store: ReaderStore, api_key: str) -> ApiUser | None:
-    """The user whose Fever key this is, else None."""
-    key = api_key.strip().lower()
-    if len(key) != 32 or any(ch not in "0123456789abcdef" for ch in key):
-        return None
-    return _user_row(store, P.c.fever_key_hash == _fever_key_hash(key))
+auth_token = Accounts.reader_auth_token
+action_token = Accounts.reader_action_token
+check_action_token = Accounts.check_reader_action_token

@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from syndic.library import Syndic
 from syndic.library.streams import Item, Stream, StreamQuery
-from syndic.web.deps import get_settings, get_store, get_syndic
+from syndic.web.deps import get_settings, get_syndic
 from syndic.web.readerapi.credentials import ApiUser, fever_user
 
 PAGE = 50
@@ -179,8 +179,7 @@ async def fever(request: Request) -> Response:
         values |= {k: v for k, v in form.items() if isinstance(v, str)}
     if "api" not in values:
         return PlainTextResponse("Fever API: add ?api to the URL", 404)
-    store = get_store(request)
-    user = fever_user(store, values.get("api_key", ""))
+    user = fever_user(request, values.get("api_key", ""))
     body: dict[str, Any] = {"api_version": 3, "auth": 0}
     if user is None:
         return JSONResponse(body)

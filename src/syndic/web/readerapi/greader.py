@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from syndic.errors import SyndicError
 from syndic.library import Syndic
 from syndic.library.streams import MAX_LABEL_LENGTH, Item, Stream, StreamQuery
-from syndic.web.deps import get_actions, get_settings, get_store, get_syndic
+from syndic.web.deps import get_actions, get_settings, get_syndic
 from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.readerapi.credentials import (
     ApiUser,
@@ -84,7 +84,7 @@ def api_user(request: Request) -> ApiUser:
         token = value if key.lower() == "auth" else ""
     elif scheme.lower() == "bearer":
         token = rest.strip()
-    user = check_auth_token(get_store(request), token) if token else None
+    user = check_auth_token(request, token) if token else None
     if user is None:
         raise GReaderError(401, "Unauthorized", {"WWW-Authenticate": "GoogleLogin"})
     return user
@@ -307,7 +307,7 @@ async def client_login_route(request: Request, values: Params) -> Response:
     wait = limiter.retry_after(email, address)
     if wait > 0:
         return PlainTextResponse("Error=TooManyAttempts\n", 429, {"Retry-After": str(int(wait) + 1)})
-    user = client_login(get_store(request), email, password) if email and password else None
+    user = client_login(request, email, password) if email and password else None
     if user is None:
         limiter.record_failure(email, address)
         return PlainTextResponse("Error=BadAuthentication\n", 403)

@@ -1,4 +1,4 @@
-"""Full-Text RSS access keys: what `syndic ftr key add|list|revoke` manages.
+"""Full-Text RSS access keys: what `syndic ftr key add|list|revoke` manages and the endpoints check.
 
 A key has an index (FTR's `$options->api_keys[1] = 'secret'`), a name for
 the admin, and its secret. An admin moving from FTR adds the same secrets
@@ -21,8 +21,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from syndic.errors import ConfigError
-from syndic.store import schema
-from syndic.store.database import Store
+from syndic.store import Store, schema
 
 MAX_SECRET_CHARS = 200
 TOUCH_EVERY_S = 60

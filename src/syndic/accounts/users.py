@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from syndic.accounts.passwords import hash_password, needs_rehash, verify_password
 from syndic.errors import AccountError
-from syndic.store import schema
-from syndic.web.deps import ReaderStore
-from syndic.web.passwords import hash_password, needs_rehash, verify_password
+from syndic.store import Store, schema
 
 MIN_PASSWORD_LENGTH = 12
 """What `syndic user add/passwd` accept at least: a passphrase, not a word."""
@@ -23,7 +22,7 @@ def check_new_password(password: str) -> None:
         raise AccountError(f"the password is {len(password)} characters long; use at least {MIN_PASSWORD_LENGTH}")
 
 
-def create_user(store: ReaderStore, username: str, password: str, *, is_admin: bool = False) -> int:
+def create_user(store: Store, username: str, password: str, *, is_admin: bool = False) -> int:
     """Add a user and return its id; the password is stored as an Argon2id hash.
 
     A name already taken is an AccountError naming it (never the database's
@@ -52,31 +51,31 @@ def create_user(store: ReaderStore, username: str, password: str, *, is_admin: b
 
 
 @dataclass(frozen=True)
-class UserRow:
+class User:
     id: int
     username: str
     is_admin: bool
     created_at: datetime
 
 
-def list_users(store: ReaderStore) -> list[UserRow]:
+def list_users(store: Store) -> list[User]:
     """Every account, by name (never the password hashes)."""
     users = schema.users
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(users.c.id, users.c.username, users.c.is_admin, users.c.created_at).order_by(users.c.username)
         ).all()
-    return [UserRow(int(r.id), str(r.username), bool(r.is_admin), r.created_at) for r in rows]
+    return [User(int(r.id), str(r.username), bool(r.is_admin), r.created_at) for r in rows]
 
 
-def delete_user(store: ReaderStore, username: str) -> bool:
+def delete_user(store: Store, username: str) -> bool:
     """Remove an account (its sessions and tokens go with it); False when there is none."""
     with store.engine.begin() as conn:
         result = conn.execute(delete(schema.users).where(schema.users.c.username == username.strip()))
         return result.rowcount > 0
 
 
-def set_password(store: ReaderStore, username: str, password: str) -> bool:
+def set_password(store: Store, username: str, password: str) -> bool:
     with store.engine.begin() as conn:
         result = conn.execute(
             update(schema.users)
@@ -86,7 +85,7 @@ def set_password(store: ReaderStore, username: str, password: str) -> bool:
         return result.rowcount > 0
 
 
-def authenticate(store: ReaderStore, username: str, password: str) -> int | None:
+def authenticate(store: Store, username: str, password: str) -> int | None:
     """The user's id when the password matches, else None (same cost either way)."""
     with store.engine.connect() as conn:
         row = conn.execute(
@@ -106,7 +105,7 @@ def authenticate(store: ReaderStore, username: str, password: str) -> int | None
     return int(row.id)
 
 
-def find_user(store: ReaderStore, username: str | None = None) -> int | None:
+def find_user(store: Store, username: str | None = None) -> int | None:
     """The id of the user called `username`, or of the first admin when no name is given."""
     U = schema.users
     stmt = (

@@ -23,8 +23,7 @@ from typing import Literal
 
 from sqlalchemy import delete, select, update
 
-from syndic.store import schema
-from syndic.web.deps import ReaderStore
+from syndic.store import Store, schema
 
 TOKEN_PREFIX = "syn_"  # noqa: S105  (a prefix, not a secret)
 Scope = Literal["read", "write", "admin"]
@@ -44,7 +43,7 @@ class TokenOwner:
 
 
 @dataclass(frozen=True)
-class TokenInfo:
+class Token:
     """A token as `syndic token list` shows it (never the secret)."""
 
     id: int
@@ -68,7 +67,7 @@ def parse_scopes(values: Iterable[str]) -> tuple[Scope, ...]:
     return tuple(s for s in SCOPES if s in wanted)
 
 
-def _owner_id(store: ReaderStore, user: int | str | None) -> int:
+def _owner_id(store: Store, user: int | str | None) -> int:
     U = schema.users
     with store.engine.connect() as conn:
         if user is None:
@@ -85,7 +84,7 @@ def _owner_id(store: ReaderStore, user: int | str | None) -> int:
 
 
 def create_token(
-    store: ReaderStore,
+    store: Store,
     name: str,
     user_id: int | str | None = None,
     scopes: Sequence[Scope] = DEFAULT_SCOPES,
@@ -111,7 +110,7 @@ def create_token(
     return token
 
 
-def list_tokens(store: ReaderStore) -> list[TokenInfo]:
+def list_tokens(store: Store) -> list[Token]:
     """Every token: id, name, owner, scopes, created, last used."""
     T, U = schema.api_tokens, schema.users
     with store.engine.connect() as conn:
@@ -121,12 +120,12 @@ def list_tokens(store: ReaderStore) -> list[TokenInfo]:
             .order_by(T.c.id)
         ).all()
     return [
-        TokenInfo(int(r.id), r.name, r.username, tuple((r.scopes or "").split()), r.created_at, r.last_used_at)
+        Token(int(r.id), r.name, r.username, tuple((r.scopes or "").split()), r.created_at, r.last_used_at)
         for r in rows
     ]
 
 
-def revoke_token(store: ReaderStore, name_or_id: str | int) -> int:
+def revoke_token(store: Store, name_or_id: str | int) -> int:
     """Delete the token with this id, or every token with this name; return how many went."""
     T = schema.api_tokens
     with store.engine.begin() as conn:
@@ -142,7 +141,7 @@ def role_scopes(is_admin: bool) -> frozenset[str]:
     return frozenset(SCOPES) if is_admin else frozenset(("read", "write"))
 
 
-def check_token(store: ReaderStore, token: str) -> TokenOwner | None:
+def check_token(store: Store, token: str) -> TokenOwner | None:
     """The token's owner and allowed scopes when it is valid, else None. Records its last use."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
@@ -157,9 +156,7 @@ def check_token(store: ReaderStore, token: str) -> TokenOwner | None:
     if row is None:
         return None
     now = datetime.now(UTC)
-    last = row.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
+    last = row.last_used_at  # aware: the store's times are (UTCDateTime)
     # One write a minute at most: on SQLite every write takes the single writer lock.
     if last is None or (now - last).total_seconds() > 60:
         with store.engine.begin() as conn:

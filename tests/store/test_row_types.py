@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Row, RowMapping, Table
 
+import syndic.accounts
+import syndic.library
+import syndic.run
 import syndic.store
 from syndic import types
 from syndic.store import articles, claims, entries, feeds, hosts, schema, websub
@@ -36,6 +39,15 @@ STORE_MODULES = [
     importlib.import_module(f"syndic.store.{m.name}")
     for m in pkgutil.iter_modules(syndic.store.__path__) if m.name != "migrations"
 ]
+
+ABOVE_THE_STORE = [
+    importlib.import_module(m.name)
+    for package in (syndic.run, syndic.library, syndic.accounts)
+    for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+]
+"""What hands the store's rows on (the pipeline, the library facade, accounts): no Row or Any comes out either.
+publish/ is not here yet: its campaign runner and documents still pass joined rows between their own
+functions as mappings (publish.runner.choose_per_story, publish.outputs.one_per_story)."""
 
 RETURNS_SQL = {"syndic.store.views.state_columns"}
 """Functions whose `Any` is SQL column expressions for a query (not rows); none hands a row out."""
@@ -64,18 +76,24 @@ def _mentions_row_or_any(hint: Any) -> bool:
 
 
 def _public_functions(module: ModuleType) -> list[tuple[str, Any]]:
-    return [
-        (name, value) for name, value in vars(module).items()
-        if not name.startswith("_") and inspect.isfunction(value) and value.__module__ == module.__name__
-        and f"{module.__name__}.{name}" not in RETURNS_SQL
-    ]
+    """The module's own public functions, and the public methods of its own classes."""
+    found: list[tuple[str, Any]] = []
+    for name, value in vars(module).items():
+        if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
+            continue
+        if inspect.isfunction(value) and f"{module.__name__}.{name}" not in RETURNS_SQL:
+            found.append((name, value))
+        elif inspect.isclass(value):
+            found += [(f"{name}.{attr}", method) for attr, method in vars(value).items()
+                      if not attr.startswith("_") and inspect.isfunction(method)]
+    return found
 
 
 def test_the_walk_covers_the_store_modules_that_hand_out_rows() -> None:
     assert {feeds, entries, articles, websub, hosts, claims} <= set(STORE_MODULES)
 
 
-@pytest.mark.parametrize("module", STORE_MODULES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", STORE_MODULES + ABOVE_THE_STORE, ids=lambda m: m.__name__)
 def test_store_functions_return_no_rows_and_no_any(module: ModuleType) -> None:
     functions = _public_functions(module)
     offending = {

@@ -169,14 +169,33 @@ def _check_public_url(url: str) -> None:
         raise ConfigError(f"setting public_url: {url!r} is not an absolute http(s) URL without query or fragment")
 
 
-def _check_ftr(settings: Settings) -> None:
-    """The Full-Text RSS options must make sense together (see `syndic.publish.ftr.access`)."""
-    from syndic.publish.ftr.access import FtrOptions
+FTR_ACCESS_MODES = ("keys", "public")
 
-    try:
-        FtrOptions.from_settings(settings)
-    except ValueError as exc:
-        raise ConfigError(f"setting {exc}") from None
+
+def ftr_problem(access: str, counts: dict[str, int]) -> str | None:
+    """What is wrong with these Full-Text RSS options, or None.
+
+    The rules live here, with the settings they check, and
+    `syndic.publish.ftr.access.FtrOptions` applies the same function: one
+    rule for a setting read from the environment and for options built in code.
+    """
+    if access not in FTR_ACCESS_MODES:
+        return f"ftr_access must be one of {', '.join(FTR_ACCESS_MODES)}, not {access!r}"
+    for name, value in counts.items():
+        if value < 1:
+            return f"ftr_{name} must be at least 1"
+    return None
+
+
+def _check_ftr(settings: Settings) -> None:
+    """The Full-Text RSS options must make sense together (`ftr_problem`)."""
+    problem = ftr_problem(settings.ftr_access, {
+        "default_items": settings.ftr_default_items, "max_items": settings.ftr_max_items,
+        "default_items_with_key": settings.ftr_default_items_with_key,
+        "max_items_with_key": settings.ftr_max_items_with_key,
+    })
+    if problem:
+        raise ConfigError(f"setting {problem}")
 
 
 def net_settings(settings: Settings) -> NetSettings:

@@ -28,7 +28,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-ACCESS_MODES = ("keys", "public")
+from syndic.config import FTR_ACCESS_MODES, ftr_problem
+
+ACCESS_MODES = FTR_ACCESS_MODES
 ERROR_MESSAGE = "[unable to retrieve full-text content]"
 BLOCKED_MESSAGE = "URL blocked"
 
@@ -50,11 +52,10 @@ class FtrOptions:
     max_input_bytes: int = 2 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        if self.access not in ACCESS_MODES:
-            raise ValueError(f"ftr_access must be one of {', '.join(ACCESS_MODES)}, not {self.access!r}")
-        for name in ("default_items", "max_items", "default_items_with_key", "max_items_with_key"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"ftr_{name} must be at least 1")
+        names = ("default_items", "max_items", "default_items_with_key", "max_items_with_key")
+        problem = ftr_problem(self.access, {name: getattr(self, name) for name in names})
+        if problem:
+            raise ValueError(problem)
 
     @property
     def output_policy(self) -> str:

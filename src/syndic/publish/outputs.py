@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from syndic.store import schema
 from syndic.store.database import Store
-from syndic.types import Enclosure
+from syndic.store.feeds import read_feed
+from syndic.types import Enclosure, Feed
 
 from .writers import FeedDocument, FeedItem
 
@@ -141,11 +142,18 @@ def item_from_row(row: Mapping[Any, Any], item_id: str) -> FeedItem:
     )
 
 
-def _row_or_404(conn: Connection, table: Any, row_id: int) -> RowMapping:
-    row = conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
-    if row is None:
-        raise NotFound(f"{table.name[:-1]} {row_id} does not exist")
-    return row
+def _feed_or_404(conn: Connection, feed_id: int) -> Feed:
+    feed = read_feed(conn, feed_id)
+    if feed is None:
+        raise NotFound(f"feed {feed_id} does not exist")
+    return feed
+
+
+def _campaign_name_or_404(conn: Connection, campaign_id: int) -> str:
+    name = conn.execute(select(schema.campaigns.c.name).where(schema.campaigns.c.id == campaign_id)).scalar()
+    if name is None:
+        raise NotFound(f"campaign {campaign_id} does not exist")
+    return str(name)
 
 
 def feed_document(
@@ -154,15 +162,15 @@ def feed_document(
     """The full-text version of one subscribed feed, newest first."""
     limit = max(1, min(limit, MAX_ITEMS))
     with store.engine.connect() as conn:
-        feed = _row_or_404(conn, schema.feeds, feed_id)
+        feed = _feed_or_404(conn, feed_id)
         rows = conn.execute(_entry_query().where(schema.entries.c.feed_id == feed_id).limit(limit)).mappings()
         items = tuple(item_from_row(row, row["guid"] or row["key"]) for row in rows)
     return FeedDocument(
-        title=feed["title"] or feed["url"],
-        link=feed["site_url"] or feed["url"],
-        description=feed["description"],
+        title=feed.title or feed.url,
+        link=feed.site_url or feed.url,
+        description=feed.description,
         self_url=self_url,
-        language=feed["language"],
+        language=feed.language,
         items=items,
     )
 
@@ -186,7 +194,7 @@ def campaign_document(
     limit = max(1, min(limit, MAX_ITEMS))
     cf = schema.campaign_feeds
     with store.engine.connect() as conn:
-        campaign = _row_or_404(conn, schema.campaigns, campaign_id)
+        campaign_name = _campaign_name_or_404(conn, campaign_id)
         query = _entry_query().where(
             schema.entries.c.feed_id.in_(select(cf.c.feed_id).where(cf.c.campaign_id == campaign_id))
         )
@@ -197,7 +205,7 @@ def campaign_document(
         )
         for row in one_per_story(rows, limit)
     )
-    return FeedDocument(title=campaign["name"], self_url=self_url, link=self_url, items=items)
+    return FeedDocument(title=campaign_name, self_url=self_url, link=self_url, items=items)
 
 
 def search_document(

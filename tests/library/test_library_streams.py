@@ -100,7 +100,7 @@ def test_editing_and_removing_subscriptions(world: World) -> None:
     streams.edit_subscription(world.blog, leave=["Tech"])
     assert streams.folders()[world.blog] is None
     assert streams.unsubscribe(world.blog) is True and streams.unsubscribe(world.blog) is False
-    assert streams.feed_exists(world.news) and not streams.feed_exists(world.blog)
+    assert streams.subscription(world.news) is not None and streams.subscription(world.blog) is None
     assert world.entries["blog"] not in streams.item_ids(world.ann, limit=100)
 
 

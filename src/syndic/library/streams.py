@@ -107,11 +107,6 @@ class Streams:
         with self._core.store.engine.connect() as conn:
             return streams.feed_by_url(conn, url)
 
-    def feed_exists(self, feed_id: int) -> bool:
-        """Whether there is a feed with this id."""
-        with self._core.store.engine.connect() as conn:
-            return streams.feed_exists(conn, feed_id)
-
     def folders(self) -> dict[int, str | None]:
         """Each feed's folder (None for a feed in none), by feed id."""
         return {s.feed_id: s.folder for s in self.subscriptions()}

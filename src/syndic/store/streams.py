@@ -74,7 +74,6 @@ __all__ = [
     "edit_subscription",
     "existing_item_ids",
     "feed_by_url",
-    "feed_exists",
     "folder_id",
     "item_ids",
     "label_unread_counts",
@@ -241,10 +240,6 @@ def safe_url(value: str | None) -> str | None:
 def folder_id(name: str) -> int:
     """A stable positive integer for a folder name (Fever's groups are numbered)."""
     return zlib.crc32(name.encode("utf-8")) % (2**31 - 1) + 1
-
-
-def feed_exists(conn: Connection, feed_id: int) -> bool:
-    return conn.execute(select(F.c.id).where(F.c.id == feed_id)).first() is not None
 
 
 def feed_by_url(conn: Connection, url: str) -> int | None:

@@ -369,7 +369,7 @@ def _feed_of(syndic: Syndic, text: str) -> int:
     if not text.startswith("feed/"):
         raise bad_request("s must be a feed stream (feed/…)")
     stream = parse_stream(syndic, text)
-    if stream.kind != "feed" or not syndic.streams.feed_exists(stream.feed_id):
+    if stream.kind != "feed" or syndic.streams.subscription(stream.feed_id) is None:
         raise bad_request("unknown feed")
     return stream.feed_id
 
@@ -625,7 +625,7 @@ async def mark_all_as_read(request: Request, user: User, values: Params) -> Resp
     stamp = _int(values, "ts")
     syndic = get_syndic(request)
     stream = parse_stream(syndic, text)
-    if stream.kind == "feed" and not syndic.streams.feed_exists(stream.feed_id):
+    if stream.kind == "feed" and syndic.streams.subscription(stream.feed_id) is None:
         raise bad_request("unknown feed")
     before = _moment(stamp // 1_000_000) if stamp is not None else None
     syndic.streams.mark_read(user.user_id, StreamQuery(stream, crawled_before=before))

@@ -46,11 +46,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fastapi import HTTPException, Request, Response
-from sqlalchemy import select
 
 from syndic.library.accounts import Accounts, Scope
-from syndic.store import schema
-from syndic.web.deps import get_settings, get_store, get_syndic
+from syndic.web.deps import get_settings, get_syndic
 
 SESSION_COOKIE = "syndic_session"
 LOGIN_CSRF_COOKIE = "syndic_login_csrf"
@@ -225,14 +223,14 @@ async def require_admin_csrf(request: Request) -> Viewer:
 def _is_public(request: Request, kind: str) -> bool:
     if not get_settings(request).public_feeds_allowed or kind not in ("feed", "campaign"):
         return False
-    table = schema.feeds if kind == "feed" else schema.campaigns
     raw = request.path_params.get(f"{kind}_id", request.path_params.get("id"))
     try:
         row_id = int(str(raw).split(".")[0])
     except ValueError:
         return False
-    with get_store(request).engine.connect() as conn:
-        return bool(conn.execute(select(table.c.public).where(table.c.id == row_id)).scalar())
+    library = get_syndic(request)
+    found = library.feeds.get(row_id) if kind == "feed" else library.campaigns.get(row_id)
+    return found is not None and found.public
 
 
 def require_user_or_public(

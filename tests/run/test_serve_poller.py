@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from syndic.config import Settings
+from syndic.library.feeds import Feeds
 from syndic.services import serve
 from syndic.store import Store
 
@@ -19,14 +20,14 @@ def test_the_poll_loop_survives_a_failing_cycle(
     settings: Settings = make_settings(extract_workers=1)
     calls: list[int] = []
 
-    async def poll(_rt: Any, *, due_only: bool = False) -> None:
+    async def poll(_feeds: Any, *, due_only: bool = False) -> None:
         calls.append(len(calls))
         if len(calls) == 1:
             raise KeyError("a bug in a stage")
         if len(calls) == 2:
             raise MemoryError("a page too large")
 
-    monkeypatch.setattr(serve, "poll", poll)
+    monkeypatch.setattr(Feeds, "poll", poll)  # the library's poll, which the loop calls each cycle
 
     async def go() -> None:
         task = asyncio.create_task(serve.poll_forever(settings, sqlite_store, every=0.01))

@@ -34,6 +34,7 @@ from syndic.library.feeds import Feeds
 from syndic.library.reading import Reading
 from syndic.library.stories import Stories
 from syndic.library.streams import Streams
+from syndic.net import Fetcher
 from syndic.run.pipeline import Runtime
 from syndic.store import Store, open_store
 
@@ -41,10 +42,11 @@ from syndic.store import Store, open_store
 class Syndic:
     """One syndic over one store: open it with `syndic.open()`, close it (or use `with`) when done."""
 
-    def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings, *, store: Store | None = None, fetcher: Fetcher | None = None) -> None:
         self.settings = settings
         self._owns_store = store is None
-        self._core = Core(settings=settings, store=store or open_store(settings.resolved_database_url()))
+        self._core = Core(settings=settings, store=store or open_store(settings.resolved_database_url()),
+                          fetcher=fetcher)
         self.feeds = Feeds(self._core)
         self.entries = Entries(self._core)
         self.stories = Stories(self._core)
@@ -56,15 +58,18 @@ class Syndic:
         self.extraction = Extraction(self._core)
 
     @classmethod
-    def over(cls, store: object, settings: Settings | None = None) -> Syndic:
+    def over(cls, store: object, settings: Settings | None = None, *, fetcher: Fetcher | None = None) -> Syndic:
         """A Syndic over a store opened elsewhere (a test's, the server's); closing it leaves the store open.
+
+        `fetcher`, when given, is the process's one HTTP client, used (and
+        left open) by every network call instead of a client of their own.
 
         `store` is a `syndic.store.Store`; it is typed `object` so the web app
         and tests can hand one over without importing the store package.
         """
         if not isinstance(store, Store):
             raise TypeError(f"Syndic.over needs a syndic.store.Store, not {type(store).__name__}")
-        return cls(settings or load_settings(), store=store)
+        return cls(settings or load_settings(), store=store, fetcher=fetcher)
 
     @property
     def store(self) -> Store:

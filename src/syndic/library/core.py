@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from syndic.config import Settings
+from syndic.net import Fetcher
 from syndic.run.local import open_runtime
 from syndic.run.pipeline import Runtime
 from syndic.store import Store
@@ -23,6 +24,10 @@ class Core:
 
     settings: Settings
     store: Store
+    fetcher: Fetcher | None = None
+    """A client shared with the rest of the process (`syndic serve` hands its one client to the poller,
+    the web actions and the Full-Text RSS endpoints, so one host's politeness holds across all of
+    them); None: each runtime opens its own."""
     _active: Runtime | None = field(default=None, repr=False)
 
     @asynccontextmanager
@@ -31,13 +36,13 @@ class Core:
         if self._active is not None:
             yield self._active
             return
-        async with open_runtime(self.settings, store=self.store, inline=inline) as rt:
+        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher) as rt:
             yield rt
 
     @asynccontextmanager
     async def running(self, *, inline: bool = False) -> AsyncIterator[Runtime]:
         """Keep one runtime open for every network call made inside (one client, one pool)."""
-        async with open_runtime(self.settings, store=self.store, inline=inline) as rt:
+        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher) as rt:
             previous, self._active = self._active, rt
             try:
                 yield rt

@@ -118,10 +118,23 @@ class Feeds:
             rows = self.due() if due_only else self.list()
             with bar("feeds", len(rows)) as step:
                 outcomes = await pipeline.poll_feeds(rt, rows, progress=step)
-            pending = len(store_entries.pending_entries(
+            # the pages' count only sizes a display: a server polling in the background reads none
+            pending = 0 if progress is None else len(store_entries.pending_entries(
                 rt.store, limit=PENDING_COUNT_LIMIT, max_attempts=rt.settings.max_extract_attempts))
             with bar("pages", pending) as step:
                 results = await pipeline.extract_pending(rt, progress=step)
+        return PollReport(feeds=outcomes, articles=results)
+
+    async def refresh(self, feed_id: int) -> PollReport:
+        """Poll one feed now, whatever its schedule, and extract its new entries in this process.
+
+        What the reader does right after a user subscribes: the feed's
+        articles are there when the page reloads. Unknown ids poll nothing.
+        """
+        async with self._core.runtime(inline=True) as rt:
+            feed = self.get(feed_id)
+            outcomes = [await pipeline.poll_feed(rt, feed)] if feed is not None else []
+            results = await pipeline.extract_pending(rt) if feed is not None else []
         return PollReport(feeds=outcomes, articles=results)
 
     def enqueue_poll(self, *, due_only: bool = False) -> int:

@@ -31,12 +31,10 @@ from syndic.library import Syndic
 from syndic.library.campaigns import CampaignBusy
 from syndic.net import Fetcher
 from syndic.publish.ftr import FtrOptions, network_fetch
-from syndic.run import subscriptions
 from syndic.run.article import run_in_pool
-from syndic.run.local import make_executor, open_runtime, stop_executor
-from syndic.run.pipeline import discover_and_add, extract_pending, net_settings, poll, poll_feed
+from syndic.run.local import make_executor, stop_executor
+from syndic.run.pipeline import net_settings
 from syndic.store import Store, open_store
-from syndic.store import feeds as store_feeds
 from syndic.web.actions import WebActions
 
 log = logging.getLogger("syndic.serve")
@@ -87,30 +85,27 @@ def process_fetcher(settings: Settings, store: Store) -> Fetcher:
 def make_actions(
     settings: Settings, store: Store, wake_poller: asyncio.Event | None = None, fetcher: Fetcher | None = None
 ) -> WebActions:
-    """The real implementations of what the web app may ask for."""
+    """The real implementations of what the web app may ask for, over the library."""
+    library = Syndic.over(store, settings, fetcher=fetcher)
 
     async def add_feed(url: str) -> int:
-        async with open_runtime(settings, store=store, inline=True, fetcher=fetcher) as rt:
-            feed_id = await discover_and_add(rt, url)
-            feed = store_feeds.get_feed(store, feed_id)
-            if feed is not None:
-                await poll_feed(rt, feed)
-                await extract_pending(rt)
-            return feed_id
+        feed_id = await library.feeds.subscribe(url)
+        await library.feeds.refresh(feed_id)  # its articles are there when the page reloads
+        return feed_id
 
     async def run_campaign(campaign_id: int) -> str:
         # delivery runs in a thread (WordPress answers slowly), off the event loop
         try:
-            report = await Syndic.over(store, settings).campaigns.run(campaign_id)
+            report = await library.campaigns.run(campaign_id)
         except CampaignBusy as exc:
             return str(exc)  # "already running": the page says so instead of running it twice
         return report.summary
 
     async def import_opml(document: bytes) -> int:
-        return subscriptions.import_opml(store, document)
+        return library.feeds.import_opml(document)
 
     async def export_opml() -> bytes:
-        return subscriptions.export_opml(store)[0]
+        return library.feeds.export_opml()[0]
 
     async def entries_pushed(_feed_id: int) -> None:
         if wake_poller is not None:
@@ -132,12 +127,13 @@ async def poll_forever(
     the process (see the module's docstring).
     """
     wake = wake or asyncio.Event()
+    library = Syndic.over(store, settings, fetcher=fetcher)
     while True:
         try:
-            async with open_runtime(settings, store=store, fetcher=fetcher) as rt:
+            async with library.running():
                 while True:
                     wake.clear()
-                    await poll(rt, due_only=True)
+                    await library.feeds.poll(due_only=True)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), timeout=every)
         except Exception:  # a poll cycle must never take the server down

@@ -194,3 +194,18 @@ def test_every_public_method_is_documented_and_typed(area: type) -> None:
         assert hints.return_annotation is not inspect.Signature.empty, f"{area.__name__}.{name} has no return type"
         for parameter in list(hints.parameters.values())[1:]:
             assert parameter.annotation is not inspect.Parameter.empty, f"{area.__name__}.{name}({parameter.name})"
+
+
+def test_feed_management_and_the_pipeline_numbers(any_store: Store, news: dict[str, int]) -> None:
+    s = Syndic.over(any_store)
+    garden = s.reading.entry(news["garden"])
+    assert garden is not None
+    assert s.feeds.set_public(garden.feed_id) and s.reading.feed(garden.feed_id).public  # type: ignore[union-attr]
+    assert s.feeds.set_public(garden.feed_id, False) and not s.reading.feed(garden.feed_id).public  # type: ignore[union-attr]
+    assert not s.feeds.set_public(99_999)
+    counts = s.feeds.pipeline_counts()
+    assert counts["articles"] == 3 and counts["extract_queue"] == 0 and counts["post_queue"] == 0
+    assert sum(v for k, v in counts.items() if k.startswith("feeds_")) == 3
+    assert s.feeds.fetch_stats(T) == []  # nothing fetched over the network here
+    assert s.feeds.delete(garden.feed_id) and not s.feeds.delete(garden.feed_id)
+    assert s.reading.entry(news["garden"]) is None and s.feeds.pipeline_counts()["articles"] == 3

@@ -24,6 +24,8 @@ from syndic.run import distributed, pipeline, subscriptions
 from syndic.run.pipeline import ExtractOutcome, FeedOutcome, PollReport, Progress
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
+from syndic.store import metrics as store_metrics
+from syndic.store.metrics import FetchStats
 from syndic.types import Feed
 
 ProgressBar = Callable[[str, int], AbstractContextManager[Progress]]
@@ -90,6 +92,26 @@ class Feeds:
             failed = failures.get(int(feed.id), {})
             report.append(FeedHealth(feed, failed.get("failed", 0), failed.get("given_up", 0)))
         return report
+
+    def set_public(self, feed_id: int, public: bool = True) -> bool:
+        """Serve the feed's full-text feed (/full/feeds/…) without login, or stop; False if no such feed."""
+        with self._core.store.engine.begin() as conn:
+            return store_feeds.set_public(conn, feed_id, public)
+
+    def delete(self, feed_id: int) -> bool:
+        """Unsubscribe: remove the feed and its entries (articles and stories stay); False if no such feed."""
+        with self._core.store.engine.begin() as conn:
+            return store_feeds.delete_feed(conn, feed_id)
+
+    def pipeline_counts(self) -> dict[str, int]:
+        """Monitoring numbers: feeds by state (`feeds_<state>`), extraction and post queues, articles stored."""
+        with self._core.store.engine.connect() as conn:
+            return store_metrics.pipeline_counts(conn)
+
+    def fetch_stats(self, since: datetime) -> builtins.list[FetchStats]:
+        """Fetches by kind ("feed", "page") since `since`: how many, how many failed, their total time."""
+        with self._core.store.engine.connect() as conn:
+            return store_metrics.fetch_stats(conn, since)
 
     def import_opml(self, document: bytes) -> int:
         """Subscribe to every feed of an OPML document (folders become categories); how many it names.

@@ -154,6 +154,12 @@ def record_feed_error(store: Store, feed_id: int, result: FeedPollResult) -> Non
 
 
 @store_errors
+def set_public(connection: Connection, feed_id: int, public: bool) -> bool:
+    """Serve the feed's full-text feed without login (or stop); False when there is no such feed."""
+    return connection.execute(update(feeds).where(feeds.c.id == feed_id).values(public=public)).rowcount > 0
+
+
+@store_errors
 def delete_feed(connection: Connection, feed_id: int) -> bool:
     """Remove a feed and, by the schema's cascades, its entries; False when there was no such feed."""
     return connection.execute(feeds.delete().where(feeds.c.id == feed_id)).rowcount > 0

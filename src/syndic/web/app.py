@@ -48,7 +48,7 @@ def create_app(
     app.state.settings = settings
     app.state.actions = actions or WebActions()
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
-    metrics = AppMetrics(store)
+    metrics = AppMetrics(library)
     app.state.metrics = metrics
 
     @app.middleware("http")

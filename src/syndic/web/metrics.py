@@ -17,19 +17,19 @@ from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from syndic.web import queries
-from syndic.web.deps import ReaderStore
+from syndic.library import Syndic
 
 
 class StoreCollector(Collector):
-    def __init__(self, store: ReaderStore) -> None:
-        self.store = store
+    """The pipeline's numbers, read from the store (through the library) at each scrape."""
+
+    def __init__(self, library: Syndic) -> None:
+        self.library = library
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         since = datetime.now(UTC) - timedelta(hours=1)
-        with self.store.engine.connect() as conn:
-            summary = queries.health_summary(conn)
-            fetches = queries.fetch_stats(conn, since)
+        summary = self.library.feeds.pipeline_counts()
+        fetches = self.library.feeds.fetch_stats(since)
         feeds = GaugeMetricFamily("syndic_feeds", "Feeds by polling state", labels=["state"])
         for key, value in summary.items():
             if key.startswith("feeds_"):
@@ -48,14 +48,14 @@ class StoreCollector(Collector):
         for row in fetches:
             total.add_metric([row.kind], row.total)
             errors.add_metric([row.kind], row.errors)
-            latency.add_metric([row.kind], float(row.elapsed_ms) / 1000 / max(1, row.total))
+            latency.add_metric([row.kind], row.elapsed_ms / 1000 / max(1, row.total))
         yield total
         yield errors
         yield latency
 
 
 class AppMetrics:
-    def __init__(self, store: ReaderStore) -> None:
+    def __init__(self, library: Syndic) -> None:
         self.registry = CollectorRegistry()
         self.latency = Histogram(
             "syndic_http_request_seconds",
@@ -64,7 +64,7 @@ class AppMetrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
-        self.registry.register(StoreCollector(store))
+        self.registry.register(StoreCollector(library))
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -23,7 +23,6 @@ from starlette.routing import NoMatchFound
 
 from syndic.errors import SyndicError
 from syndic.library.reading import VIEWS, ArticleDetail, EntryFilter, View
-from syndic.web import queries
 from syndic.web.auth import (
     CSRF_HEADER,
     LOGIN_CSRF_COOKIE,
@@ -36,7 +35,7 @@ from syndic.web.auth import (
     require_session,
     set_cookie,
 )
-from syndic.web.deps import get_actions, get_settings, get_store, get_syndic
+from syndic.web.deps import get_actions, get_settings, get_syndic
 from syndic.web.ratelimit import LoginRateLimiter, client_address
 from syndic.web.security import safe_next
 from syndic.web.templating import templates
@@ -404,15 +403,13 @@ def feed_public(
     feed_id: PathId,
     public: Annotated[str | None, Form()] = None,
 ) -> Response:
-    with get_store(request).engine.begin() as conn:
-        if not queries.set_feed_public(conn, feed_id, bool(_flag(public))):
-            raise HTTPException(404, "no such feed")
+    if not get_syndic(request).feeds.set_public(feed_id, bool(_flag(public))):
+        raise HTTPException(404, "no such feed")
     return RedirectResponse("/feeds", status_code=303)
 
 
 @router.post("/feeds/{feed_id}/delete")
 def feed_delete(request: Request, viewer: AdminCsrfViewer, feed_id: PathId) -> Response:
-    with get_store(request).engine.begin() as conn:
-        if not queries.delete_feed(conn, feed_id):
-            raise HTTPException(404, "no such feed")
+    if not get_syndic(request).feeds.delete(feed_id):
+        raise HTTPException(404, "no such feed")
     return RedirectResponse("/feeds", status_code=303)

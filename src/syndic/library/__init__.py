@@ -23,6 +23,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from types import TracebackType
 
+from syndic.clean.sanitize import http_url, sanitize_html
 from syndic.config import Settings, load_settings
 from syndic.library.accounts import Accounts
 from syndic.library.campaigns import Campaigns
@@ -112,5 +113,7 @@ def open(settings: Settings | None = None, *, database_url: str | None = None) -
     return Syndic(settings)
 
 
-__all__ = ["Syndic", "open"]
+# Output safety for whoever renders what the library returns (the web app, a Python user's own
+# pages): article HTML through the one allow-list sanitizer, links only when http(s).
+__all__ = ["Syndic", "http_url", "open", "sanitize_html"]
 

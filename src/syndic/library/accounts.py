@@ -15,6 +15,7 @@ only as hashes, FTR keys excepted (see `syndic.accounts.ftr_keys`).
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable
 
 from syndic.accounts import ftr_keys, reader_api, sessions, tokens, users
@@ -24,6 +25,7 @@ from syndic.accounts.sessions import Session
 from syndic.accounts.tokens import DEFAULT_SCOPES, SCOPES, TOKEN_PREFIX, Scope, Token, TokenOwner
 from syndic.accounts.users import MIN_PASSWORD_LENGTH, User
 from syndic.library.core import Core
+from syndic.publish.ftr.access import key_hash
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -214,6 +216,17 @@ class Accounts:
     def ftr_key_secret(self, index: int) -> str | None:
         """Key `index`'s secret, to check FTR's signed `key=INDEX&hash=…` URLs; None when there is none."""
         return ftr_keys.secret_of(self._core.store, index)
+
+    def ftr_key_hash(self, secret: str, url: str) -> str:
+        """The hash Full-Text RSS puts beside a key's index in a feed URL (`key=INDEX&hash=…`) for `url`."""
+        return key_hash(secret, url)
+
+    def ftr_signed_key_valid(self, index: int, url: str, given_hash: str) -> str | None:
+        """Key `index`'s secret when `given_hash` is its hash for `url` (compared in constant time), else None."""
+        secret = self.ftr_key_secret(index)
+        if secret is not None and hmac.compare_digest(key_hash(secret, url), given_hash.strip().lower()):
+            return secret
+        return None
 
     def touch_ftr_key(self, index: int) -> None:
         """Record that key `index` was used now (written at most once a minute)."""

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -35,7 +34,6 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 
 from syndic.library.accounts import TOKEN_PREFIX
 from syndic.library.documents import BadRequest, FtrOptions, FtrRequest, FullTextService, Refused
-from syndic.publish.ftr.access import key_hash
 from syndic.web.admission import Admission, Busy
 from syndic.web.auth import Viewer, authorize, require_user_or_public, token_viewer
 from syndic.web.deps import get_syndic
@@ -107,8 +105,8 @@ async def resolve_access(
     if key is not None and not key.startswith(TOKEN_PREFIX):
         given_hash = params.get("hash")
         if given_hash is not None and key.isdigit():
-            secret = await asyncio.to_thread(accounts.ftr_key_secret, int(key))
-            if secret is not None and hmac.compare_digest(key_hash(secret, url), given_hash.strip().lower()):
+            secret = await asyncio.to_thread(accounts.ftr_signed_key_valid, int(key), url, given_hash)
+            if secret is not None:
                 await asyncio.to_thread(accounts.touch_ftr_key, int(key))
                 return Access(valid_key=True, key_index=int(key), secret=secret)
         index = await asyncio.to_thread(accounts.check_ftr_key, key)
@@ -133,7 +131,7 @@ def self_url(request: Request, params: dict[str, str], url: str, key: tuple[int,
     shown = url[len("http://"):] if url.lower().startswith("http://") else url
     parts = [f"url={quote_plus(shown, safe='')}"]
     if key is not None:
-        parts += [f"key={key[0]}", f"hash={key_hash(key[1], url)}"]
+        parts += [f"key={key[0]}", f"hash={get_syndic(request).accounts.ftr_key_hash(key[1], url)}"]
     for name in SELF_PARAMS:
         if name in params:
             parts.append(f"{name}={quote_plus(params[name], safe='')}")

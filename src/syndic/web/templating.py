@@ -14,7 +14,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from syndic.clean.sanitize import http_url, sanitize_html
+from syndic.library import http_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
 

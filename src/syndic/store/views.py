@@ -38,6 +38,7 @@ from sqlalchemy import (
     tuple_,
 )
 
+from syndic.store import feeds as store_feeds
 from syndic.store import reading, schema
 from syndic.types import ArticleRevision, StoredArticle, Story
 
@@ -530,13 +531,12 @@ def list_feeds(conn: Connection, user_id: int | None = None) -> list[ReaderFeed]
 
 
 def get_feed(conn: Connection, feed_id: int, user_id: int | None = None) -> ReaderFeed | None:
-    """One feed with its health and `user_id`'s unread count in it; None if there is no such feed."""
-    row = conn.execute(select(F).where(F.c.id == feed_id)).first()
-    if row is None:
+    """One feed (`store.feeds.read_feed`) with `user_id`'s unread count in it; None if there is no such feed."""
+    feed = store_feeds.read_feed(conn, feed_id)
+    if feed is None:
         return None
     unread = reading.unread_counts(conn, user_id).get(feed_id, 0) if user_id is not None else 0
-    return _build(ReaderFeed, {**row._mapping, "error_count": int(row.error_count or 0),
-                               "public": bool(row.public), "unread": unread})
+    return _build(ReaderFeed, {**vars(feed), "unread": unread})
 
 
 def byline_problems(conn: Connection, limit: int = 50) -> list[BylineProblem]:

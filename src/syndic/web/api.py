@@ -20,8 +20,8 @@ from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-from syndic.clean.sanitize import http_url, sanitize_html
 from syndic.errors import CampaignExistsError, ConfigError
+from syndic.library import http_url, sanitize_html
 from syndic.library.campaigns import Campaign
 from syndic.library.reading import EntryFilter, ReaderFeed
 from syndic.library.stories import StoryCopy

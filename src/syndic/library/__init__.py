@@ -90,6 +90,10 @@ class Syndic:
         """
         return self._core.running(inline=inline)
 
+    def ping(self) -> bool:
+        """Whether the database answers (a health check: False, never an exception, when it does not)."""
+        return self._core.store.ping()
+
     def close(self) -> None:
         """Close the store (its connections), unless it was handed over (`Syndic.over`)."""
         if self._owns_store:

@@ -14,11 +14,12 @@ entry (see `health()` and `Entries.list`) and never stops the batch.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from syndic import websub
 from syndic.library.core import Core
 from syndic.run import distributed, pipeline, subscriptions
 from syndic.run.pipeline import ExtractOutcome, FeedOutcome, PollReport, Progress
@@ -27,6 +28,7 @@ from syndic.store import feeds as store_feeds
 from syndic.store import metrics as store_metrics
 from syndic.store.metrics import FetchStats
 from syndic.types import Feed
+from syndic.websub import CallbackAnswer
 
 ProgressBar = Callable[[str, int], AbstractContextManager[Progress]]
 """Opens a progress display for one stage of a poll ("feeds", then "pages") of `total`
@@ -35,7 +37,7 @@ steps, and yields the callback each finished step calls with 1 (the CLI's progre
 PENDING_COUNT_LIMIT = 100_000
 """Entries counted at most for the pages' progress total (a count, not a load)."""
 
-__all__ = ["ExtractOutcome", "Feed", "FeedHealth", "FeedOutcome", "Feeds", "PollReport", "ProgressBar"]
+__all__ = ["CallbackAnswer", "ExtractOutcome", "Feed", "FeedHealth", "FeedOutcome", "Feeds", "PollReport", "ProgressBar"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,21 @@ class Feeds:
             outcomes = [await pipeline.poll_feed(rt, feed)] if feed is not None else []
             results = await pipeline.extract_pending(rt) if feed is not None else []
         return PollReport(feeds=outcomes, articles=results)
+
+    def websub_verification(self, feed_id: int, query: Mapping[str, str]) -> CallbackAnswer:
+        """Answer a WebSub hub's verification request for feed `feed_id` (its `hub.*` query).
+
+        The challenge is echoed only for a (un)subscription syndic asked for
+        and is waiting on; see `syndic.websub.answer_verification`.
+        """
+        return websub.answer_verification(self._core.store, feed_id, query)
+
+    def websub_push(
+        self, feed_id: int, body: bytes, content_type: str | None, signature: str | None
+    ) -> CallbackAnswer:
+        """Take a hub's push of new content for feed `feed_id`: stored like a poll's entries when the
+        signature (`X-Hub-Signature`) is the subscription's; refused with a reason otherwise."""
+        return websub.accept_distribution(self._core.store, feed_id, body, content_type, signature)
 
     def enqueue_poll(self, *, due_only: bool = False) -> int:
         """Queue a poll of every feed (only the due ones with `due_only`) for the Celery workers; how many.

@@ -266,7 +266,6 @@ def create_api(parent: FastAPI) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    api.state.store = parent.state.store
     api.state.syndic = parent.state.syndic
     api.state.settings = parent.state.settings
     api.state.actions = parent.state.actions

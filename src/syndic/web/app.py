@@ -17,15 +17,12 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from syndic.library import Syndic
 from syndic.web import api, campaign_pages, campaign_review, ftr, full_feeds, reader, readerapi, websub
 from syndic.web.actions import WebActions
 from syndic.web.auth import LoginRequired, require_user
-from syndic.web.deps import ReaderStore
 from syndic.web.metrics import AppMetrics
 from syndic.web.ratelimit import LoginRateLimiter
 from syndic.web.security import SECURITY_HEADERS
@@ -36,15 +33,13 @@ STATIC = Path(__file__).with_name("static")
 
 
 def create_app(
-    source: Syndic | ReaderStore, settings: WebSettings | None = None, actions: WebActions | None = None
+    source: object, settings: WebSettings | None = None, actions: WebActions | None = None
 ) -> FastAPI:
-    """The whole HTTP app over a `Syndic` (or over a store, which it opens a `Syndic` over)."""
+    """The whole HTTP app over a `Syndic` (or over a `syndic.store.Store`, which it opens a `Syndic` over)."""
     settings = settings or WebSettings()
     library = source if isinstance(source, Syndic) else Syndic.over(source)
-    store = library.store
     app = FastAPI(title="syndic", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.syndic = library
-    app.state.store = store
     app.state.settings = settings
     app.state.actions = actions or WebActions()
     app.state.login_limiter = LoginRateLimiter(settings.login_attempts, settings.login_window_seconds)
@@ -87,10 +82,7 @@ def create_app(
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:
-        try:
-            with store.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+        if not library.ping():
             return JSONResponse({"status": "error", "database": "unreachable"}, 503)
         return JSONResponse({"status": "ok"})
 

@@ -35,7 +35,7 @@ Dependencies for routes (ours and other stages'):
   `require_user_or_public("none")` for URLs that are never public
   (/makefulltextfeed.php, /extract.php, /search.rss): then the same
   credentials are required and nothing is public. It returns a `Viewer`.
-  The publish routers get the store with `syndic.web.deps.get_store`.
+  Every route reaches the data through `syndic.web.deps.get_syndic` (the library).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The WebSub callback: `/websub/{feed_id}`, the one URL hubs call.
 
 No login and no CSRF token: hubs are not users. What protects it is in
-`syndic.websub`: a verification is answered only for a request we
+`syndic.websub` (reached through the library's feeds area): a verification is answered only for a request we
 made, and content is taken only with a valid HMAC signature from the
 subscription's secret. The body is read up to `max_push_bytes` and no
 further; the store work runs off the event loop.
@@ -13,13 +13,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
-from syndic import websub
+from syndic.library.feeds import CallbackAnswer
+from syndic.web.deps import get_syndic
 from syndic.web.settings import WebSettings
 
 router = APIRouter()
 
 
-def _answer(answer: websub.CallbackAnswer) -> Response:
+def _answer(answer: CallbackAnswer) -> Response:
     return PlainTextResponse(answer.body, answer.status)
 
 
@@ -27,7 +28,7 @@ def _answer(answer: websub.CallbackAnswer) -> Response:
 async def verify(request: Request, feed_id: int) -> Response:
     """The hub checks that we asked for this (un)subscription; echo its challenge if so."""
     query = {key: value for key, value in request.query_params.items()}
-    return _answer(await run_in_threadpool(websub.answer_verification, request.app.state.store, feed_id, query))
+    return _answer(await run_in_threadpool(get_syndic(request).feeds.websub_verification, feed_id, query))
 
 
 @router.post("/websub/{feed_id}", include_in_schema=False)
@@ -46,8 +47,7 @@ async def distribute(request: Request, feed_id: int) -> Response:
             return PlainTextResponse(f"a push is limited to {cap} bytes", 413)
         chunks.append(chunk)
     answer = await run_in_threadpool(
-        websub.accept_distribution,
-        request.app.state.store,
+        get_syndic(request).feeds.websub_push,
         feed_id,
         b"".join(chunks),
         request.headers.get("content-type"),

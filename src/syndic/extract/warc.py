@@ -14,13 +14,14 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from syndic.clock import as_utc
 from syndic.errors import ExtractionError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -66,7 +67,7 @@ def _captured(value: str | None) -> datetime | None:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return as_utc(when)
 
 
 def iter_pages(stream: IO[bytes], *, max_body_bytes: int, skips: WarcSkips | None = None) -> Iterator[WarcPage]:

@@ -13,13 +13,14 @@ absolute http(s) one (or null / "").
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from syndic.clock import as_utc
 from syndic.errors import CampaignExistsError, ConfigError
 from syndic.library import http_url, sanitize_html
 from syndic.library.campaigns import Campaign
@@ -64,12 +65,9 @@ def _user(viewer: Viewer) -> int:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+    """A query's date as aware UTC; one out of range is the caller's 422."""
     try:
-        return value.astimezone(UTC)
+        return as_utc(value)
     except (OverflowError, ValueError):
         raise HTTPException(422, "date out of range") from None
 

@@ -7,13 +7,14 @@ not trusted to contain only what our input side wrote into it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from syndic.clock import as_utc
 from syndic.library import http_url, sanitize_html
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -26,17 +27,13 @@ def safe_article(html: str | None, base_url: str | None = None) -> Markup:
 def when(value: datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def iso(value: datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
+    return as_utc(value).isoformat()
 
 
 def names(value: Any) -> str:

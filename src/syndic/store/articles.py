@@ -138,6 +138,20 @@ _EXISTING = select(
 )
 
 
+def _index_lookups_only(connection: Connection) -> None:
+    """On PostgreSQL, plan this transaction's lookups on their indexes, never as a table scan.
+
+    Without statistics on article_band (a new database, or a server with
+    autovacuum off: nothing has run ANALYZE) PostgreSQL guesses that an IN of
+    ~60 band keys matches a third of the table and scans all of it, in
+    parallel: 120 ms per article at 40,000 articles instead of 0.6 ms, and
+    growing with the store. Every statement of the write path is a lookup by
+    key, so the setting is safe for the whole transaction; SET LOCAL ends with it.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0")
+
+
 def _site(url_key: str) -> str:
     """The host of a dedupe key (keys are folded: no www., m., scheme or default port)."""
     return urlsplit(url_key).netloc
@@ -276,6 +290,7 @@ def record_article(
     sig = dedupe.signature(article.text)
     digest = content_hash(article)
     with store.engine.begin() as connection:
+        _index_lookups_only(connection)
         existing = connection.execute(_EXISTING.where(articles.c.url_key == bindparam("key")), {"key": url_key}).first()
         if existing is None and entry_id is not None and not from_feed:
             # The entry's link redirected: its feed text was kept under the link's key.

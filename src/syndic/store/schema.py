@@ -172,6 +172,9 @@ articles = Table(
 )
 Index("ix_articles_story_id", articles.c.story_id)
 Index("ix_articles_published", articles.c.published)
+# the feeds page's byline diagnostics: the few articles with a problem, newest first, without a scan
+_BYLINE_PROBLEM = (articles.c.byline_problem.is_not(None)) & (articles.c.byline_problem != "")
+Index("ix_articles_byline_problem", articles.c.id, sqlite_where=_BYLINE_PROBLEM, postgresql_where=_BYLINE_PROBLEM)
 
 article_revisions = Table(
     "article_revisions",

@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,7 +45,7 @@ from sqlalchemy import (
     update,
 )
 
-from syndic.clean.sanitize import sanitize_html
+from syndic.clean.sanitize import http_url, sanitize_html
 from syndic.store import reading, schema, views
 from syndic.types import Enclosure
 
@@ -227,14 +226,9 @@ class LabelUnread:
 
 
 def safe_url(value: str | None) -> str | None:
-    """http(s) addresses only: anything else (javascript:, data:) never reaches an app."""
-    if not value:
-        return None
-    try:
-        scheme = urlsplit(value.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return value.strip() if scheme in ("http", "https") else None
+    """http(s) addresses only: anything else (javascript:, data:, a URL with spaces or control
+    characters) never reaches an app. The same rule as every other output (`clean.sanitize.http_url`)."""
+    return http_url(value)
 
 
 def folder_id(name: str) -> int:

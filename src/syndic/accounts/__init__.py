@@ -15,6 +15,7 @@ Modules: `passwords` (hashing), `users`, `sessions`, `tokens`,
 """
 
 from syndic.accounts.ftr_keys import FtrKey
+from syndic.accounts.passwords import MIN_PASSWORD_LENGTH
 from syndic.accounts.reader_api import ApiUser
 from syndic.accounts.sessions import Session
 from syndic.accounts.tokens import (
@@ -26,7 +27,7 @@ from syndic.accounts.tokens import (
     TokenOwner,
     create_token,
 )
-from syndic.accounts.users import MIN_PASSWORD_LENGTH, User, create_user
+from syndic.accounts.users import User, create_user
 
 __all__ = [
     "DEFAULT_SCOPES",

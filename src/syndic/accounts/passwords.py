@@ -17,6 +17,9 @@ _HASHER = PasswordHasher()
 # whether a user name exists.
 _DUMMY_HASH = _HASHER.hash("syndic-no-such-user")
 
+# One length rule for every password syndic keeps: a user's login and a reading-app API password.
+MIN_PASSWORD_LENGTH = 12
+
 
 def hash_password(password: str) -> str:
     if not password:

@@ -27,10 +27,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 
-from syndic.accounts.passwords import hash_password, verify_password
+from syndic.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from syndic.store import Store, schema
 
-MIN_PASSWORD_LENGTH = 12
 _AUTH_LABEL = b"syndic greader auth v1"
 _ACTION_LABEL = b"syndic greader action v1"
 P = schema.reader_api_passwords

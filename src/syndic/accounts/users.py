@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from syndic.accounts.passwords import hash_password, needs_rehash, verify_password
+from syndic.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from syndic.errors import AccountError
 from syndic.store import Store, schema
 
-MIN_PASSWORD_LENGTH = 12
 """What `syndic user add/passwd` accept at least: a passphrase, not a word."""
 
 

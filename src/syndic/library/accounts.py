@@ -20,10 +20,11 @@ from collections.abc import Iterable
 
 from syndic.accounts import ftr_keys, reader_api, sessions, tokens, users
 from syndic.accounts.ftr_keys import FtrKey
+from syndic.accounts.passwords import MIN_PASSWORD_LENGTH
 from syndic.accounts.reader_api import ApiUser
 from syndic.accounts.sessions import Session
 from syndic.accounts.tokens import DEFAULT_SCOPES, SCOPES, TOKEN_PREFIX, Scope, Token, TokenOwner
-from syndic.accounts.users import MIN_PASSWORD_LENGTH, User
+from syndic.accounts.users import User
 from syndic.library.core import Core
 from syndic.publish.ftr.access import key_hash
 

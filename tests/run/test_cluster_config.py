@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from syndic.cli import main
 from syndic.config import Settings
 from syndic.run import distributed
+from syndic.services import tasks
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
 from syndic.store import open_store
@@ -154,11 +155,11 @@ def test_a_raising_task_is_retried_until_its_budget_is_spent_then_recorded_on_it
     feed_id = store_feeds.add_feed(store, "http://f.example/feed.xml")
     task = FakeTask(retries=2)
     with pytest.raises(RuntimeError, match="Retry"):
-        distributed._run(task, "poll", feed_id, _down)  # type: ignore[arg-type]
+        distributed.run_bounded(task, "poll", feed_id, _down)  # type: ignore[arg-type]
     assert task.retried[0]["max_retries"] == 4 and 0 < task.retried[0]["countdown"] <= 8
     with pytest.raises(OperationalError):  # the last retry: raised to Celery, which reports the failure …
-        distributed._run(FakeTask(retries=4), "poll", feed_id, _down)  # type: ignore[arg-type]
-    distributed._record_give_up(sender=distributed.poll_feed_task, exception=OperationalError(
+        distributed.run_bounded(FakeTask(retries=4), "poll", feed_id, _down)  # type: ignore[arg-type]
+    distributed._record_give_up(sender=tasks.poll_feed_task, exception=OperationalError(
         "SELECT 1", {}, ConnectionRefusedError("refused")), args=[feed_id])
     feed = store_feeds.get_feed(store, feed_id)  # … and the feed shows it, as a failed poll would
     assert feed is not None and feed.state == "error" and feed.error_count == 1
@@ -176,7 +177,7 @@ def test_a_task_stopped_by_its_time_limit_counts_as_an_attempt_of_its_entry(pg_w
         raise SoftTimeLimitExceeded()
 
     for _ in range(3):
-        assert distributed._run(FakeTask(retries=0), "extract", entry_id, hang) is None  # type: ignore[arg-type]
+        assert distributed.run_bounded(FakeTask(retries=0), "extract", entry_id, hang) is None  # type: ignore[arg-type]
     (row,) = [r for r in store_entries.list_entries(store) if r.id == entry_id]
     assert row.extract_state == "given_up"  # the third attempt was the last
     assert row.extract_error == "stopped after 7 s (task time limit)"

@@ -43,11 +43,14 @@ from syndic.store import Store, open_store
 class Syndic:
     """One syndic over one store: open it with `syndic.open()`, close it (or use `with`) when done."""
 
-    def __init__(self, settings: Settings, *, store: Store | None = None, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, store: Store | None = None, fetcher: Fetcher | None = None,
+        database_errors_raise: bool = False,
+    ) -> None:
         self.settings = settings
         self._owns_store = store is None
         self._core = Core(settings=settings, store=store or open_store(settings.resolved_database_url()),
-                          fetcher=fetcher)
+                          fetcher=fetcher, database_errors_raise=database_errors_raise)
         self.feeds = Feeds(self._core)
         self.entries = Entries(self._core)
         self.stories = Stories(self._core)
@@ -59,18 +62,24 @@ class Syndic:
         self.extraction = Extraction(self._core)
 
     @classmethod
-    def over(cls, store: object, settings: Settings | None = None, *, fetcher: Fetcher | None = None) -> Syndic:
+    def over(
+        cls, store: object, settings: Settings | None = None, *, fetcher: Fetcher | None = None,
+        database_errors_raise: bool = False,
+    ) -> Syndic:
         """A Syndic over a store opened elsewhere (a test's, the server's); closing it leaves the store open.
 
         `fetcher`, when given, is the process's one HTTP client, used (and
         left open) by every network call instead of a client of their own.
+        `database_errors_raise` is for a Celery task: a database error passes
+        the item's boundary for the task's own bounded retries.
 
         `store` is a `syndic.store.Store`; it is typed `object` so the web app
         and tests can hand one over without importing the store package.
         """
         if not isinstance(store, Store):
             raise TypeError(f"Syndic.over needs a syndic.store.Store, not {type(store).__name__}")
-        return cls(settings or load_settings(), store=store, fetcher=fetcher)
+        return cls(settings or load_settings(), store=store, fetcher=fetcher,
+                   database_errors_raise=database_errors_raise)
 
     @property
     def store(self) -> Store:

@@ -33,7 +33,7 @@ from syndic.publish.filters import parse_filters
 from syndic.publish.outbox import DeliveryEvent, retry_post, retry_rejected, senders_on
 from syndic.publish.review import Candidate
 from syndic.publish.rules import parse_rewrites, parse_words_to_category
-from syndic.publish.runner import CampaignRunReport, run_campaign, run_due
+from syndic.publish.runner import CampaignRunReport, run_campaign, run_due, run_scheduled
 from syndic.publish.schedule import CampaignBusy
 from syndic.publish.template import DEFAULT_ATTRIBUTION, DEFAULT_TEMPLATE, TAGS, check_template
 from syndic.store import campaigns as store_campaigns
@@ -211,6 +211,15 @@ class Campaigns:
         senders = senders_on(net_settings(self._core.settings))
         reports = await asyncio.to_thread(run_due, self._core.store, sender_factory=senders)
         return [RunReport.of(r) for r in reports]
+
+    def run_slot(self, campaign_id: int, due: str | None = None) -> RunReport | None:
+        """Run a due campaign for its current slot, in this thread (what a cluster worker does).
+
+        `due` is the claim key the scheduler queued the run under: a slot
+        already run, or a campaign running elsewhere, does nothing and gives None.
+        """
+        report = run_scheduled(self._core.store, campaign_id, expected_due=due)
+        return None if report is None else RunReport.of(report)
 
     # --- posts: the review queue, retries, the log --------------------------------------
 

@@ -28,6 +28,9 @@ class Core:
     """A client shared with the rest of the process (`syndic serve` hands its one client to the poller,
     the web actions and the Full-Text RSS endpoints, so one host's politeness holds across all of
     them); None: each runtime opens its own."""
+    database_errors_raise: bool = False
+    """In a Celery task: a database error is not the item's fault and goes to the task's retries
+    (see `Runtime.database_errors_raise`) instead of being recorded on the item."""
     _active: Runtime | None = field(default=None, repr=False)
 
     @asynccontextmanager
@@ -36,13 +39,15 @@ class Core:
         if self._active is not None:
             yield self._active
             return
-        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher) as rt:
+        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher,
+                                database_errors_raise=self.database_errors_raise) as rt:
             yield rt
 
     @asynccontextmanager
     async def running(self, *, inline: bool = False) -> AsyncIterator[Runtime]:
         """Keep one runtime open for every network call made inside (one client, one pool)."""
-        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher) as rt:
+        async with open_runtime(self.settings, store=self.store, inline=inline, fetcher=self.fetcher,
+                                database_errors_raise=self.database_errors_raise) as rt:
             previous, self._active = self._active, rt
             try:
                 yield rt

@@ -36,6 +36,20 @@ class Entries:
     def __init__(self, core: Core) -> None:
         self._core = core
 
+    async def extract_one(self, entry_id: int) -> ExtractOutcome | None:
+        """Fetch, extract, clean and dedupe one entry's page in this process (what a cluster worker does).
+
+        None when the entry is not owed an article any more (done by an
+        earlier delivery of the same task, or given up).
+        """
+        settings = self._core.settings
+        rows = store_entries.pending_entries(self._core.store, max_attempts=settings.max_extract_attempts,
+                                             entry_id=entry_id)
+        if not rows:
+            return None
+        async with self._core.runtime(inline=True) as rt:
+            return await pipeline.extract_entry(rt, rows[0])
+
     def list(
         self,
         *,

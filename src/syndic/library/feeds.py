@@ -14,6 +14,7 @@ entry (see `health()` and `Entries.list`) and never stops the batch.
 from __future__ import annotations
 
 import builtins
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from syndic.run.pipeline import ExtractOutcome, FeedOutcome, PollReport, Progres
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
 from syndic.store import metrics as store_metrics
+from syndic.store.claims import due_key
 from syndic.store.metrics import FetchStats
 from syndic.types import Feed
 from syndic.websub import CallbackAnswer
@@ -38,6 +40,8 @@ PENDING_COUNT_LIMIT = 100_000
 """Entries counted at most for the pages' progress total (a count, not a load)."""
 
 __all__ = ["CallbackAnswer", "ExtractOutcome", "Feed", "FeedHealth", "FeedOutcome", "Feeds", "PollReport", "ProgressBar"]
+
+log = logging.getLogger("syndic.run")
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,23 @@ class Feeds:
             with bar("pages", pending) as step:
                 results = await pipeline.extract_pending(rt, progress=step)
         return PollReport(feeds=outcomes, articles=results)
+
+    async def poll_slot(self, feed_id: int, due: str | None = None) -> FeedOutcome | None:
+        """Poll one feed for its scheduled check, in this process (what a cluster worker does).
+
+        `due` is the claim key the scheduler queued the check under
+        (`store.claims.due_key` of the feed's next check): a repeated delivery
+        of a check already made does nothing. None when nothing was polled
+        (the feed is gone, or that check was made).
+        """
+        feed = self.get(feed_id)
+        if feed is None:
+            return None  # unsubscribed meanwhile
+        if due is not None and due_key(feed.next_check_at) != due:
+            log.info("feed %s already polled for %s", feed_id, due, extra={"feed_id": feed_id})
+            return None
+        async with self._core.runtime(inline=True) as rt:
+            return await pipeline.poll_feed(rt, feed)
 
     async def refresh(self, feed_id: int) -> PollReport:
         """Poll one feed now, whatever its schedule, and extract its new entries in this process.

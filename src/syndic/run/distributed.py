@@ -1,9 +1,10 @@
-"""The same stages as Celery tasks, for when one machine is not enough.
+"""The Celery side of syndic, for when one machine is not enough: the app, its settings, the
+scheduler's producer and the boundary every task runs in.
 
-Workers share a PostgreSQL store and a broker (RabbitMQ or Redis). Each task
-runs exactly the coroutine the single process runs (`poll_feed`,
-`extract_entry`, `run_campaign`), with the network limits made cluster-wide
-(run/cluster_gate.py).
+Workers share a PostgreSQL store and a broker (RabbitMQ or Redis). The tasks
+(syndic.services.tasks) call the library as the single process does
+(`Syndic.feeds.poll_slot`, `entries.extract_one`, `campaigns.run_slot`),
+with the network limits made cluster-wide (run/cluster_gate.py).
 
     syndic worker            # a worker (SYNDIC_DATABASE_URL, SYNDIC_BROKER_URL)
     syndic beat              # enqueues due feeds, due campaigns, owed extractions
@@ -33,12 +34,11 @@ What a task does when things go wrong:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import random
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -50,8 +50,7 @@ from syndic import feeds as feed_schedule
 from syndic import retry
 from syndic.config import Settings, load_settings
 from syndic.errors import ConfigError, SyndicError
-from syndic.run.cluster_gate import cluster_fetcher
-from syndic.run.pipeline import Runtime, backoff_of, extract_entry, poll_feed
+from syndic.run.pipeline import backoff_of
 from syndic.run.schedule import (
     CAMPAIGN_TASK,
     EXTRACT_TASK,
@@ -59,13 +58,11 @@ from syndic.run.schedule import (
     Enqueued,
     Publish,
     enqueue_due,
-    enqueue_extractions,
     enqueue_polls,
 )
 from syndic.store import Store, open_store
 from syndic.store import entries as store_entries
 from syndic.store import feeds as store_feeds
-from syndic.store.claims import due_key
 
 log = logging.getLogger("syndic.run")
 T = TypeVar("T")
@@ -132,8 +129,9 @@ def configure(settings: Settings) -> None:
         # Celery builds its connection and producer pools from the broker URL on first use, once
         app._pool = None
         app.amqp._producer_pool = None
-    for name in _KINDS:
-        app.tasks[name].max_retries = settings.task_max_retries
+    for name in _KINDS:  # registered where syndic.services.tasks is imported (a worker), not in beat
+        if name in app.tasks:
+            app.tasks[name].max_retries = settings.task_max_retries
 
 
 def task_settings() -> Settings:
@@ -257,16 +255,6 @@ def schedule_once(store: Store, settings: Settings) -> Enqueued:
 # --- tasks --------------------------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def cluster_runtime(settings: Settings, store: Store) -> AsyncIterator[Runtime]:
-    """A Runtime whose politeness and robots.txt are shared with every worker, through the store."""
-    fetcher = cluster_fetcher(settings, store)
-    try:
-        yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=None, database_errors_raise=True)
-    finally:
-        await fetcher.aclose()
-
-
 def retry_countdown(settings: Settings, retries: int, rng: random.Random | None = None) -> float:
     """Exponential backoff with jitter (syndic/retry.py): about base·2^retries, capped, half to all of it."""
     backoff = retry.Backoff(base=timedelta(seconds=settings.task_retry_backoff_s),
@@ -274,8 +262,12 @@ def retry_countdown(settings: Settings, retries: int, rng: random.Random | None 
     return backoff.delay(retries + 1, rng).total_seconds()
 
 
-def _run(task: Task, kind: str, target: int, work: Callable[[], T]) -> T | None:
-    """Run a task's work; retry what raised (bounded), record a timeout on the item."""
+def run_bounded(task: Task, kind: str, target: int, work: Callable[[], T]) -> T | None:
+    """Run a task's work; retry what raised (bounded), record a timeout on the item.
+
+    The tasks themselves (syndic.services.tasks) are thin calls into the
+    library; this is the boundary every one of them shares.
+    """
     settings = task_settings()
     try:
         return work()
@@ -292,66 +284,6 @@ def _run(task: Task, kind: str, target: int, work: Callable[[], T]) -> T | None:
                     retries + 1, settings.task_max_retries, countdown,
                     extra={"kind": kind, "target": target, "error": str(exc)})
         raise task.retry(exc=exc, countdown=countdown, max_retries=settings.task_max_retries) from None
-
-
-async def _poll(feed_id: int, due: str | None) -> None:
-    settings = task_settings()
-    store = shared_store(settings)
-    feed = store_feeds.get_feed(store, feed_id)
-    if feed is None:
-        return  # unsubscribed meanwhile
-    if due is not None and due_key(feed.next_check_at) != due:
-        log.info("feed %s already polled for %s", feed_id, due, extra={"feed_id": feed_id})
-    else:
-        async with cluster_runtime(settings, store) as rt:
-            await poll_feed(rt, feed)
-
-
-@app.task(name=POLL_TASK, bind=True)  # type: ignore[untyped-decorator]
-def poll_feed_task(self: Task, feed_id: int, due: str | None = None) -> int | None:
-    """Poll one feed, then enqueue an extraction per pending entry of it (each entry once per attempt)."""
-
-    def work() -> int:
-        asyncio.run(_poll(feed_id, due))
-        settings = task_settings()
-        with broker_publisher(settings) as publish:
-            return enqueue_extractions(shared_store(settings), settings, publish, feed_id=feed_id)
-
-    return _run(self, "poll", feed_id, work)
-
-
-async def _extract(entry_id: int) -> None:
-    settings = task_settings()
-    store = shared_store(settings)
-    rows = store_entries.pending_entries(store, max_attempts=settings.max_extract_attempts, entry_id=entry_id)
-    if not rows:
-        return  # done by an earlier delivery of this task, or given up
-    async with cluster_runtime(settings, store) as rt:
-        await extract_entry(rt, rows[0])
-
-
-@app.task(name=EXTRACT_TASK, bind=True)  # type: ignore[untyped-decorator]
-def extract_entry_task(self: Task, entry_id: int, attempt: str | None = None) -> None:
-    """Fetch, extract, clean and dedupe one entry's page."""
-    _run(self, "extract", entry_id, lambda: asyncio.run(_extract(entry_id)))
-
-
-def _campaign(campaign_id: int, due: str | None) -> None:
-    from syndic.publish.runner import run_scheduled
-
-    settings = task_settings()
-    # the slot is claimed in the store (schedule moved, run lease taken) before anything runs:
-    # a task for a slot already run, or a campaign running elsewhere, does nothing
-    report = run_scheduled(shared_store(settings), campaign_id, expected_due=due)
-    if report is None:
-        log.info("campaign %s not run: not due for %s, or running elsewhere", campaign_id, due,
-                 extra={"campaign_id": campaign_id})
-
-
-@app.task(name=CAMPAIGN_TASK, bind=True)  # type: ignore[untyped-decorator]
-def run_campaign_task(self: Task, campaign_id: int, due: str | None = None) -> None:
-    """Run one campaign (select, filter, render, deliver); skipped if already run for this due time."""
-    _run(self, "campaign", campaign_id, lambda: _campaign(campaign_id, due))
 
 
 _KINDS = {POLL_TASK: "poll", EXTRACT_TASK: "extract", CAMPAIGN_TASK: "campaign"}

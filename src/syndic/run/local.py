@@ -77,7 +77,8 @@ def stop_executor(executor: Executor, *, interrupted: bool) -> None:
 
 @asynccontextmanager
 async def open_runtime(
-    settings: Settings, *, store: Store | None = None, inline: bool = False, fetcher: Fetcher | None = None
+    settings: Settings, *, store: Store | None = None, inline: bool = False, fetcher: Fetcher | None = None,
+    database_errors_raise: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Open the store, the fetcher (each unless given) and the executor; close what was opened here.
 
@@ -91,7 +92,8 @@ async def open_runtime(
     own_fetcher = fetcher is None
     active_fetcher = fetcher or Fetcher(net_settings(settings))
     rt = Runtime(settings=settings, store=active_store, fetcher=active_fetcher, executor=executor,
-                 make_executor=lambda: make_executor(settings, inline=inline))
+                 make_executor=lambda: make_executor(settings, inline=inline),
+                 database_errors_raise=database_errors_raise)
     interrupted = True
     try:
         yield rt

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from syndic.config import Settings
 from syndic.library import Syndic
 from syndic.run import distributed
+from syndic.services import tasks  # noqa: F401  (importing it registers the tasks with the Celery app)
 
 
 def start_worker(

@@ -237,3 +237,41 @@ def test_unrelated_long_stories_are_not_merged_by_each_other(any_store: Store) -
     first = record(any_store, page("http://a.example/1/", "One", text="\n\n".join(_long_story(11))))
     second = record(any_store, page("http://b.example/2/", "Two", text="\n\n".join(_long_story(12))))
     assert first.story_id != second.story_id
+
+
+def test_merging_stories_one_campaign_posted_twice_keeps_both_posts(any_store: Store) -> None:
+    """Three copies that share nothing start three stories; two were posted by the same campaign.
+    The full text merges all three: one of those posts moves to the kept story, the other stays on
+    record under its old number, and nothing fails on the one-post-per-story rule."""
+    from syndic.store.schema import campaigns, posts
+
+    paras = _long_story(5)
+    parts = [paras[:2], paras[3:6], paras[6:]]
+    recorded = [record(any_store, page(f"http://site{i}.example/{i}/", f"Part {i}", text="\n\n".join(p)))
+                for i, p in enumerate(parts)]
+    assert len({r.story_id for r in recorded}) == 3
+    with any_store.engine.begin() as conn:
+        campaign = conn.execute(campaigns.insert().values(name="c", config={}, created_at=T0)).inserted_primary_key[0]
+        for i, r in enumerate(recorded[1:]):
+            conn.execute(posts.insert().values(
+                campaign_id=campaign, story_id=r.story_id, article_id=r.article_id, state="sent",
+                idempotency_key=f"k{i}", created_at=T0, updated_at=T0))
+
+    full = record(any_store, page("http://wire.example/full/", "Full", text="\n\n".join(paras)))
+    assert full.story_id == min(r.story_id for r in recorded)
+    with any_store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(stories)).scalar() == 1
+        posted = sorted(conn.execute(select(posts.c.story_id)).scalars().all())
+    assert posted[0] == full.story_id and len(posted) == 2  # one moved, one kept under its old number
+
+
+def test_a_story_left_by_its_only_article_is_removed(any_store: Store) -> None:
+    """An article revised into a copy of another story leaves its old story; an empty story is none."""
+    wire = record(any_store, page("http://wire.example/a/", "Wire", text="\n\n".join(_long_story(21))))
+    lone = record(any_store, page("http://other.example/b/", "Other", text="\n\n".join(_long_story(22))))
+    assert lone.story_id != wire.story_id
+    revised = record(any_store, page("http://other.example/b/", "Other", text="\n\n".join(_long_story(21))))
+    assert revised.article_id == lone.article_id and revised.story_id == wire.story_id
+    with any_store.engine.connect() as conn:
+        assert conn.execute(select(stories.c.id).where(stories.c.id == lone.story_id)).first() is None
+    assert story_of(any_store, wire.story_id)[1] == 2

@@ -12,7 +12,6 @@ import builtins
 from collections.abc import Sequence
 
 from syndic.library.core import Core
-from syndic.library.feeds import PENDING_COUNT_LIMIT
 from syndic.run import pipeline
 from syndic.run.pipeline import ExtractOutcome, Progress
 from syndic.store import entries as store_entries
@@ -87,8 +86,7 @@ class Entries:
 
     def pending_count(self) -> int:
         """How many entries are owed an extraction now (pending, or failed with their next try come)."""
-        return len(store_entries.pending_entries(
-            self._core.store, limit=PENDING_COUNT_LIMIT, max_attempts=self._core.settings.max_extract_attempts))
+        return store_entries.pending_count(self._core.store, max_attempts=self._core.settings.max_extract_attempts)
 
     async def extract_pending(self, *, progress: Progress | None = None) -> builtins.list[ExtractOutcome]:
         """Extract every entry owed an article (what a poll does after the feeds) and group it into a story.

@@ -36,9 +36,6 @@ ProgressBar = Callable[[str, int], AbstractContextManager[Progress]]
 """Opens a progress display for one stage of a poll ("feeds", then "pages") of `total`
 steps, and yields the callback each finished step calls with 1 (the CLI's progress bars)."""
 
-PENDING_COUNT_LIMIT = 100_000
-"""Entries counted at most for the pages' progress total (a count, not a load)."""
-
 __all__ = ["CallbackAnswer", "ExtractOutcome", "Feed", "FeedHealth", "FeedOutcome", "Feeds", "PollReport", "ProgressBar"]
 
 log = logging.getLogger("syndic.run")
@@ -147,8 +144,8 @@ class Feeds:
             with bar("feeds", len(rows)) as step:
                 outcomes = await pipeline.poll_feeds(rt, rows, progress=step)
             # the pages' count only sizes a display: a server polling in the background reads none
-            pending = 0 if progress is None else len(store_entries.pending_entries(
-                rt.store, limit=PENDING_COUNT_LIMIT, max_attempts=rt.settings.max_extract_attempts))
+            pending = 0 if progress is None else store_entries.pending_count(
+                rt.store, max_attempts=rt.settings.max_extract_attempts)
             with bar("pages", pending) as step:
                 results = await pipeline.extract_pending(rt, progress=step)
         return PollReport(feeds=outcomes, articles=results)

@@ -205,9 +205,10 @@ def _merge_stories(connection: Connection, story_id: int, others: frozenset[int]
     ids = sorted(others)
     connection.execute(update(articles).where(articles.c.story_id.in_(ids)).values(story_id=story_id))
     posted = select(posts.c.campaign_id).where(posts.c.story_id == story_id).scalar_subquery()
-    connection.execute(
-        update(posts).where(posts.c.story_id.in_(ids), posts.c.campaign_id.not_in(posted)).values(story_id=story_id)
-    )
+    for other in ids:  # one story at a time: two merged stories posted by one campaign keep one post each
+        connection.execute(
+            update(posts).where(posts.c.story_id == other, posts.c.campaign_id.not_in(posted)).values(story_id=story_id)
+        )
     connection.execute(stories.delete().where(stories.c.id.in_(ids)))
 
 
@@ -231,6 +232,8 @@ def _elect(connection: Connection, story_id: int) -> None:
         ).where(articles.c.story_id == story_id)
     ).all()
     if not rows:
+        # Its last article left it (a revision that copies another story): an empty story is no story.
+        connection.execute(stories.delete().where(stories.c.id == story_id))
         return
     copies = [
         dedupe.Copy(

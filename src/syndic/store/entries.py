@@ -238,6 +238,14 @@ def pending_entries(
         return [Entry.from_row(row) for row in connection.execute(query)]
 
 
+def pending_count(store: Store, *, max_attempts: int = 3, now: datetime | None = None) -> int:
+    """How many entries `pending_entries` would hand out now, counted in SQL (a progress bar's total)."""
+    query = select(func.count()).select_from(entries).where(
+        due_clause(now or utcnow()), entries.c.extract_attempts < max_attempts)
+    with store.engine.connect() as connection:
+        return int(connection.execute(query).scalar() or 0)
+
+
 def due_clause(now: datetime) -> ColumnElement[bool]:
     """The SQL of retry.is_due: pending, or failed with its next try come."""
     return or_(

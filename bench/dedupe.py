@@ -19,9 +19,10 @@ query, verification, joining or starting a story, electing the original) on
 a real SQLite file and a real PostgreSQL database. The story each article
 ends in is read back from the store. Prints pairwise precision and recall
 over all pairs, recall per copy kind, wrong joins per hard-negative kind and
-the write path's throughput, per engine.
+the write path's throughput, per engine, beside peers run on the same
+cleaned texts in the same run (datasketch's MinHashLSH, exact text).
 
-    .venv/bin/python bench/dedupe.py [--n 100000] [--engines sqlite,postgresql] [--seed 7]
+    .venv/bin/python bench/dedupe.py [--n 100000] [--engines sqlite,postgresql] [--peers datasketch,exact] [--seed 7]
 """
 
 from __future__ import annotations
@@ -340,6 +341,56 @@ def run_engine(engine: str, docs: list[Doc], texts: list[str], folder: Path) -> 
     return {"story": [story_of[a] for a in ids], "elapsed": elapsed}
 
 
+_WORD = re.compile(r"\w+")
+
+
+class _Clusters:
+    """Union-find over document positions: a peer's pairwise matches, closed transitively into stories."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def run_peer(peer: str, texts: list[str]) -> dict[str, object]:
+    """A peer's grouping of the same cleaned texts, in the same order, in memory.
+
+    - datasketch: MinHash (128 permutations) of word 3-shingles and MinHashLSH at Jaccard 0.5, each
+      text joined to every earlier one the index returns — the textbook near-duplicate pipeline.
+    - exact: the same normalized text (what a tool that dedupes by content hash catches).
+    """
+    t0 = time.perf_counter()
+    clusters = _Clusters(len(texts))
+    if peer == "datasketch":
+        from datasketch import MinHash, MinHashLSH
+
+        lsh = MinHashLSH(threshold=0.5, num_perm=128)
+        for i, body in enumerate(texts):
+            words = _WORD.findall(body.lower())
+            shingles = {" ".join(words[k : k + 3]).encode() for k in range(max(1, len(words) - 2))}
+            sketch = MinHash(num_perm=128)
+            sketch.update_batch(list(shingles))
+            for j in lsh.query(sketch):
+                clusters.union(i, int(j))
+            lsh.insert(str(i), sketch)
+    elif peer == "exact":
+        first: dict[str, int] = {}
+        for i, body in enumerate(texts):
+            key = " ".join(_WORD.findall(body.lower()))
+            clusters.union(i, first.setdefault(key, i))
+    else:
+        raise SystemExit(f"unknown peer {peer!r} (datasketch, exact)")
+    return {"story": [clusters.find(i) for i in range(len(texts))], "elapsed": time.perf_counter() - t0}
+
+
 def score(docs: list[Doc], predicted_story: list[int]) -> dict[str, object]:
     true_sizes = list(Counter(d.story for d in docs).values())
     predicted = Counter(predicted_story)
@@ -372,6 +423,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="total articles in the corpus")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engines", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--peers", default="datasketch,exact",
+                        help="comma-separated peers measured on the same texts in the same run: datasketch, exact")
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
@@ -407,16 +460,20 @@ def main() -> None:
             results[engine] = {**score(docs, run["story"]), "elapsed": run["elapsed"]}  # type: ignore[arg-type]
             r = results[engine]
             print(f"{engine}: {len(docs) / r['elapsed']:,.1f} articles/s through record_article", flush=True)
+    for peer in [p.strip() for p in args.peers.split(",") if p.strip()]:
+        run = run_peer(peer, texts)
+        results[f"peer: {peer}"] = {**score(docs, run["story"]), "elapsed": run["elapsed"]}  # type: ignore[arg-type]
+        print(f"peer {peer}: {len(docs) / float(results[f'peer: {peer}']['elapsed']):,.1f} articles/s", flush=True)
 
     engines = list(results)
     print()
-    print(f"| production path (record_article), {len(docs):,} articles | " + " | ".join(engines) + " |")
+    print(f"| {len(docs):,} articles (syndic: production path, record_article) | " + " | ".join(engines) + " |")
     print("|---|" + "---|" * len(engines))
     print("| pairwise precision | " + " | ".join(
         f"{r['precision']:.4f} ({r['tp']}/{r['pred_pairs']})" for r in results.values()) + " |")
     print("| pairwise recall | " + " | ".join(
         f"{r['recall']:.4f} ({r['tp']}/{r['true_pairs']})" for r in results.values()) + " |")
-    print("| write path throughput | " + " | ".join(
+    print("| articles/s (syndic: the store's write path; peers: in memory) | " + " | ".join(
         f"{len(docs) / float(r['elapsed']):,.1f} articles/s" for r in results.values()) + " |")  # type: ignore[arg-type]
     print()
     print("| copy kind: joined to its publisher text | " + " | ".join(engines) + " |")

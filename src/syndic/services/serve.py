@@ -180,14 +180,16 @@ async def serve_async(
         greader_api=settings.greader_api,
         fever_api=settings.fever_api,
     )
-    app = create_app(active, web_settings, make_actions(settings, active, wake, fetcher))
+    # one library for the app, on the server's own settings (not re-read from the environment)
+    library = Syndic.over(active, settings, fetcher=fetcher)
+    app = create_app(library, web_settings, make_actions(settings, active, wake, fetcher))
     app.state.net_settings = net_settings(settings)
     app.state.site_config_dir = settings.resolved_site_config_dir()
     options = app.state.ftr_options = FtrOptions.from_settings(settings)  # for whom and which URLs, as chosen
     fetch = network_fetch(fetcher=fetcher, check_robots=settings.respect_robots)  # the poller's client and rules
     # full-text pages are extracted in their own processes: a large page's parse never stalls the reader
     ftr_pool = make_executor(settings)
-    app.state.fulltext_service = Syndic.over(active, settings).documents.fulltext_service(
+    app.state.fulltext_service = library.documents.fulltext_service(
         fetch=fetch, fetch_page=fetch.page, options=options,
         run_cpu=run_in_pool(ftr_pool) if ftr_pool is not None else None,
     )

@@ -1,7 +1,8 @@
 """The HTTP app: the web reader (server-rendered pages) and the JSON API.
 
-`create_app(store, settings, actions)` is the whole public surface; the CLI
-(`syndic serve`) calls it and hands the result to uvicorn. Accounts (users,
+`create_app(syndic, settings, actions)` is the whole public surface (a
+`Syndic`, or a store it opens one over); `syndic serve` (syndic.services)
+calls it and hands the result to uvicorn. Accounts (users,
 tokens) are the library's: `syndic.library.Accounts`.
 """
 
